@@ -1,0 +1,63 @@
+// bench_counter: N workers increment one shared counter, the tutorial's
+// `g_num += 1`, under every strategy in counter_strategies.h, across the
+// ladder, both placements, and threads versus processes.
+//
+// Episodes are timed: workers increment until the episode's time is up,
+// then the final count is checked against the sum of the workers' own
+// counts. Synchronized strategies must be exact; `unsync` reports its lost
+// updates instead.
+#include "contend/counter/counter_strategies.h"
+#include "contend/counter/counter_workload.h"
+#include "contend/harness/bench_main.h"
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/shared_memory.h"
+#include "contend/harness/worker_group.h"
+
+namespace contend {
+namespace {
+
+template <class Counter>
+void run_counter(benchmark::State& state, const BenchEnvironment& env,
+                 const std::vector<Place>& places, WorkerMode mode) {
+  Shared<Counter> counter;
+  Counter* shared = counter.get();
+  WorkerGroup group(
+      env.topology, places,
+      [shared](const WorkerContext& context) { return increment_until_stopped(*shared, context); },
+      mode);
+  EpisodePlan plan;
+  plan.duration = env.episode;
+  plan.prepare = [shared] { shared->reset(); };
+  plan.judge = [shared](const EpisodeResult& result) {
+    CounterVerdict verdict{result.total_ops(), shared->read()};
+    return EpisodeVerdict{verdict.expected, static_cast<double>(verdict.lost()),
+                          verdict.error(Counter::kExact)};
+  };
+  run_episodes(state, group, plan);
+}
+
+void register_counters(const BenchEnvironment& env) {
+  for_each_counter_strategy([&]<class Counter>(std::type_identity<Counter>, std::string_view impl) {
+    for (WorkerMode mode : {WorkerMode::kThread, WorkerMode::kProcess}) {
+      for (PlacementPolicy placement : kAllPlacements) {
+        for (const LadderPoint& point : env.ladder) {
+          BenchmarkId id{"counter", "increment", std::string(impl), mode, point.workers,
+                         0, 0, placement, point.oversubscribed, {}};
+          auto places = place_workers(env.topology, placement, point.workers);
+          register_instance(id, [&env, places, mode](benchmark::State& state) {
+            if (mode == WorkerMode::kThread) {
+              run_counter<Counter>(state, env, places, mode);
+            } else {
+              run_counter<typename InProcessMode<Counter>::type>(state, env, places, mode);
+            }
+          });
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+}  // namespace contend
+
+int main(int argc, char** argv) { return contend::bench_main(argc, argv, contend::register_counters); }

@@ -1,0 +1,33 @@
+// The counting workload: what one worker does to a counter in an episode,
+// and how an episode's result is judged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "contend/harness/worker_group.h"
+
+namespace contend {
+
+// Increments until the episode's time is up. The stop flag is polled once
+// per batch so the poll does not dilute the contended operation.
+template <class Counter>
+uint64_t increment_until_stopped(Counter& counter, const WorkerContext& context) {
+  constexpr int kBatch = 64;
+  uint64_t done = 0;
+  while (!context.stop_requested()) {
+    for (int i = 0; i < kBatch; ++i) counter.increment(context.index);
+    done += kBatch;
+  }
+  return done;
+}
+
+struct CounterVerdict {
+  uint64_t expected = 0;  // increments the workers performed
+  uint64_t observed = 0;  // the counter's final value
+  uint64_t lost() const { return expected > observed ? expected - observed : 0; }
+  // Empty when the result is valid for a counter of this exactness.
+  std::string error(bool exact) const;
+};
+
+}  // namespace contend

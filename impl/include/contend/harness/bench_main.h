@@ -1,0 +1,40 @@
+// bench_main: the shared main() of every bench_* binary.
+//
+// Strips contend's own flags, discovers the topology, records the build in
+// Google Benchmark's context, lets the binary register its instances for
+// this machine's ladder, then hands over to Google Benchmark. Bad flags are
+// one line on stderr and exit status 2.
+//
+// contend flags:
+//   --contend_quick           shorter episodes and fewer scenario variants
+//   --contend_episode_ms=N    length of a timed episode (default 10, quick 2)
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+#include "contend/harness/benchmark_id.h"
+#include "contend/topology/ladder.h"
+#include "contend/topology/topology.h"
+
+namespace contend {
+
+struct BenchEnvironment {
+  Topology topology;
+  std::vector<LadderPoint> ladder;
+  bool quick = false;
+  std::chrono::milliseconds episode{10};
+};
+
+using Registrar = std::function<void(const BenchEnvironment&)>;
+
+int bench_main(int argc, char** argv, const Registrar& register_benchmarks);
+
+// Registers `run` under id.name() with manual time; `run` is called once
+// per repetition.
+void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run);
+
+}  // namespace contend

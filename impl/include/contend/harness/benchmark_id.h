@@ -1,0 +1,34 @@
+// BenchmarkId: everything that names one benchmark instance, and the
+// Google Benchmark name it is registered under.
+//
+// The name is the contract with scripts/ (which parses it into CSV
+// columns): family/benchmark/impl, then key:value segments for mode,
+// threads, producers, consumers, placement, oversub, then any scenario
+// parameters (payload:8, capacity:64, ...).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "contend/harness/worker_group.h"
+#include "contend/topology/placement.h"
+
+namespace contend {
+
+struct BenchmarkId {
+  std::string family;
+  std::string benchmark;
+  std::string impl;
+  WorkerMode mode = WorkerMode::kThread;
+  int threads = 1;
+  int producers = 0;  // 0 where the scenario has no producer/consumer roles
+  int consumers = 0;
+  PlacementPolicy placement = PlacementPolicy::kCompact;
+  bool oversubscribed = false;
+  std::vector<std::pair<std::string, std::string>> params;
+
+  std::string name() const;
+};
+
+}  // namespace contend

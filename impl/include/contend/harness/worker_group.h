@@ -1,0 +1,110 @@
+// WorkerGroup: N pinned workers that run timed episodes on command.
+//
+// Google Benchmark's own Threads(n) spawns unpinned threads, gives every
+// thread the same iteration count and cannot run processes, so contend owns
+// its workers. A group is created once per benchmark instance; each call to
+// run_episode() releases all workers through a start gate at one instant
+// and measures the makespan: from that release to the last worker's finish.
+//
+// Workers are threads (WorkerMode::kThread) or forked processes
+// (WorkerMode::kProcess). In process mode the body runs in a child that saw
+// the parent's memory at fork time: anything the workers must share (and
+// the parent must read back) has to live in a Shared<T> / SharedRegion.
+// Children die with the parent (PR_SET_PDEATHSIG), are reaped by the
+// destructor, and a child that dies mid-episode turns that episode into an
+// error naming the signal.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "contend/harness/shared_memory.h"
+#include "contend/topology/placement.h"
+#include "contend/topology/topology.h"
+
+namespace contend {
+
+enum class WorkerMode { kThread, kProcess };
+std::string_view to_string(WorkerMode mode);
+WorkerMode parse_worker_mode(std::string_view name);  // throws std::invalid_argument
+
+// What a worker body sees of its group.
+struct WorkerContext {
+  int index = 0;     // 0..workers-1, also the index into the group's places
+  int workers = 1;
+  const std::atomic<uint32_t>* stop = nullptr;
+
+  // True once a timed episode's duration has passed. Bodies of timed
+  // episodes poll it (cheaply: every few dozen operations).
+  bool stop_requested() const noexcept {
+    return stop->load(std::memory_order_relaxed) != 0;
+  }
+};
+
+// A worker's body: does one episode's work and returns how many operations
+// it completed (the per-worker counts behind the fairness index).
+using WorkerBody = std::function<uint64_t(const WorkerContext&)>;
+
+struct EpisodeResult {
+  double makespan_seconds = 0;          // release -> last finish
+  std::vector<double> worker_seconds;   // each worker's own start -> finish
+  std::vector<uint64_t> worker_ops;
+  std::string error;                    // non-empty: no valid measurement
+
+  bool ok() const { return error.empty(); }
+  uint64_t total_ops() const;
+  double fairness() const;              // Jain's index over worker_ops
+};
+
+class WorkerGroup {
+ public:
+  // Starts one worker per place, pinned there when the topology is this
+  // machine's. Throws when a worker cannot be started.
+  WorkerGroup(const Topology& topology, std::vector<Place> places, WorkerBody body,
+              WorkerMode mode = WorkerMode::kThread);
+  ~WorkerGroup();
+  WorkerGroup(const WorkerGroup&) = delete;
+  WorkerGroup& operator=(const WorkerGroup&) = delete;
+
+  // Runs one episode. With a zero duration every body runs to completion;
+  // otherwise stop_requested() turns true `duration` after the release.
+  EpisodeResult run_episode(std::chrono::nanoseconds duration = {});
+
+  int size() const { return static_cast<int>(places_.size()); }
+  WorkerMode mode() const { return mode_; }
+  const std::vector<Place>& places() const { return places_; }
+
+ private:
+  struct Control;
+  struct Slot;
+
+  void start_threads();
+  void start_processes();
+  void pin_self(int index);
+  void worker_loop(int index);
+  bool wait_for(std::atomic<uint32_t>& counter, std::string& error);
+  std::string reap_dead_children();
+  void stop_workers();
+
+  const Topology& topology_;
+  std::vector<Place> places_;
+  WorkerBody body_;
+  WorkerMode mode_;
+  SharedRegion region_;
+  Control* control_;
+  Slot* slots_;
+  std::vector<std::thread> threads_;
+  std::vector<pid_t> children_;
+  std::string broken_;  // set once a worker died: the group cannot continue
+};
+
+}  // namespace contend

@@ -1,0 +1,36 @@
+// TicketLock: FIFO-fair spinlock, the bakery algorithm in two counters.
+//
+// A waiter takes the next ticket and spins until `serving` reaches it, so
+// the lock is granted strictly in arrival order. The price: all waiters
+// spin on the same line, and a preempted waiter whose turn comes stalls
+// everyone behind it (severe when oversubscribed).
+// Lives in shared memory as well.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "contend/sync/backoff.h"
+
+namespace contend {
+
+class TicketLock {
+ public:
+  void lock() noexcept {
+    const uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
+    SpinWait wait;
+    while (serving_.load(std::memory_order_acquire) != ticket) wait.pause();
+  }
+  void unlock() noexcept {
+    // Only the holder writes `serving`, so a load + store is enough.
+    serving_.store(serving_.load(std::memory_order_relaxed) + 1,
+                   std::memory_order_release);
+  }
+
+ private:
+  static_assert(std::atomic<uint32_t>::is_always_lock_free);
+  std::atomic<uint32_t> next_{0};
+  std::atomic<uint32_t> serving_{0};
+};
+
+}  // namespace contend

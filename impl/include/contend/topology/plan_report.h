@@ -1,0 +1,15 @@
+// The plan for a machine, printed: its topology, its ladder of worker
+// counts, and where each worker of each ladder point is placed. What
+// `scripts/bench_all --plan` shows and what machine.json records.
+#pragma once
+
+#include <string>
+
+#include "contend/topology/topology.h"
+
+namespace contend {
+
+std::string plan_as_text(const Topology& topology);
+std::string plan_as_json(const Topology& topology);
+
+}  // namespace contend

@@ -1,0 +1,74 @@
+// Topology: the cores and PUs this process may run on, as hwloc sees them.
+//
+// hwloc is the single authority on cores: it honours cgroups (the allowed
+// cpuset) and, on a real machine, the process's own binding (so `taskset -c 0`
+// narrows what contend plans for). HWLOC_XMLFILE and HWLOC_SYNTHETIC in the
+// environment make discover() describe a machine we do not have; such a
+// topology can be planned for but not pinned to.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace contend {
+
+// One core with at least one allowed PU. Group indices are hwloc logical
+// indices; a level the machine lacks (no L3 reported, say) collapses to the
+// enclosing package so grouping still works.
+struct Core {
+  int index = 0;          // logical index among allowed cores, 0..cores-1
+  int package = 0;
+  int numa = 0;
+  int l3 = 0;
+  std::vector<int> pus;   // OS indices of this core's allowed PUs (SMT siblings)
+};
+
+class Topology {
+ public:
+  // This machine, or the one HWLOC_XMLFILE / HWLOC_SYNTHETIC describes.
+  static Topology discover();
+  // A synthetic machine, e.g. "pack:2 l3:2 core:8 pu:2" (tests, --plan).
+  static Topology synthetic(std::string_view description);
+
+  // The same machine with only the PUs of `cpulist` ("0-3,8") allowed,
+  // as a cgroup or taskset would leave it. Throws on a malformed list or one
+  // that leaves nothing allowed.
+  Topology restricted_to(std::string_view cpulist) const;
+
+  const std::vector<Core>& cores() const { return cores_; }
+  int core_count() const { return static_cast<int>(cores_.size()); }
+  int pu_count() const;
+  int package_count() const;
+  int numa_count() const;
+  int l3_count() const;
+  bool smt() const { return pu_count() > core_count(); }
+
+  std::string allowed_cpuset() const;   // list format, e.g. "0-1"
+  const std::string& source() const { return source_; }  // this_system | synthetic | xml
+  const std::string& cpu_model() const { return cpu_model_; }
+  bool is_this_system() const { return source_ == "this_system"; }
+
+  // Binds the calling thread (or the whole calling process) to one PU.
+  // Throws std::runtime_error when the topology is not this system's or the
+  // kernel refuses.
+  void pin_current_thread(int pu_os_index) const;
+  void pin_current_process(int pu_os_index) const;
+  // The PU set the calling thread is bound to, list format.
+  std::string current_thread_binding() const;
+
+  static std::string hwloc_version();
+
+ private:
+  struct Handle;  // owns the hwloc_topology_t
+  std::shared_ptr<Handle> handle_;
+  std::vector<Core> cores_;
+  std::string source_;
+  std::string cpu_model_;
+
+  static Topology load(std::shared_ptr<Handle> handle, std::string source);
+  void pin(int pu_os_index, int flags) const;
+};
+
+}  // namespace contend

@@ -1,0 +1,88 @@
+#include "contend/harness/bench_main.h"
+
+#include <benchmark/benchmark.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "contend/harness/build_info.h"
+
+namespace contend {
+
+namespace {
+
+int parse_positive(std::string_view flag, std::string_view text) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0)
+    throw std::invalid_argument(std::string(flag) + " needs a positive integer, got '" +
+                                std::string(text) + "'");
+  return value;
+}
+
+// Removes contend's flags from argv (Google Benchmark rejects unknown ones).
+BenchEnvironment parse_contend_flags(int& argc, char** argv) {
+  BenchEnvironment env{Topology::discover(), {}, false, {}};
+  int episode_ms = 0;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--contend_quick") {
+      env.quick = true;
+    } else if (arg.starts_with("--contend_episode_ms=")) {
+      episode_ms = parse_positive("--contend_episode_ms", arg.substr(arg.find('=') + 1));
+    } else if (arg.starts_with("--contend_")) {
+      throw std::invalid_argument("unknown flag " + std::string(arg));
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  env.episode = std::chrono::milliseconds(episode_ms ? episode_ms : env.quick ? 2 : 10);
+  env.ladder = build_ladder(env.topology);
+  return env;
+}
+
+void add_build_context(const BenchEnvironment& env) {
+  for (const auto& [key, value] : build_info().fields())
+    benchmark::AddCustomContext("contend_" + key, value);
+  benchmark::AddCustomContext("contend_topology_source", env.topology.source());
+  benchmark::AddCustomContext("contend_allowed_cpuset", env.topology.allowed_cpuset());
+  benchmark::AddCustomContext("contend_quick", env.quick ? "true" : "false");
+}
+
+}  // namespace
+
+void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run) {
+  benchmark::RegisterBenchmark(id.name().c_str(),
+                               [run = std::move(run)](benchmark::State& s) { run(s); })
+      ->UseManualTime();
+}
+
+int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
+  const char* prog = argc > 0 ? argv[0] : "bench";
+  if (const char* slash = std::strrchr(prog, '/')) prog = slash + 1;
+  try {
+    BenchEnvironment env = parse_contend_flags(argc, argv);
+    add_build_context(env);
+    register_benchmarks(env);
+    benchmark::Initialize(&argc, argv);
+    if (argc > 1) {
+      std::fprintf(stderr, "%s: error: unknown argument %s\n", prog, argv[1]);
+      return 2;
+    }
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog, e.what());
+    return 2;
+  }
+}
+
+}  // namespace contend

@@ -1,0 +1,100 @@
+// Placement policies over a Topology. See placement.h.
+#include "contend/topology/placement.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+
+namespace contend {
+
+namespace {
+
+using Key = int Core::*;
+constexpr Key kHierarchy[] = {&Core::package, &Core::numa, &Core::l3};
+
+// Splits `cores` into groups by `key`, keeping first-appearance order.
+std::vector<std::vector<int>> group_by(const Topology& topology,
+                                       const std::vector<int>& cores, Key key) {
+  std::vector<int> values;
+  std::vector<std::vector<int>> groups;
+  for (int index : cores) {
+    int value = topology.cores()[index].*key;
+    auto it = std::find(values.begin(), values.end(), value);
+    if (it == values.end()) {
+      values.push_back(value);
+      groups.emplace_back();
+      it = values.end() - 1;
+    }
+    groups[it - values.begin()].push_back(index);
+  }
+  return groups;
+}
+
+// Round-robin over the groups' own orders: a0 b0 a1 b1 ... Applied at every
+// level, consecutive workers land on different packages, then different L3s.
+std::vector<int> scatter(const Topology& topology, const std::vector<int>& cores,
+                         size_t level) {
+  if (level == std::size(kHierarchy)) return cores;
+  std::vector<std::vector<int>> groups;
+  for (auto& group : group_by(topology, cores, kHierarchy[level]))
+    groups.push_back(scatter(topology, group, level + 1));
+  std::vector<int> order;
+  for (size_t round = 0; order.size() < cores.size(); ++round)
+    for (const auto& group : groups)
+      if (round < group.size()) order.push_back(group[round]);
+  return order;
+}
+
+}  // namespace
+
+std::string_view to_string(PlacementPolicy policy) {
+  return policy == PlacementPolicy::kCompact ? "compact" : "scatter";
+}
+
+PlacementPolicy parse_placement(std::string_view name) {
+  if (name == "compact") return PlacementPolicy::kCompact;
+  if (name == "scatter") return PlacementPolicy::kScatter;
+  throw std::invalid_argument("unknown placement '" + std::string(name) +
+                              "' (expected compact or scatter)");
+}
+
+std::vector<int> core_order(const Topology& topology, PlacementPolicy policy) {
+  std::vector<int> cores(topology.core_count());
+  for (int i = 0; i < topology.core_count(); ++i) cores[i] = i;
+  // Compact walks the hierarchy depth-first; hwloc's logical order already
+  // does, but sorting makes it true for any source.
+  std::stable_sort(cores.begin(), cores.end(), [&](int a, int b) {
+    const Core& x = topology.cores()[a];
+    const Core& y = topology.cores()[b];
+    return std::tie(x.package, x.numa, x.l3) < std::tie(y.package, y.numa, y.l3);
+  });
+  if (policy == PlacementPolicy::kScatter) return scatter(topology, cores, 0);
+  return cores;
+}
+
+std::vector<Place> place_workers(const Topology& topology, PlacementPolicy policy,
+                                 int workers) {
+  if (workers < 1) throw std::invalid_argument("a worker group needs at least one worker");
+  // The PU sequence: first PU of every core in policy order, then the second
+  // (SMT sibling) of every core, and so on.
+  std::vector<int> order = core_order(topology, policy);
+  std::vector<Place> sequence;
+  for (size_t sibling = 0; sequence.size() < static_cast<size_t>(topology.pu_count());
+       ++sibling) {
+    for (int index : order) {
+      const Core& core = topology.cores()[index];
+      if (sibling >= core.pus.size()) continue;
+      sequence.push_back(Place{0, core.pus[sibling], core.index, core.package,
+                               core.numa, core.l3});
+    }
+  }
+  std::vector<Place> places;
+  for (int w = 0; w < workers; ++w) {
+    Place place = sequence[w % sequence.size()];
+    place.worker = w;
+    places.push_back(place);
+  }
+  return places;
+}
+
+}  // namespace contend

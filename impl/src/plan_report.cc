@@ -1,0 +1,136 @@
+#include "contend/topology/plan_report.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "contend/harness/build_info.h"
+#include "contend/topology/ladder.h"
+#include "contend/topology/placement.h"
+
+namespace contend {
+
+namespace {
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Workers per group id, e.g. "[2 2]" for two packages with two each.
+std::string spread(const std::vector<Place>& places, int Place::*field, int groups) {
+  std::vector<int> counts(groups, 0);
+  for (const Place& p : places)
+    if (p.*field < groups) ++counts[p.*field];
+  std::string out = "[";
+  for (int i = 0; i < groups; ++i) {
+    if (i) out += ' ';
+    out += std::to_string(counts[i]);
+  }
+  return out + "]";
+}
+
+std::string worker_pus(const std::vector<Place>& places) {
+  constexpr size_t kShown = 16;
+  std::string out;
+  for (size_t i = 0; i < places.size() && i < kShown; ++i) {
+    if (i) out += ',';
+    out += std::to_string(places[i].pu);
+  }
+  if (places.size() > kShown) out += ",...";
+  return out;
+}
+
+// Workers sharing a core beyond the first (SMT siblings or oversubscription).
+int doubled_up(const std::vector<Place>& places) {
+  std::map<int, int> per_core;
+  for (const Place& p : places) ++per_core[p.core];
+  int extra = 0;
+  for (const auto& [core, n] : per_core) extra += n - 1;
+  return extra;
+}
+
+int max_group_id(const Topology& t, int Core::*field) {
+  int m = 0;
+  for (const Core& c : t.cores()) m = std::max(m, c.*field);
+  return m + 1;
+}
+
+}  // namespace
+
+std::string plan_as_text(const Topology& t) {
+  std::ostringstream out;
+  out << "machine: " << t.cpu_model() << " (topology from " << t.source() << ")\n"
+      << "  " << t.package_count() << " package(s), " << t.numa_count() << " NUMA node(s), "
+      << t.l3_count() << " L3 cache(s), " << t.core_count() << " core(s), " << t.pu_count()
+      << " PU(s)" << (t.smt() ? " (SMT)" : "") << ", allowed cpuset " << t.allowed_cpuset()
+      << "\n";
+  const auto ladder = build_ladder(t);
+  out << "ladder:";
+  for (const auto& point : ladder) out << " " << point.workers << (point.oversubscribed ? "*" : "");
+  out << "   (* oversubscribed)\n";
+  const int packages = max_group_id(t, &Core::package);
+  const int l3s = max_group_id(t, &Core::l3);
+  for (PlacementPolicy policy : kAllPlacements) {
+    out << "\nplacement " << to_string(policy) << ":\n";
+    for (const auto& point : ladder) {
+      auto places = place_workers(t, policy, point.workers);
+      out << "  " << point.workers << " worker(s): per package " << spread(places, &Place::package, packages)
+          << ", per L3 " << spread(places, &Place::l3, l3s) << ", sharing a core "
+          << doubled_up(places) << (point.oversubscribed ? ", oversubscribed" : "")
+          << "\n    PUs " << worker_pus(places) << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string plan_as_json(const Topology& t) {
+  std::ostringstream out;
+  out << "{\"source\": " << json_string(t.source())
+      << ", \"hwloc_version\": " << json_string(Topology::hwloc_version())
+      << ", \"cpu_model\": " << json_string(t.cpu_model()) << ", \"packages\": " << t.package_count()
+      << ", \"numa_nodes\": " << t.numa_count() << ", \"l3_caches\": " << t.l3_count()
+      << ", \"cores\": " << t.core_count() << ", \"pus\": " << t.pu_count()
+      << ", \"smt\": " << (t.smt() ? "true" : "false")
+      << ", \"allowed_cpuset\": " << json_string(t.allowed_cpuset()) << ",\n \"ladder\": [";
+  const auto ladder = build_ladder(t);
+  for (size_t i = 0; i < ladder.size(); ++i)
+    out << (i ? ", " : "") << "{\"threads\": " << ladder[i].workers
+        << ", \"oversubscribed\": " << (ladder[i].oversubscribed ? "true" : "false") << "}";
+  out << "],\n \"placements\": {";
+  const int most = ladder.back().workers;
+  bool first_policy = true;
+  for (PlacementPolicy policy : kAllPlacements) {
+    out << (first_policy ? "" : ",") << "\n  " << json_string(std::string(to_string(policy))) << ": [";
+    first_policy = false;
+    auto places = place_workers(t, policy, most);
+    for (size_t i = 0; i < places.size(); ++i) {
+      const Place& p = places[i];
+      out << (i ? ", " : "") << "{\"worker\": " << p.worker << ", \"pu\": " << p.pu
+          << ", \"core\": " << p.core << ", \"package\": " << p.package << ", \"numa\": " << p.numa
+          << ", \"l3\": " << p.l3 << "}";
+    }
+    out << "]";
+  }
+  out << "},\n \"build\": {";
+  bool first = true;
+  for (const auto& [key, value] : build_info().fields()) {
+    out << (first ? "" : ", ") << json_string(key) << ": " << json_string(value);
+    first = false;
+  }
+  out << "}}\n";
+  return out.str();
+}
+
+}  // namespace contend

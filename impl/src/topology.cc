@@ -1,0 +1,225 @@
+// Topology discovery with hwloc. See topology.h for what is promised.
+#include "contend/topology/topology.h"
+
+#include <hwloc.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <vector>
+
+namespace contend {
+
+struct Topology::Handle {
+  hwloc_topology_t topo = nullptr;
+  ~Handle() {
+    if (topo) hwloc_topology_destroy(topo);
+  }
+};
+
+namespace {
+
+// RAII for hwloc bitmaps: every early return below would otherwise leak one.
+struct Bitmap {
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  Bitmap() = default;
+  explicit Bitmap(hwloc_const_bitmap_t other) : set(hwloc_bitmap_dup(other)) {}
+  Bitmap(const Bitmap&) = delete;
+  Bitmap& operator=(const Bitmap&) = delete;
+  ~Bitmap() { hwloc_bitmap_free(set); }
+};
+
+std::string to_list(hwloc_const_bitmap_t set) {
+  char* text = nullptr;
+  hwloc_bitmap_list_asprintf(&text, set);
+  std::string result = text ? text : "";
+  std::free(text);
+  return result;
+}
+
+// hwloc_bitmap_list_sscanf accepts a lot; we want digits, commas, dashes only
+// so a typo is an error rather than a silently different machine.
+void parse_list(std::string_view cpulist, hwloc_bitmap_t into) {
+  std::string text(cpulist);
+  bool plausible = !text.empty() &&
+                   text.find_first_not_of("0123456789,-") == std::string::npos;
+  if (!plausible || hwloc_bitmap_list_sscanf(into, text.c_str()) != 0)
+    throw std::invalid_argument("malformed cpu list '" + text + "'");
+}
+
+int logical_index_of_ancestor(hwloc_topology_t topo, hwloc_obj_t obj,
+                              hwloc_obj_type_t type, int fallback) {
+  hwloc_obj_t ancestor = hwloc_get_ancestor_obj_by_type(topo, type, obj);
+  return ancestor ? static_cast<int>(ancestor->logical_index) : fallback;
+}
+
+// NUMA nodes hang off the tree as memory children in hwloc 2, so a core's
+// node is found by cpuset inclusion rather than by ancestry.
+int numa_index_of(hwloc_topology_t topo, hwloc_obj_t core) {
+  int count = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+  for (int i = 0; i < count; ++i) {
+    hwloc_obj_t node = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, i);
+    if (node->cpuset && hwloc_bitmap_intersects(node->cpuset, core->cpuset))
+      return static_cast<int>(node->logical_index);
+  }
+  return 0;
+}
+
+std::string cpu_model_of(hwloc_topology_t topo) {
+  hwloc_obj_t package = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, 0);
+  const char* model = package ? hwloc_obj_get_info_by_name(package, "CPUModel") : nullptr;
+  return model ? model : "unknown";
+}
+
+// Cores are the unit of placement; a topology without Core objects (some
+// XML exports) is treated as one PU per core.
+hwloc_obj_type_t core_like_type(hwloc_topology_t topo) {
+  return hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE
+                                                             : HWLOC_OBJ_PU;
+}
+
+std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allowed) {
+  std::vector<Core> cores;
+  hwloc_obj_type_t type = core_like_type(topo);
+  int count = hwloc_get_nbobjs_by_type(topo, type);
+  for (int i = 0; i < count; ++i) {
+    hwloc_obj_t obj = hwloc_get_obj_by_type(topo, type, i);
+    Core core;
+    int pu_index = -1;
+    while ((pu_index = hwloc_bitmap_next(obj->cpuset, pu_index)) != -1)
+      if (hwloc_bitmap_isset(allowed, pu_index)) core.pus.push_back(pu_index);
+    if (core.pus.empty()) continue;
+    core.index = static_cast<int>(cores.size());
+    core.package = logical_index_of_ancestor(topo, obj, HWLOC_OBJ_PACKAGE, 0);
+    core.numa = numa_index_of(topo, obj);
+    core.l3 = logical_index_of_ancestor(topo, obj, HWLOC_OBJ_L3CACHE, core.package);
+    cores.push_back(std::move(core));
+  }
+  return cores;
+}
+
+std::string source_from_environment() {
+  if (std::getenv("HWLOC_XMLFILE")) return "xml";
+  if (std::getenv("HWLOC_SYNTHETIC")) return "synthetic";
+  return "this_system";
+}
+
+int count_distinct(const std::vector<Core>& cores, int Core::*field) {
+  std::vector<int> seen;
+  for (const Core& core : cores) {
+    int value = core.*field;
+    bool known = false;
+    for (int s : seen) known = known || s == value;
+    if (!known) seen.push_back(value);
+  }
+  return static_cast<int>(seen.size());
+}
+
+}  // namespace
+
+Topology Topology::load(std::shared_ptr<Handle> handle, std::string source) {
+  if (hwloc_topology_load(handle->topo) != 0)
+    throw std::runtime_error("hwloc could not load the topology");
+  if (source == "this_system" && !hwloc_topology_is_thissystem(handle->topo))
+    source = source_from_environment();
+
+  Bitmap allowed(hwloc_topology_get_allowed_cpuset(handle->topo));
+  if (source == "this_system") {
+    // taskset and sched_setaffinity narrow the process binding, not hwloc's
+    // allowed set; a plan must respect both.
+    Bitmap bound;
+    if (hwloc_get_cpubind(handle->topo, bound.set, HWLOC_CPUBIND_PROCESS) == 0)
+      hwloc_bitmap_and(allowed.set, allowed.set, bound.set);
+  }
+
+  Topology result;
+  result.cores_ = collect_cores(handle->topo, allowed.set);
+  if (result.cores_.empty())
+    throw std::runtime_error("no allowed PU left in cpuset '" + to_list(allowed.set) + "'");
+  result.cpu_model_ = source == "this_system" ? cpu_model_of(handle->topo) : source;
+  result.source_ = std::move(source);
+  result.handle_ = std::move(handle);
+  return result;
+}
+
+Topology Topology::discover() {
+  auto handle = std::make_shared<Handle>();
+  hwloc_topology_init(&handle->topo);
+  return load(std::move(handle), "this_system");
+}
+
+Topology Topology::synthetic(std::string_view description) {
+  auto handle = std::make_shared<Handle>();
+  hwloc_topology_init(&handle->topo);
+  std::string text(description);
+  if (hwloc_topology_set_synthetic(handle->topo, text.c_str()) != 0)
+    throw std::invalid_argument("invalid synthetic topology '" + text + "'");
+  return load(std::move(handle), "synthetic");
+}
+
+Topology Topology::restricted_to(std::string_view cpulist) const {
+  // The hwloc tree is read-only after load, so the restricted view shares it
+  // and only filters the PUs each core may use.
+  Bitmap requested;
+  parse_list(cpulist, requested.set);
+  Topology result = *this;
+  result.cores_.clear();
+  for (const Core& core : cores_) {
+    Core kept = core;
+    std::erase_if(kept.pus, [&](int pu) { return !hwloc_bitmap_isset(requested.set, pu); });
+    if (kept.pus.empty()) continue;
+    kept.index = static_cast<int>(result.cores_.size());
+    result.cores_.push_back(std::move(kept));
+  }
+  if (result.cores_.empty())
+    throw std::invalid_argument("cpu list '" + std::string(cpulist) + "' leaves no allowed PU");
+  return result;
+}
+
+int Topology::pu_count() const {
+  int count = 0;
+  for (const Core& core : cores_) count += static_cast<int>(core.pus.size());
+  return count;
+}
+
+int Topology::package_count() const { return count_distinct(cores_, &Core::package); }
+int Topology::numa_count() const { return count_distinct(cores_, &Core::numa); }
+int Topology::l3_count() const { return count_distinct(cores_, &Core::l3); }
+
+std::string Topology::allowed_cpuset() const {
+  Bitmap set;
+  for (const Core& core : cores_)
+    for (int pu : core.pus) hwloc_bitmap_set(set.set, pu);
+  return to_list(set.set);
+}
+
+void Topology::pin(int pu_os_index, int flags) const {
+  if (!is_this_system())
+    throw std::runtime_error("cannot pin to a " + source_ + " topology");
+  Bitmap set;
+  hwloc_bitmap_only(set.set, pu_os_index);
+  if (hwloc_set_cpubind(handle_->topo, set.set, flags) != 0)
+    throw std::runtime_error("hwloc could not bind to PU " + std::to_string(pu_os_index));
+}
+
+void Topology::pin_current_thread(int pu_os_index) const {
+  pin(pu_os_index, HWLOC_CPUBIND_THREAD);
+}
+
+void Topology::pin_current_process(int pu_os_index) const {
+  pin(pu_os_index, HWLOC_CPUBIND_PROCESS);
+}
+
+std::string Topology::current_thread_binding() const {
+  Bitmap set;
+  if (hwloc_get_cpubind(handle_->topo, set.set, HWLOC_CPUBIND_THREAD) != 0)
+    throw std::runtime_error("hwloc could not read the thread binding");
+  return to_list(set.set);
+}
+
+std::string Topology::hwloc_version() {
+  unsigned v = hwloc_get_api_version();
+  return std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." +
+         std::to_string(v & 0xff);
+}
+
+}  // namespace contend

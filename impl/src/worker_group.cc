@@ -1,0 +1,270 @@
+// Worker threads and processes behind a start gate. See worker_group.h.
+//
+// The gate is three counters in one shared control block:
+//   epoch    bumped by the parent to begin an episode; idle workers sleep on
+//            it (futex), so an idle group costs no CPU;
+//   arrived  each awake worker checks in, then spins on `go` — spinning, not
+//            sleeping, so that release is one store and every worker sees it
+//            within nanoseconds instead of a futex wake-up apart;
+//   finished each worker checks out after recording its times and ops.
+// The parent stamps the release time just before storing `go`; the
+// makespan is the latest finish minus that stamp. CLOCK_MONOTONIC (the
+// steady_clock) is system-wide, so stamps from child processes compare.
+#include "contend/harness/worker_group.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "contend/harness/fairness.h"
+#include "contend/harness/futex.h"
+#include "contend/sync/backoff.h"
+
+namespace contend {
+
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// How often a waiting parent looks for dead children.
+constexpr auto kLivenessPoll = std::chrono::milliseconds(20);
+
+}  // namespace
+
+struct WorkerGroup::Control {
+  alignas(64) std::atomic<uint32_t> epoch{0};
+  alignas(64) std::atomic<uint32_t> arrived{0};
+  alignas(64) std::atomic<uint32_t> go{0};
+  alignas(64) std::atomic<uint32_t> finished{0};
+  alignas(64) std::atomic<uint32_t> stop{0};
+  std::atomic<uint32_t> shutdown{0};
+};
+
+struct alignas(64) WorkerGroup::Slot {
+  int64_t start_ns = 0;
+  int64_t finish_ns = 0;
+  uint64_t ops = 0;
+  char error[160] = {};      // a body that threw: its message, for the parent
+  char pin_error[160] = {};  // set once if pinning failed: every episode is void
+};
+
+std::string_view to_string(WorkerMode mode) {
+  return mode == WorkerMode::kThread ? "thread" : "process";
+}
+
+WorkerMode parse_worker_mode(std::string_view name) {
+  if (name == "thread") return WorkerMode::kThread;
+  if (name == "process") return WorkerMode::kProcess;
+  throw std::invalid_argument("unknown mode '" + std::string(name) +
+                              "' (expected thread or process)");
+}
+
+uint64_t EpisodeResult::total_ops() const {
+  uint64_t total = 0;
+  for (uint64_t ops : worker_ops) total += ops;
+  return total;
+}
+
+double EpisodeResult::fairness() const { return jain_index(worker_ops); }
+
+WorkerGroup::WorkerGroup(const Topology& topology, std::vector<Place> places,
+                         WorkerBody body, WorkerMode mode)
+    : topology_(topology),
+      places_(std::move(places)),
+      body_(std::move(body)),
+      mode_(mode),
+      region_(sizeof(Control) + places_.size() * sizeof(Slot)) {
+  if (places_.empty()) throw std::invalid_argument("a worker group needs at least one worker");
+  control_ = new (region_.data()) Control;
+  slots_ = new (static_cast<char*>(region_.data()) + sizeof(Control)) Slot[places_.size()];
+  if (mode_ == WorkerMode::kThread) {
+    start_threads();
+  } else {
+    start_processes();
+  }
+}
+
+WorkerGroup::~WorkerGroup() { stop_workers(); }
+
+void WorkerGroup::start_threads() {
+  threads_.reserve(places_.size());
+  for (int i = 0; i < size(); ++i) threads_.emplace_back([this, i] { worker_loop(i); });
+}
+
+void WorkerGroup::start_processes() {
+  const pid_t parent = getpid();
+  // Buffered output would be written once per child on exit otherwise.
+  std::fflush(nullptr);
+  for (int i = 0; i < size(); ++i) {
+    pid_t pid = fork();
+    if (pid < 0) {
+      stop_workers();
+      throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+      // The child must never outlive the benchmark, even if the parent is
+      // SIGKILLed; the getppid check closes the race with an early death.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(1);
+      worker_loop(i);
+      // _exit, not exit: the parent's atexit handlers and static destructors
+      // (Google Benchmark's reporters among them) must not run here.
+      _exit(0);
+    }
+    children_.push_back(pid);
+  }
+}
+
+void WorkerGroup::pin_self(int index) {
+  if (!topology_.is_this_system()) return;
+  try {
+    if (mode_ == WorkerMode::kThread) {
+      topology_.pin_current_thread(places_[index].pu);
+    } else {
+      topology_.pin_current_process(places_[index].pu);
+    }
+  } catch (const std::exception& e) {
+    std::snprintf(slots_[index].pin_error, sizeof slots_[index].pin_error,
+                  "worker %d: %s", index, e.what());
+  }
+}
+
+void WorkerGroup::worker_loop(int index) {
+  pin_self(index);
+  Slot& slot = slots_[index];
+  const WorkerContext context{index, size(), &control_->stop};
+  uint32_t seen = 0;
+  for (;;) {
+    uint32_t epoch;
+    while ((epoch = control_->epoch.load(std::memory_order_acquire)) == seen)
+      futex_wait(control_->epoch, seen);
+    seen = epoch;
+    if (control_->shutdown.load(std::memory_order_acquire)) return;
+
+    if (control_->arrived.fetch_add(1, std::memory_order_acq_rel) + 1 ==
+        static_cast<uint32_t>(size()))
+      futex_wake_all(control_->arrived);
+    SpinWait wait;
+    while (control_->go.load(std::memory_order_acquire) != epoch) wait.pause();
+
+    slot.start_ns = now_ns();
+    slot.error[0] = '\0';
+    try {
+      slot.ops = body_(context);
+    } catch (const std::exception& e) {
+      slot.ops = 0;
+      std::snprintf(slot.error, sizeof slot.error, "worker %d threw: %s", index, e.what());
+    }
+    slot.finish_ns = now_ns();
+    if (control_->finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
+        static_cast<uint32_t>(size()))
+      futex_wake_all(control_->finished);
+  }
+}
+
+std::string WorkerGroup::reap_dead_children() {
+  for (size_t i = 0; i < children_.size(); ++i) {
+    if (children_[i] <= 0) continue;
+    int status = 0;
+    if (waitpid(children_[i], &status, WNOHANG) != children_[i]) continue;
+    std::string what = "worker " + std::to_string(i) + " (pid " +
+                       std::to_string(children_[i]) + ") ";
+    children_[i] = -1;
+    if (WIFSIGNALED(status))
+      return what + "killed by SIG" + sigabbrev_np(WTERMSIG(status));
+    return what + "exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+  return {};
+}
+
+// Waits until `counter` reaches the group size. In process mode it also
+// watches for dead children, which would otherwise leave it waiting forever.
+bool WorkerGroup::wait_for(std::atomic<uint32_t>& counter, std::string& error) {
+  const auto target = static_cast<uint32_t>(size());
+  for (;;) {
+    uint32_t value = counter.load(std::memory_order_acquire);
+    if (value == target) return true;
+    futex_wait(counter, value, kLivenessPoll);
+    if (mode_ == WorkerMode::kProcess && counter.load(std::memory_order_acquire) != target) {
+      error = reap_dead_children();
+      if (!error.empty()) return false;
+    }
+  }
+}
+
+EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
+  EpisodeResult result;
+  if (!broken_.empty()) {
+    result.error = broken_;
+    return result;
+  }
+  Control& c = *control_;
+  c.arrived.store(0, std::memory_order_relaxed);
+  c.finished.store(0, std::memory_order_relaxed);
+  c.stop.store(0, std::memory_order_relaxed);
+  const uint32_t epoch = c.epoch.fetch_add(1, std::memory_order_acq_rel) + 1;
+  futex_wake_all(c.epoch);
+
+  if (!wait_for(c.arrived, broken_)) {
+    result.error = broken_;
+    return result;
+  }
+  const int64_t release_ns = now_ns();
+  c.go.store(epoch, std::memory_order_release);
+  if (duration.count() > 0) {
+    std::this_thread::sleep_until(std::chrono::steady_clock::time_point(
+        std::chrono::nanoseconds(release_ns) + duration));
+    c.stop.store(1, std::memory_order_relaxed);
+  }
+  if (!wait_for(c.finished, broken_)) {
+    result.error = broken_;
+    return result;
+  }
+
+  int64_t last_finish = release_ns;
+  for (int i = 0; i < size(); ++i) {
+    const Slot& slot = slots_[i];
+    if (slot.pin_error[0] && result.error.empty()) result.error = slot.pin_error;
+    if (slot.error[0] && result.error.empty()) result.error = slot.error;
+    last_finish = std::max(last_finish, slot.finish_ns);
+    result.worker_seconds.push_back((slot.finish_ns - slot.start_ns) * 1e-9);
+    result.worker_ops.push_back(slot.ops);
+  }
+  result.makespan_seconds = (last_finish - release_ns) * 1e-9;
+  return result;
+}
+
+void WorkerGroup::stop_workers() {
+  control_->shutdown.store(1, std::memory_order_release);
+  control_->epoch.fetch_add(1, std::memory_order_acq_rel);
+  futex_wake_all(control_->epoch);
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+  for (pid_t& pid : children_) {
+    if (pid <= 0) continue;
+    // A child stuck in a body (a hung benchmark) would never see shutdown:
+    // give it a second, then kill it. Either way it is reaped here.
+    bool reaped = false;
+    for (int tries = 0; tries < 100 && !reaped; ++tries) {
+      reaped = waitpid(pid, nullptr, WNOHANG) == pid;
+      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!reaped) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    pid = -1;
+  }
+}
+
+}  // namespace contend

@@ -1,0 +1,48 @@
+"""The tidy results schema: one row per benchmark instance and repetition.
+
+This module is the single source of truth for column names, their order and
+the schema version. README.md documents every column; bump SCHEMA_VERSION
+whenever a column is added, removed, renamed or changes meaning.
+"""
+
+SCHEMA_VERSION = 1
+
+# Columns in file order. Identity columns first, then measurements.
+COLUMNS = [
+    "schema_version",   # int: SCHEMA_VERSION of the writer
+    "run_id",           # str: UTC timestamp + short random suffix, unique per bench_all run
+    "machine_id",       # str: readable prefix + stable hash of the hardware description
+    "timestamp_utc",    # str: ISO 8601, when this instance finished
+    "git_sha",          # str: commit of the code that ran (suffix -dirty if modified)
+    "family",           # str: counter, fifo, lifo, priority, spsc, spawn, fanout, pool, ipc
+    "benchmark",        # str: scenario within the family (increment, throughput, pingpong, ...)
+    "params",           # str: extra scenario parameters "key=value;key=value", sorted, or ""
+    "impl",             # str: stable snake_case implementation id
+    "mode",             # str: thread | process
+    "threads",          # int: total workers
+    "producers",        # int: producer workers (0 where roles do not apply)
+    "consumers",        # int: consumer workers (0 where roles do not apply)
+    "placement",        # str: compact | scatter
+    "oversubscribed",   # bool: more workers than allowed PUs
+    "repetition",       # int: 0-based repetition index
+    "items",            # float: items completed per episode (mean over the repetition's episodes)
+    "seconds",          # float: mean episode makespan in seconds
+    "items_per_second", # float: aggregate throughput, total items / total makespan
+    "ns_per_item",      # float: 1e9 / items_per_second
+    "p50_ns",           # float: latency percentiles where measured, else empty
+    "p99_ns",
+    "p999_ns",
+    "fairness",         # float: Jain's index over per-worker op counts, 1 = perfectly fair
+    "lost",             # float: lost updates / items per episode (expected - observed)
+    "error",            # str: empty when the measurement is valid, else why there is no number
+]
+
+# The columns that together name one benchmark instance (minus thread count).
+IDENTITY = ["family", "benchmark", "params", "impl", "mode",
+            "producers", "consumers", "placement"]
+
+FAMILIES = ["counter", "fifo", "lifo", "priority", "spsc",
+            "spawn", "fanout", "pool", "ipc"]
+
+MODES = ["thread", "process"]
+PLACEMENTS = ["compact", "scatter"]

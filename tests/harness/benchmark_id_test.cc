@@ -1,0 +1,28 @@
+#include "contend/harness/benchmark_id.h"
+
+#include <gtest/gtest.h>
+
+namespace contend {
+namespace {
+
+// The name is parsed by scripts/contend/gbench.py: this is the contract.
+TEST(BenchmarkId, NameCarriesEveryIdentityField) {
+  BenchmarkId id{"fifo", "throughput", "moodycamel_tokens", WorkerMode::kProcess, 4, 2, 2,
+                 PlacementPolicy::kScatter, true, {{"payload", "64"}, {"capacity", "1024"}}};
+  EXPECT_EQ(id.name(),
+            "fifo/throughput/moodycamel_tokens/mode:process/threads:4/producers:2/"
+            "consumers:2/placement:scatter/oversub:1/payload:64/capacity:1024");
+}
+
+TEST(BenchmarkId, DefaultsAreThreadCompactNoRoles) {
+  BenchmarkId id;
+  id.family = "counter";
+  id.benchmark = "increment";
+  id.impl = "unsync";
+  EXPECT_EQ(id.name(),
+            "counter/increment/unsync/mode:thread/threads:1/producers:0/consumers:0/"
+            "placement:compact/oversub:0");
+}
+
+}  // namespace
+}  // namespace contend
