@@ -1,0 +1,78 @@
+"""Running one benchmark binary as a child in its own process group.
+
+A benchmark in process mode forks workers; killing only the direct child on a
+timeout or Ctrl-C would leave them spinning on the cores the next instance
+needs. So each child leads a new session/process group, and every way out
+(normal exit, crash, timeout, interrupt) ends with the whole group killed and
+the child reaped.
+"""
+import os
+import signal
+import subprocess
+from dataclasses import dataclass
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    timed_out: bool
+    timeout: float
+
+    def failure(self):
+        """Why this child gave no trustworthy output, or None if it exited 0."""
+        if self.timed_out:
+            return f"timeout after {self.timeout:g}s"
+        if self.returncode < 0:
+            try:
+                name = signal.Signals(-self.returncode).name
+            except ValueError:
+                name = f"signal {-self.returncode}"
+            return f"crashed: {name}"
+        if self.returncode > 0:
+            return f"exited with status {self.returncode}"
+        return None
+
+
+def kill_group(pgid):
+    """SIGKILL every process left in the group; a group already gone is fine.
+
+    Safe after the leader is reaped: Linux does not reuse a pid while it still
+    names a live process group, so pgid can only be ours or empty."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run(argv, *, log_path, timeout, cwd):
+    """Runs argv with stdout+stderr into log_path; returns its Outcome.
+
+    KeyboardInterrupt (Ctrl-C, or SIGTERM turned into it) propagates after
+    the group is killed and the child reaped."""
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, cwd=cwd,
+                                start_new_session=True)
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            # Kill before reaping when the leader is still running (timeout,
+            # interrupt), and after a normal exit to sweep stray workers.
+            kill_group(proc.pid)
+            proc.wait()
+    return Outcome(proc.returncode, timed_out, timeout)
+
+
+def last_line(log_path, limit=200):
+    """The last non-empty line of a log, shortened, for one-line error text."""
+    try:
+        with open(log_path, "rb") as f:
+            f.seek(max(0, os.path.getsize(log_path) - 4096))
+            tail = f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in tail.splitlines() if line.strip()]
+    return lines[-1][:limit] if lines else ""

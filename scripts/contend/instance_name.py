@@ -1,0 +1,78 @@
+"""Benchmark instance names: the contract between the bench_* binaries and us.
+
+A bench binary registers each instance under a name that carries its identity:
+
+    <family>/<benchmark>/<impl>/mode:<m>/threads:<n>/producers:<p>/consumers:<c>
+        /placement:<compact|scatter>/oversub:<0|1>[/<key>:<value>...]
+
+Any further key:value segments are scenario parameters. Google Benchmark then
+appends suffixes of its own (manual_time, repeats:3, ...), which say how the
+instance was measured, not what it is, so they are dropped here.
+"""
+import re
+
+# Segments Google Benchmark appends by itself. `threads:N` is deliberately
+# absent: our harness owns the workers and puts threads:N in the name itself.
+GBENCH_SUFFIX_WORDS = {"manual_time", "real_time", "process_time"}
+GBENCH_SUFFIX_KEYS = {"min_time", "min_warmup_time", "iterations", "repeats"}
+
+REQUIRED_KEYS = ["mode", "threads", "producers", "consumers", "placement", "oversub"]
+INT_KEYS = ["threads", "producers", "consumers"]
+
+
+class InstanceNameError(ValueError):
+    """A name that does not follow the contract above."""
+
+
+def parse(name):
+    """Returns the identity columns of an instance name as a dict.
+
+    Keys: family, benchmark, impl, mode, threads, producers, consumers,
+    placement, oversubscribed (bool), params ("k=v;k=v" sorted by key, or "").
+    """
+    segments = [s for s in name.split("/") if s]
+    if len(segments) < 3:
+        raise InstanceNameError(f"not a contend benchmark name: {name!r}")
+    family, benchmark, impl = segments[:3]
+    fields, params = {}, {}
+    for segment in segments[3:]:
+        if segment in GBENCH_SUFFIX_WORDS:
+            continue
+        key, sep, value = segment.partition(":")
+        if not sep or not key:
+            raise InstanceNameError(
+                f"not a contend benchmark name: {name!r} (segment {segment!r} is not key:value)")
+        if key in GBENCH_SUFFIX_KEYS:
+            continue
+        if key in REQUIRED_KEYS:
+            fields[key] = value
+        else:
+            params[key] = value
+    missing = [k for k in REQUIRED_KEYS if k not in fields]
+    if missing:
+        raise InstanceNameError(
+            f"not a contend benchmark name: {name!r} (missing {', '.join(missing)})")
+    identity = {"family": family, "benchmark": benchmark, "impl": impl,
+                "mode": fields["mode"], "placement": fields["placement"]}
+    for key in INT_KEYS:
+        if not re.fullmatch(r"\d+", fields[key]):
+            raise InstanceNameError(
+                f"not a contend benchmark name: {name!r} ({key}:{fields[key]} is not a count)")
+        identity[key] = int(fields[key])
+    if fields["oversub"] not in ("0", "1"):
+        raise InstanceNameError(
+            f"not a contend benchmark name: {name!r} (oversub must be 0 or 1)")
+    identity["oversubscribed"] = fields["oversub"] == "1"
+    identity["params"] = ";".join(f"{k}={params[k]}" for k in sorted(params))
+    return identity
+
+
+# Characters with a meaning in a POSIX extended regex, which is what Google
+# Benchmark's filter uses. Escaping anything else (as re.escape does with '-'
+# or ' ') is undefined in ERE, so escape exactly these.
+_ERE_SPECIAL = set(".[]{}()\\*+?^$|")
+
+
+def exact_filter(name):
+    """A --benchmark_filter regex that matches exactly this one full name."""
+    return "^" + "".join("\\" + c if c in _ERE_SPECIAL else c for c in name) + "$"

@@ -1,0 +1,71 @@
+# shellcheck shell=bash
+# Set-up shared by scripts/bench_all and scripts/test (sourced, not run):
+# make sure the Debian packages are there, then configure + build a preset.
+# Paths are taken from this file's location so the entry points work from
+# any working directory.
+
+CONTEND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export CONTEND_ROOT
+
+CONTEND_PACKAGES=(
+  cmake g++ pkg-config
+  libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libboost-dev
+  libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev
+  python3 python3-pandas python3-matplotlib python3-scipy python3-pytest
+  git
+)
+
+CONTEND_APT_UPDATED=0
+
+# Installs what is missing (as root) or prints the apt-get line and exits 1.
+contend_require_packages() {
+  local missing=() pkg status
+  for pkg in "${CONTEND_PACKAGES[@]}"; do
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" || status=""
+    [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "contend: missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "contend: installing missing Debian packages: ${missing[*]}" >&2
+  if ((CONTEND_APT_UPDATED == 0)); then
+    apt-get update >&2 || { echo "contend: apt-get update failed" >&2; exit 1; }
+    CONTEND_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 ||
+    { echo "contend: apt-get install failed" >&2; exit 1; }
+}
+
+# contend_build <preset>: configure once (build/<preset>), then build.
+# Quiet when it works; the tool's full output when it fails. Returns non-zero
+# on failure so that callers can decide whether to stop.
+contend_build() {
+  local preset="$1" dir="$CONTEND_ROOT/build/$1" output
+  # A configure that failed half-way leaves a cache but no build system.
+  if [[ ! -f "$dir/CMakeCache.txt" ]] ||
+     [[ ! -f "$dir/build.ninja" && ! -f "$dir/Makefile" ]]; then
+    echo "contend: configuring $preset (build/$preset)" >&2
+    if ! output="$(cd "$CONTEND_ROOT" && cmake --preset "$preset" 2>&1)"; then
+      printf '%s\n' "$output" >&2
+      echo "contend: cmake --preset $preset failed" >&2
+      return 1
+    fi
+  fi
+  echo "contend: building $preset" >&2
+  if ! output="$(cd "$CONTEND_ROOT" && cmake --build --preset "$preset" -j"$(nproc)" 2>&1)"; then
+    printf '%s\n' "$output" >&2
+    echo "contend: cmake --build --preset $preset failed" >&2
+    return 1
+  fi
+}
+
+# True when the arguments ask only for help (no need to build for that).
+contend_wants_help() {
+  local arg
+  for arg in "$@"; do
+    [[ "$arg" == "-h" || "$arg" == "--help" ]] && return 0
+  done
+  return 1
+}

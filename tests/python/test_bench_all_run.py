@@ -1,0 +1,237 @@
+"""bench_all end to end against fake bench binaries (see conftest.FakeBuild)."""
+import csv
+import glob
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import PYTHON, bench_name, process_gone, script_env
+from contend import schema
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def run_dir_of(tmp_path):
+    [run_dir] = glob.glob(str(tmp_path / "results" / "*" / "*"))
+    return run_dir
+
+
+def healthy(fake_build):
+    fake_build.add("bench_counter", [
+        {"name": bench_name("std_mutex", 1), "rate": 1e6},
+        {"name": bench_name("std_mutex", 2), "rate": 2e6},
+        {"name": bench_name("atomic_relaxed", 2), "rate": 5e6},
+        {"name": bench_name("atomic_relaxed", 3, oversub=1), "rate": 9e6},
+        {"name": bench_name("unsync", 2), "rate": 50e6, "lost": 321},
+        {"name": bench_name("sharded_padded", 2), "rate": 7e6, "quick": False},
+    ])
+    fake_build.add("bench_queue", [
+        {"name": bench_name("moodycamel", 2, "scatter", family="fifo", benchmark="throughput",
+                            mode="process", producers=1, consumers=1,
+                            extra="/payload:8/capacity:64"), "rate": 3e6},
+    ])
+
+
+def test_healthy_quick_run(fake_build, run_bench_all, tmp_path):
+    healthy(fake_build)
+    done = run_bench_all("--quick", "--no-report")
+    assert done.returncode == 0, done.stderr
+    run_dir = run_dir_of(tmp_path)
+    machine_id, run_id = run_dir.split(os.sep)[-2:]
+
+    rows = read_csv(os.path.join(run_dir, "results.csv"))
+    with open(os.path.join(run_dir, "results.csv")) as f:
+        assert f.readline().rstrip("\n").split(",") == schema.COLUMNS
+    # 6 quick instances x 3 repetitions; sharded_padded is a full-run-only variant.
+    assert len(rows) == 18
+    assert {r["impl"] for r in rows} == {"std_mutex", "atomic_relaxed", "unsync", "moodycamel"}
+    for r in rows:
+        assert r["schema_version"] == str(schema.SCHEMA_VERSION)
+        assert (r["run_id"], r["machine_id"]) == (run_id, machine_id)
+        assert r["timestamp_utc"].endswith("Z") and r["git_sha"]
+        assert r["error"] == ""
+    fifo = [r for r in rows if r["family"] == "fifo"]
+    assert {(r["params"], r["mode"], r["producers"], r["consumers"]) for r in fifo} == {
+        ("capacity=64;payload=8", "process", "1", "1")}
+    assert {r["oversubscribed"] for r in rows if r["threads"] == "3"} == {"true"}
+
+    # Quick mode reaches the binaries, with bare-seconds min time and an exact filter.
+    calls = fake_build.calls("bench_counter")
+    assert calls[0] == ["--benchmark_list_tests=true", "--contend_quick"]
+    run_call = calls[1]
+    assert "--contend_quick" in run_call
+    assert "--benchmark_repetitions=3" in run_call
+    assert "--benchmark_min_time=0.02" in run_call
+    assert "--benchmark_out_format=json" in run_call
+    assert run_call[1] == "--benchmark_filter=^" + bench_name("std_mutex", 1) + "$"
+    assert os.path.exists(os.path.join(run_dir, "raw", "0001.json"))
+    assert os.path.exists(os.path.join(run_dir, "raw", "0001.log"))
+
+    with open(os.path.join(run_dir, "machine.json")) as f:
+        info = json.load(f)
+    assert info["machine_id"] == machine_id and info["run_id"] == run_id
+    assert info["quick"] is True
+    assert info["build"]["benchmark_version"] == "1.7.1"
+    for key in ("cpu_model", "packages", "numa_nodes", "l3_caches", "cores", "pus", "smt",
+                "allowed_cpuset", "kernel", "governor", "virtualization", "hostname",
+                "git_sha", "command", "schema_version"):
+        assert key in info
+    assert "--quick" in info["command"]
+
+    # Progress on stderr, table and path on stdout. Best counter impl at 2 threads
+    # (not the oversubscribed 3, not unsync which lost updates).
+    assert "[1/6] counter/increment/std_mutex threads=1 compact" in done.stderr
+    best = [line.split() for line in done.stdout.splitlines() if line.strip().startswith("counter")]
+    assert best[0][2:4] == ["2", "atomic_relaxed"]
+    assert best[0][-1] == "5.05M/s"   # median of 5.00, 5.05, 5.10 M (the fake adds 1% a repetition)
+    assert f"Results: {os.path.relpath(run_dir, tmp_path)}/results.csv" in done.stdout
+
+
+def test_machine_id_is_the_same_across_runs(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1)}])
+    assert run_bench_all("--quick", "--no-report").returncode == 0
+    assert run_bench_all("--quick", "--no-report").returncode == 0
+    runs = glob.glob(str(tmp_path / "results" / "*" / "*"))
+    assert len(runs) == 2
+    assert len({os.path.dirname(r) for r in runs}) == 1   # one machine_id folder
+    assert len({os.path.basename(r) for r in runs}) == 2  # two run ids
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs 2 allowed CPUs")
+def test_machine_id_changes_under_taskset(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1)}])
+    assert run_bench_all("--no-report", "--repetitions", "1").returncode == 0
+    cpu = min(os.sched_getaffinity(0))
+    narrow = subprocess.run(
+        ["taskset", "-c", str(cpu), PYTHON, "-m", "contend.bench_all",
+         "--bench-dir", fake_build.dir, "--out", str(tmp_path / "results"),
+         "--no-report", "--repetitions", "1"],
+        capture_output=True, text=True, env=script_env(), timeout=120)
+    assert narrow.returncode == 0, narrow.stderr
+    assert len(os.listdir(tmp_path / "results")) == 2
+
+
+def test_failures_become_error_rows_and_the_run_goes_on(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [
+        {"name": bench_name("std_mutex", 1), "rate": 1e6},
+        {"name": bench_name("spin_tas", 1), "behaviour": "error", "message": "count 3 != 4"},
+        {"name": bench_name("spin_mcs", 1), "behaviour": "crash"},
+        {"name": bench_name("spin_ticket", 1), "behaviour": "hang"},
+        {"name": bench_name("cas_loop", 1), "behaviour": "exit3"},
+        {"name": bench_name("spin_ttas", 1), "behaviour": "nojson"},
+        {"name": bench_name("atomic_seq_cst", 1), "behaviour": "garbage"},
+        {"name": bench_name("atomic_relaxed", 1), "rate": 2e6},
+    ])
+    done = run_bench_all("--quick", "--timeout", "2", "--no-report")
+    assert done.returncode == 1
+    rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
+    by_impl = {}
+    for r in rows:
+        by_impl.setdefault(r["impl"], []).append(r)
+
+    assert [r["error"] for r in by_impl["std_mutex"]] == ["", "", ""]
+    assert [r["error"] for r in by_impl["atomic_relaxed"]] == ["", "", ""]
+    assert [r["error"] for r in by_impl["spin_tas"]] == ["count 3 != 4"] * 3
+    assert [r["error"] for r in by_impl["spin_mcs"]] == ["crashed: SIGSEGV"]
+    assert [r["error"] for r in by_impl["spin_ticket"]] == ["timeout after 2s"]
+    assert [r["error"] for r in by_impl["cas_loop"]] == [
+        "exited with status 3: fake_bench: cannot pin worker 1"]
+    assert by_impl["spin_ttas"][0]["error"] == "no JSON output: raw/0006.json does not exist"
+    assert by_impl["atomic_seq_cst"][0]["error"].startswith("malformed JSON in raw/0007.json: ")
+    for impl in ("spin_mcs", "spin_ticket", "cas_loop", "spin_ttas", "atomic_seq_cst"):
+        [row] = by_impl[impl]
+        # Identity comes from the name; there is no measurement.
+        assert (row["family"], row["threads"], row["placement"]) == ("counter", "1", "compact")
+        assert row["items_per_second"] == "" and row["repetition"] == ""
+
+    assert "6 of 8 instances had errors" in done.stdout
+    assert "error: crashed: SIGSEGV (raw/0003.log)" in done.stderr
+
+    # The hanging benchmark and the worker it forked were both killed.
+    pids = fake_build.pids("bench_counter")
+    assert len(pids) == 2
+    assert all(process_gone(pid) for pid in pids)
+
+
+def wait_for(predicate, what, limit=60):
+    deadline = time.monotonic() + limit
+    while not predicate():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, tmp_path, signum):
+    fake_build.add("bench_counter", [
+        {"name": bench_name("std_mutex", 1), "rate": 1e6},
+        {"name": bench_name("spin_ticket", 1), "behaviour": "hang"},
+        {"name": bench_name("atomic_relaxed", 1), "rate": 2e6},
+    ])
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "contend.bench_all", "--bench-dir", fake_build.dir,
+         "--out", str(tmp_path / "results"), "--quick", "--no-report"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env())
+    try:
+        wait_for(lambda: len(fake_build.pids("bench_counter")) == 2, "the hanging benchmark")
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert "interrupted after 1 of 3 instances; results so far: " in err
+    rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
+    assert [r["impl"] for r in rows] == ["std_mutex"] * 3
+    assert all(process_gone(pid) for pid in fake_build.pids("bench_counter"))
+
+
+def write_plot(tmp_path, status):
+    plot = tmp_path / "plot"
+    plot.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path}/plot.args\nexit {status}\n")
+    plot.chmod(0o755)
+    return str(plot)
+
+
+def test_report_runs_plot_on_the_run_dir(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1)}])
+    done = run_bench_all("--quick", "--plot-command", write_plot(tmp_path, 0))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "plot.args").read_text().strip() == run_dir_of(tmp_path)
+
+
+def test_failing_plot_is_reported_but_results_stand(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1)}])
+    done = run_bench_all("--quick", "--plot-command", write_plot(tmp_path, 4))
+    assert done.returncode == 0
+    assert "report failed" in done.stderr and "exit status 4" in done.stderr
+
+
+def test_no_report_skips_plot(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1)}])
+    done = run_bench_all("--quick", "--no-report", "--plot-command", write_plot(tmp_path, 0))
+    assert done.returncode == 0
+    assert not (tmp_path / "plot.args").exists()
+
+
+def test_selection_flags_narrow_the_run(fake_build, run_bench_all, tmp_path):
+    healthy(fake_build)
+    done = run_bench_all("--families", "counter", "--impls", "std_mutex,atomic_relaxed",
+                         "--threads", "2", "--placements", "compact", "--modes", "thread",
+                         "--repetitions", "2", "--min-time", "0.5", "--no-report")
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
+    assert sorted({(r["impl"], r["threads"]) for r in rows}) == [
+        ("atomic_relaxed", "2"), ("std_mutex", "2")]
+    assert len(rows) == 4
+    run_call = fake_build.calls("bench_counter")[1]
+    assert "--contend_quick" not in run_call
+    assert "--benchmark_repetitions=2" in run_call and "--benchmark_min_time=0.5" in run_call
+    assert fake_build.calls("bench_counter")[0] == ["--benchmark_list_tests=true"]

@@ -1,0 +1,65 @@
+"""Parsing instance names and building exact-match benchmark filters."""
+import re
+
+import pytest
+
+from contend import instance_name
+
+BASE = ("counter/increment/std_mutex/mode:thread/threads:4/producers:0/consumers:0"
+        "/placement:scatter/oversub:1")
+
+
+def test_parse_identity():
+    ident = instance_name.parse(BASE)
+    assert ident == {"family": "counter", "benchmark": "increment", "impl": "std_mutex",
+                     "mode": "thread", "threads": 4, "producers": 0, "consumers": 0,
+                     "placement": "scatter", "oversubscribed": True, "params": ""}
+
+
+@pytest.mark.parametrize("suffix", [
+    "/manual_time", "/real_time", "/process_time", "/min_time:0.050",
+    "/min_warmup_time:0.100", "/iterations:1000", "/repeats:5",
+    "/min_time:0.050/repeats:3/manual_time",
+])
+def test_gbench_suffixes_are_dropped(suffix):
+    assert instance_name.parse(BASE + suffix) == instance_name.parse(BASE)
+
+
+def test_our_threads_segment_is_kept_even_though_gbench_uses_the_word():
+    assert instance_name.parse(BASE + "/manual_time")["threads"] == 4
+
+
+def test_params_sorted_by_key():
+    ident = instance_name.parse(
+        "fifo/throughput/moodycamel/mode:process/threads:3/producers:2/consumers:1"
+        "/placement:compact/oversub:0/payload:8/capacity:64/manual_time")
+    assert ident["params"] == "capacity=64;payload=8"
+    assert (ident["producers"], ident["consumers"]) == (2, 1)
+
+
+@pytest.mark.parametrize("name", [
+    "BM_Foo",
+    "counter/increment",
+    "counter/increment/std_mutex/threads:2",                        # missing keys
+    BASE.replace("threads:4", "threads:four"),
+    BASE.replace("oversub:1", "oversub:yes"),
+    BASE + "/whatever",                                              # not key:value
+])
+def test_bad_names(name):
+    with pytest.raises(instance_name.InstanceNameError, match="not a contend benchmark name"):
+        instance_name.parse(name)
+
+
+def test_exact_filter_matches_only_that_name():
+    name = ("fifo/pingpong/a.b+c/mode:thread/threads:2/producers:1/consumers:1"
+            "/placement:compact/oversub:0/ratio:0.5/manual_time")
+    pattern = instance_name.exact_filter(name)
+    assert re.search(pattern, name)
+    assert not re.search(pattern, name.replace("a.b", "aXb"))
+    assert not re.search(pattern, name + "_mean")
+    assert not re.search(pattern, "x" + name)
+
+
+def test_exact_filter_escapes_only_ere_specials():
+    # '\-' or '\:' are undefined in POSIX ERE (GB's filter), so they stay bare.
+    assert instance_name.exact_filter("a-b:c/d.e") == r"^a-b:c/d\.e$"
