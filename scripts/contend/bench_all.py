@@ -286,6 +286,8 @@ def main(argv):
                   else [sys.executable, "-m", "contend.bench_all"])
     info = machine.describe(the_plan, run_id=run_id, quick=args.quick,
                             command=shlex.join(invoked_as + list(argv)), repo=REPO)
+    # The binaries record the sha in their own context; give them this one.
+    os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
     run_dir = os.path.join(os.path.abspath(args.out), info["machine_id"], run_id)
     os.makedirs(os.path.join(run_dir, "raw"))
     machine.write(os.path.join(run_dir, "machine.json"), info)

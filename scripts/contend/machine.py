@@ -82,7 +82,11 @@ def _git(repo, *args):
 def git_sha(repo):
     """Short HEAD sha, "-dirty" when tracked sources differ from it, "unknown"
     outside git. results/ is left out of the dirty check: adding a run there
-    does not change the code that measured it."""
+    does not change the code that measured it. CONTEND_GIT_SHA, when set,
+    wins: a run on a machine that got a copy of the tree without .git (a
+    lent benchmark box) still names the commit it measured."""
+    if os.environ.get("CONTEND_GIT_SHA"):
+        return os.environ["CONTEND_GIT_SHA"]
     try:
         sha = _git(repo, "rev-parse", "--short", "HEAD")
         changes = _git(repo, "status", "--porcelain", "--", ".", ":(exclude)results")
