@@ -1,0 +1,220 @@
+"""A/B mode of scripts/regress: two revisions, one machine, interleaved runs.
+
+Two runs made one after the other differ by more than the code: the machine
+warms up, a neighbour's CI job starts, the governor changes its mind. On a
+shared 2-core runner those drifts are as large as the regressions we hunt.
+Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
+drifts, and swapping who goes first every round cancels a steady trend too;
+pooling the rounds gives each side rounds x repetitions samples, enough for
+the per-benchmark test to reach significance after Holm correction.
+
+Each revision is checked out as a git worktree under build/ab/worktrees/ and
+built and run with *its own* scripts (bench_all of that revision), so a
+change to the harness is measured as part of the change. The worktrees are
+removed afterwards unless --keep-worktrees.
+"""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import results, schema
+from .cli import UsageError
+
+SIDES = ("A", "B")
+
+
+def alternation(rounds):
+    """[(side, round)]: A B, B A, A B, ... (the first side swaps every round)."""
+    order = []
+    for r in range(rounds):
+        pair = SIDES if r % 2 == 0 else SIDES[::-1]
+        order += [(side, r) for side in pair]
+    return order
+
+
+def repo_root():
+    return Path(__file__).resolve().parents[2]
+
+
+def _log(message):
+    print(f"regress --ab: {message}", file=sys.stderr, flush=True)
+
+
+class GitWorktreeRunner:
+    """Checks out, builds and benchmarks revisions of the repository `repo`."""
+
+    def __init__(self, repo, workdir, log=_log):
+        self.repo, self.workdir, self.log = Path(repo), Path(workdir), log
+
+    def git(self, *args, check=True):
+        return subprocess.run(["git", "-C", str(self.repo), *args], check=check,
+                              capture_output=True, text=True)
+
+    def resolve(self, rev):
+        done = self.git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+        if done.returncode != 0:
+            raise UsageError(f"{rev}: not a git revision of {self.repo}")
+        return done.stdout.strip()
+
+    def prepare(self, side, sha):
+        path = self.workdir / "worktrees" / f"{side}-{sha[:12]}"
+        self.git("worktree", "prune", check=False)
+        if path.exists():
+            self.cleanup(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        done = self.git("worktree", "add", "--detach", str(path), sha, check=False)
+        if done.returncode != 0:
+            raise UsageError(f"git worktree add {path} failed: {_first_line(done.stderr)}")
+        return path
+
+    def build(self, worktree):
+        """cmake --preset release and a build, when the revision has presets;
+        otherwise its bench_all configures and builds on its own."""
+        presets = _read_presets(worktree)
+        configure = {p.get("name") for p in presets.get("configurePresets", [])}
+        if "release" not in configure:
+            self.log(f"{worktree.name}: no 'release' configure preset; bench_all will build")
+            return
+        # The log lives outside the worktree: a stray file there would mark
+        # the revision's git sha "-dirty" in its results.
+        log = self.workdir / "logs" / f"{worktree.name}-build.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "w") as out:
+            steps = [["cmake", "--preset", "release"]]
+            if "release" in {p.get("name") for p in presets.get("buildPresets", [])}:
+                steps.append(["cmake", "--build", "--preset", "release", "-j", str(os.cpu_count() or 2)])
+            for step in steps:
+                self.log(f"{worktree.name}: {' '.join(step)}")
+                if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT).returncode:
+                    raise UsageError(f"building {worktree.name} failed: see {log}")
+
+    def bench(self, worktree, bench_args):
+        """Runs that revision's bench_all; returns the run folder it wrote
+        (found as the results.csv that was not there before)."""
+        roots = [Path(worktree) / "results"] + [Path(worktree) / o for o in _out_flags(bench_args)]
+        before = _result_csvs(roots)
+        command = [str(worktree / "scripts" / "bench_all"), *bench_args]
+        self.log(f"{worktree.name}: {' '.join(command[1:]) or '(no flags)'}")
+        # bench_all's progress goes to our stderr: stdout is the verdict's.
+        # CONTEND_GIT_SHA would label both sides with one sha: each worktree
+        # is a real checkout and names its own commit.
+        env = {k: v for k, v in os.environ.items() if k != "CONTEND_GIT_SHA"}
+        code = subprocess.run(command, cwd=worktree, stdout=sys.stderr, env=env).returncode
+        new = sorted(_result_csvs(roots) - before, key=lambda p: p.stat().st_mtime)
+        if not new:
+            raise UsageError(f"bench_all of {worktree.name} wrote no results.csv (exit {code})")
+        if code:
+            self.log(f"{worktree.name}: bench_all exited {code}; using what it recorded")
+        return new[-1].parent
+
+    def cleanup(self, worktree):
+        self.git("worktree", "remove", "--force", str(worktree), check=False)
+        if Path(worktree).exists():
+            shutil.rmtree(worktree, ignore_errors=True)
+        self.git("worktree", "prune", check=False)
+
+
+def _first_line(text):
+    return (text.strip().splitlines() or [""])[0]
+
+
+def _read_presets(worktree):
+    path = Path(worktree) / "CMakePresets.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+
+
+def _out_flags(bench_args):
+    """Values of bench_all's --out (results root) among the pass-through flags."""
+    outs = []
+    for i, arg in enumerate(bench_args):
+        if arg == "--out" and i + 1 < len(bench_args):
+            outs.append(bench_args[i + 1])
+        elif arg.startswith("--out="):
+            outs.append(arg.split("=", 1)[1])
+    return outs
+
+
+def _result_csvs(roots):
+    found = set()
+    for root in roots:
+        if root.is_dir():
+            found |= set(root.glob("*/*/results.csv"))
+    return found
+
+
+def pool(run_dirs, out_dir, run_id):
+    """One run folder from several: all repetitions of every round, numbered
+    0..n-1 per instance so no two samples share a repetition index."""
+    runs = [results.load_run(d) for d in run_dirs]
+    frames, offset = [], 0
+    for run in runs:
+        df = run.df.copy()
+        df["repetition"] = df["repetition"] + offset
+        offset = int(df["repetition"].max()) + 1
+        frames.append(df)
+    pooled = pd.concat(frames, ignore_index=True)
+    pooled["run_id"] = run_id
+    machine_ids = sorted(set(pooled["machine_id"]))
+    if len(machine_ids) > 1:
+        raise UsageError(f"A/B rounds ran on different machines: {', '.join(machine_ids)}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pooled[schema.COLUMNS].to_csv(out_dir / "results.csv", index=False)
+    machine = dict(runs[0].machine)
+    machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs])
+    (out_dir / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
+    return results.load_run(out_dir)
+
+
+def run_ab(runner, rev_a, rev_b, rounds, bench_args, out_dir, keep_worktrees=False):
+    """Builds both revisions, alternates their runs, pools each side.
+
+    Returns (baseline run, candidate run). Every round's run folder is kept
+    under out_dir/<side>/round-<n>/; the pooled ones are out_dir/A and out_dir/B.
+    """
+    sha = {"A": runner.resolve(rev_a), "B": runner.resolve(rev_b)}
+    out_dir = Path(out_dir)
+    trees = {}
+    try:
+        for side in SIDES:
+            trees[side] = runner.prepare(side, sha[side])
+        for side in SIDES:
+            runner.build(trees[side])
+        rounds_of = {side: [] for side in SIDES}
+        for side, r in alternation(rounds):
+            produced = Path(runner.bench(trees[side], bench_args))
+            kept = out_dir / "rounds" / f"{side}-{r}"
+            if kept.exists():
+                shutil.rmtree(kept)
+            shutil.copytree(produced, kept)
+            rounds_of[side].append(kept)
+    finally:
+        if not keep_worktrees:
+            for tree in trees.values():
+                runner.cleanup(tree)
+    return tuple(pool(rounds_of[side], out_dir / side, f"ab-{side}-{sha[side][:12]}")
+                 for side in SIDES)
+
+
+def run_ab_from_args(args):
+    root = Path(args.repo).resolve() if args.repo else repo_root()
+    if not (root / ".git").exists():
+        raise UsageError(f"{root}: not a git checkout")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out_dir = Path(args.out) if args.out else root / "build" / "ab" / "runs" / stamp
+    runner = GitWorktreeRunner(root, root / "build" / "ab")
+    baseline, candidate = run_ab(runner, args.inputs[0], args.inputs[1], args.rounds,
+                                 args.bench_args, out_dir, args.keep_worktrees)
+    _log(f"pooled runs: {baseline.run_dir} (A) and {candidate.run_dir} (B)")
+    return baseline, candidate

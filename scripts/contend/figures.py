@@ -1,0 +1,85 @@
+"""Matplotlib conventions shared by every figure contend draws.
+
+Agg only (files, never a window; safe on CI machines without a display);
+Figure objects instead of pyplot, so no global state leaks between figures
+and nothing has to be closed. One colour per impl, the same in every figure;
+compact solid, scatter dashed; workers on a log2 axis ticked at the measured
+counts; the oversubscribed region shaded grey.
+"""
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")  # before anything imports pyplot
+from matplotlib.figure import Figure  # noqa: E402  (re-exported for the drawing modules)
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa: E402
+
+__all__ = ["Figure", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for", "log2_workers_axis",
+           "shade_oversubscribed", "slug", "figure_title", "family_rank"]
+
+PLACEMENT_STYLE = {"compact": "-", "scatter": "--"}
+DPI = 90
+SHADE = dict(color="0.5", alpha=0.15, lw=0)
+
+
+def colours_for(names):
+    """Stable colours: names sorted, so a colour means the same thing in every
+    figure of one report."""
+    names = sorted(set(names))
+    if len(names) <= 10:
+        palette = matplotlib.colormaps["tab10"]
+        return {name: palette(i) for i, name in enumerate(names)}
+    # tab20 pairs a dark and a light shade of each hue; take the ten dark
+    # ones first so that neighbours in the legend differ in hue, not shade.
+    palette = matplotlib.colormaps["tab20"]
+    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
+    return {name: palette(order[i % 20]) for i, name in enumerate(names)}
+
+
+def log2_workers_axis(ax, threads, label="workers"):
+    """x = workers on a log2 axis, ticked exactly at the measured counts."""
+    ticks = sorted(set(int(t) for t in threads))
+    ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    # The oversubscribed point (cores + 1) sits right beside all-cores on a
+    # log axis: drop a crowded label one line lower instead of overprinting.
+    labels, previous = [], None
+    for t in ticks:
+        crowded = previous is not None and t / previous < 1.3 and not labels[-1].startswith("\n")
+        labels.append(("\n" if crowded else "") + str(t))
+        previous = t
+    ax.xaxis.set_major_formatter(FixedFormatter(labels))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlim(min(ticks) / 1.25, max(ticks) * 1.25)
+    ax.set_xlabel(label)
+
+
+def shade_oversubscribed(ax, inside_threads, oversubscribed_threads, **style):
+    """Greys out everything right of the last point with a PU per worker;
+    returns whether anything was shaded."""
+    if not len(oversubscribed_threads):
+        return False
+    first_over = min(oversubscribed_threads)
+    inside = [t for t in inside_threads if t < first_over]
+    left = math.sqrt(max(inside) * first_over) if inside else first_over / 1.12
+    ax.axvspan(left, ax.get_xlim()[1], **{**SHADE, **style})
+    return True
+
+
+def slug(*parts):
+    """A file name from figure key parts ('batch=1;x=2' -> 'batch_1_x_2')."""
+    text = "-".join(str(p) for p in parts if str(p))
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "figure"
+
+
+def figure_title(family, benchmark, params, mode):
+    params = f" [{params}]" if params else ""
+    return f"{family} / {benchmark}{params} ({mode} mode)"
+
+
+def family_rank(family):
+    """Sort key: families in the order schema.FAMILIES lists them."""
+    from . import schema
+    return (schema.FAMILIES.index(family) if family in schema.FAMILIES
+            else len(schema.FAMILIES), family)

@@ -1,0 +1,148 @@
+"""scripts/plot: a report per run, or the history of a machine.
+
+    scripts/plot RUN_DIR|results.csv [--out DIR]
+    scripts/plot --history results/history/<machine_id>.csv [--out DIR]
+
+One figure per (family, benchmark, params, mode): throughput against workers
+(log2 x, log y; one colour per impl, compact solid, scatter dashed, the median
+line inside a min-max band over repetitions, the oversubscribed region
+shaded), scaling efficiency beside it and, where measured, latency
+percentiles below. Error rows are never drawn; the report's tables show them.
+"""
+import sys
+from pathlib import Path
+
+from . import figures, history, report, results, scaling
+from .args import OneLineParser
+from .cli import UsageError, run_main
+from .figures import PLACEMENT_STYLE, SHADE, Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+FIGURE_KEY = ["family", "benchmark", "params", "mode"]
+ROLE_MARKERS = ["o", "s", "^", "v", "D", "P"]
+PERCENTILES = [("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9")]
+
+
+def run_figure(rows, colours, machine_label):
+    """The figure for one (family, benchmark, params, mode); rows = summary rows."""
+    latency = [(c, name) for c, name in PERCENTILES if rows[c].notna().any()]
+    fig = Figure(figsize=(12, 8.2 if latency else 4.4), dpi=figures.DPI)
+    grid = fig.add_gridspec(2 if latency else 1, 6, hspace=0.45, wspace=1.4)
+    ax_tp = fig.add_subplot(grid[0, 0:3])
+    ax_eff = fig.add_subplot(grid[0, 3:6])
+    latency_axes = [(fig.add_subplot(grid[1, 2 * i:2 * i + 2]), c, name)
+                    for i, (c, name) in enumerate(latency)]
+    all_axes = [ax_tp, ax_eff] + [a for a, _, _ in latency_axes]
+
+    measured = rows.loc[rows["median"].notna()]
+    for ax in all_axes:
+        figures.log2_workers_axis(ax, rows["threads"])
+        ax.grid(True, which="major", alpha=0.3)
+    roles = sorted(r for r in measured["roles"].unique() if r)
+    role_marker = {r: ROLE_MARKERS[i % len(ROLE_MARKERS)] for i, r in enumerate(roles)}
+
+    for key, line in scaling.line_groups(measured):
+        style = dict(color=colours[key["impl"]], ls=PLACEMENT_STYLE.get(key["placement"], ":"),
+                     marker=role_marker.get(key["roles"], "o"), ms=3.5, lw=1.6)
+        x = line["threads"].to_numpy()
+        ax_tp.plot(x, line["median"].to_numpy(), **style)
+        ax_tp.fill_between(x, line["min"].to_numpy(), line["max"].to_numpy(),
+                           color=style["color"], alpha=0.12, lw=0)
+        ax_eff.plot(x, line["efficiency"].to_numpy(), **style)
+        for ax, column, _ in latency_axes:
+            if line[column].notna().any():
+                ax.plot(x, line[column].to_numpy(), **style)
+
+    ax_tp.set_yscale("log")
+    ax_tp.set_ylabel("items/s (median; band = min-max)")
+    ax_tp.set_title("throughput")
+    ax_eff.axhline(1.0, color="0.3", lw=0.8, ls=":")
+    ax_eff.set_ylim(bottom=0)
+    ax_eff.set_ylabel("X(N) / (N/N0 x X(N0))")
+    ax_eff.set_title("scaling efficiency (1 = linear)")
+    for ax, _, name in latency_axes:
+        ax.set_yscale("log")
+        ax.set_ylabel("ns (median)")
+        ax.set_title(f"latency {name}")
+
+    oversub = sorted(set(rows.loc[rows["oversubscribed"], "threads"]))
+    inside = sorted(set(rows.loc[~rows["oversubscribed"], "threads"]))
+    shaded = any([figures.shade_oversubscribed(ax, inside, oversub) for ax in all_axes])
+
+    errors = int(rows["errors"].sum())
+    note = f" — {errors} error row{'s' if errors != 1 else ''} not drawn" if errors else ""
+    first = rows.iloc[0]
+    title = figures.figure_title(*(first[k] for k in FIGURE_KEY))
+    fig.suptitle(f"{title} on {machine_label}{note}", fontsize=12)
+    # Outside the axes, right of them: a legend never covers a data point.
+    fig.legend(handles=legend_handles(measured, colours, role_marker, shaded),
+               loc="center left", bbox_to_anchor=(0.91, 0.5), fontsize=9, frameon=False)
+    fig.subplots_adjust(left=0.07, right=0.9, top=0.88 if latency else 0.8, bottom=0.12)
+    return fig
+
+
+def legend_handles(measured, colours, role_marker, shaded):
+    """One entry per impl (colour), per placement (line style), per role split
+    (marker) and the shading: the legend explains every encoding once."""
+    handles = [Line2D([], [], color=colours[i], lw=2, label=i)
+               for i in sorted(measured["impl"].unique())]
+    for placement in sorted(measured["placement"].unique()):
+        handles.append(Line2D([], [], color="0.2", ls=PLACEMENT_STYLE.get(placement, ":"),
+                              label=f"{placement} placement"))
+    handles += [Line2D([], [], color="0.2", marker=m, ls="", label=r)
+                for r, m in role_marker.items()]
+    if shaded:
+        handles.append(Patch(label="oversubscribed\n(more workers than PUs)", **SHADE))
+    return handles
+
+
+def run_summary(run):
+    """Per-instance statistics with line roles and scaling efficiency."""
+    summary = scaling.with_roles(results.instance_summary(run.df))
+    return summary.assign(efficiency=scaling.scaling_efficiency(summary))
+
+
+def write_run_report(run, out_dir):
+    """All figures + index.html for one run; returns the HTML path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = run_summary(run)
+    colours = figures.colours_for(summary["impl"])
+    drawn = []
+    groups = sorted(summary.groupby(FIGURE_KEY, sort=True),
+                    key=lambda item: (figures.family_rank(item[0][0]), item[0]))
+    for key, rows in groups:
+        if not rows["median"].notna().any():
+            continue     # every repetition failed: nothing to draw, the table says why
+        png = out_dir / f"{figures.slug(*key)}.png"
+        run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
+        drawn.append((dict(zip(FIGURE_KEY, key)), png))
+    return report.write_run_html(run, summary, drawn, out_dir / "index.html")
+
+
+def main(argv):
+    parser = OneLineParser(prog="plot", description="Plots a contend run (report/index.html "
+                           "+ PNGs) or a machine's history.")
+    parser.add_argument("run", nargs="?", help="run folder or results.csv")
+    parser.add_argument("--history", metavar="CSV",
+                        help="plot results/history/<machine_id>.csv instead of a run")
+    parser.add_argument("--out", metavar="DIR",
+                        help="output folder (default: RUN/report; for --history, "
+                             "<history dir>/<machine_id>/report)")
+    args = parser.parse_args(argv)
+    if args.history:
+        if args.run:
+            raise UsageError("give either a run or --history, not both")
+        index = history.write_history_report(args.history, args.out)
+    else:
+        if not args.run:
+            raise UsageError("a run folder or results.csv is required")
+        run = results.load_run(args.run)
+        index = write_run_report(run, Path(args.out) if args.out else run.run_dir / "report")
+    print(index)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_main("plot", main))

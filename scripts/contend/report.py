@@ -1,0 +1,254 @@
+"""Self-contained HTML: one file that opens from disk in any browser.
+
+Images are embedded as base64 data URIs (the PNGs are also written beside the
+HTML for slides and issues), tables sort on a header click through a few lines
+of inline JavaScript, and nothing is fetched from anywhere: a report copied out
+of CI as a single file still shows everything.
+"""
+import base64
+import datetime
+import html
+import json
+import math
+import numbers
+
+from . import figures, results, tables
+from .scaling import LINE
+
+SORT_SCRIPT = """
+<script>
+// Click a header to sort by it; click again to reverse. Cells sort by their
+// data-v (raw number) when they have one, else by their text.
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th").forEach(function (th, column) {
+    th.addEventListener("click", function () {
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+      var ascending = th.getAttribute("data-dir") !== "asc";
+      table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("data-dir"); });
+      th.setAttribute("data-dir", ascending ? "asc" : "desc");
+      function key(row) {
+        var cell = row.cells[column], v = cell.getAttribute("data-v");
+        return v !== null ? parseFloat(v) : cell.textContent;
+      }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b), r;
+        if (typeof x === "number" && typeof y === "number") {
+          r = (isNaN(x) ? Infinity : x) - (isNaN(y) ? Infinity : y);
+          if (isNaN(r)) r = 0;
+        } else { r = String(x).localeCompare(String(y), undefined, {numeric: true}); }
+        return ascending ? r : -r;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+</script>
+"""
+
+STYLE = """
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }
+th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f0f0f0; position: sticky; top: 0; }
+table.sortable th { cursor: pointer; }
+th[data-dir="asc"]::after { content: " \\25B2"; } th[data-dir="desc"]::after { content: " \\25BC"; }
+tr.error td { background: #fde8e8; } tr.over td { color: #777; }
+img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
+.note { color: #555; max-width: 60em; }
+</style>
+"""
+
+
+class Cell:
+    """A table cell: shown text, optional raw number for sorting, CSS class."""
+
+    def __init__(self, text, sort_value=None, css=""):
+        self.text, self.sort_value, self.css = text, sort_value, css
+
+
+def number(value, text=None):
+    finite = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+              and math.isfinite(value))
+    return Cell(text if text is not None else (tables.si(value) if finite else "-"),
+                value if finite else float("nan"), "num")
+
+
+def html_table(header, rows, row_classes=None, sortable=True):
+    def cell(c):
+        if not isinstance(c, Cell):
+            c = Cell(str(c))
+        attrs = ""
+        if c.sort_value is not None:
+            attrs += f' data-v="{c.sort_value!r}"' if not _is_nan(c.sort_value) else ' data-v="NaN"'
+        if c.css:
+            attrs += f' class="{c.css}"'
+        return f"<td{attrs}>{html.escape(str(c.text))}</td>"
+
+    classes = row_classes or [""] * len(rows)
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "\n".join(f'<tr class="{cls}">' + "".join(cell(c) for c in row) + "</tr>"
+                     for row, cls in zip(rows, classes))
+    css = ' class="sortable"' if sortable else ""
+    return f"<table{css}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _is_nan(value):
+    return isinstance(value, float) and math.isnan(value)
+
+
+def embedded_png(path, alt):
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def page(title, body):
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title>{STYLE}</head><body>\n"
+            f"<h1>{html.escape(title)}</h1>\n<p class=\"note\">Generated {stamp} by contend.</p>\n"
+            f"{body}\n{SORT_SCRIPT}</body></html>\n")
+
+
+def flatten(mapping, prefix=""):
+    """machine.json -> ([(key, text)], [(key, structure)]): nested objects
+    become dotted keys; lists of objects (the plan's ladder, placements) are
+    too big for a table cell and go to the second list, shown as JSON."""
+    items, structures = [], []
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if _is_structure(value):
+            structures.append((name, value))
+        elif isinstance(value, dict):
+            more_items, more_structures = flatten(value, name + ".")
+            items += more_items
+            structures += more_structures
+        elif isinstance(value, list):
+            items.append((name, ", ".join(str(v) for v in value)))
+        else:
+            items.append((name, str(value)))
+    return items, structures
+
+
+def _is_structure(value):
+    """A list holding objects or lists, or an object holding such a list."""
+    if isinstance(value, list):
+        return any(isinstance(v, (dict, list)) for v in value)
+    if isinstance(value, dict):
+        return any(isinstance(v, list) and _is_structure(v) for v in value.values())
+    return False
+
+
+# Shown first when present, in this order; every other key follows as it comes.
+MACHINE_FIRST = ["machine_id", "hostname", "cpu_model", "packages", "numa_nodes", "l3_caches",
+                 "cores", "pus", "smt", "allowed_cpuset", "kernel", "governor", "virtualization"]
+
+
+def machine_section(run):
+    flat, structures = flatten(run.machine)
+    items = dict(flat)
+    keys = [k for k in MACHINE_FIRST if k in items] + [k for k in items if k not in MACHINE_FIRST]
+    rows = [(k, items[k]) for k in keys]
+    df = run.df
+    rows += [("results", str(run.csv_path)), ("run_id", run.run_id), ("git_sha (csv)", run.git_sha),
+             ("rows", str(len(df))), ("error rows", str(int((df["error"] != "").sum())))]
+    if not run.machine:
+        rows.append(("machine.json", "not found beside the CSV"))
+    details = "".join(
+        f"<details><summary>{html.escape(name)}</summary><pre>"
+        f"{html.escape(json.dumps(value, indent=1))}</pre></details>\n"
+        for name, value in structures)
+    return "<h2>Machine</h2>\n" + html_table(["key", "value"], rows, sortable=False) + details
+
+
+READING_GUIDE = """
+<p class="note">How to read the figures: throughput (items per second, log scale) against
+the number of workers (log2 scale); one colour per implementation; compact placement is a
+solid line, scatter a dashed one; the line is the median over repetitions and the pale band
+spans their minimum to maximum. Right of the grey boundary the run is oversubscribed (more
+workers than processing units): a preempted lock holder stalls everyone, so those points say
+more about the scheduler than about the primitive. Scaling efficiency divides throughput at N
+workers by N/N0 times the throughput at the line's smallest worker count N0: 1 is linear
+scaling, 1/N means adding workers added nothing. Rows with an error carry no number and are
+never drawn; they are red in the tables.</p>
+"""
+
+
+def winners_section(summary):
+    """Per figure key and placement: the fastest impl at the largest worker
+    count that still has a PU per worker (the question most readers ask first)."""
+    inside = summary.loc[~summary["oversubscribed"] & summary["median"].notna()]
+    rows = []
+    keys = ["family", "benchmark", "params", "mode", "placement"]
+    for key, group in sorted(inside.groupby(keys, sort=True),
+                             key=lambda item: (figures.family_rank(item[0][0]), item[0])):
+        top = group.loc[group["threads"] == group["threads"].max()].sort_values(
+            "median", ascending=False, kind="stable")
+        best = top.iloc[0]
+        runner_up = top["median"].iloc[1] if len(top) > 1 else float("nan")
+        margin = best["median"] / runner_up if runner_up == runner_up else float("nan")
+        rows.append(list(key) + [number(int(best["threads"]), str(int(best["threads"]))),
+                                 best["impl"], number(best["median"]),
+                                 number(margin, tables.ratio(margin))])
+    header = ["family", "benchmark", "params", "mode", "placement", "workers", "fastest impl",
+              "items/s", "x over 2nd"]
+    return "<h2>Fastest at full load</h2>\n" + html_table(header, rows)
+
+
+def instance_rows(summary):
+    header = ["benchmark", "params", "impl", "mode", "producers", "consumers", "placement",
+              "workers", "oversub", "median items/s", "min", "max", "CV %", "reps",
+              "ns/item", "efficiency", "p50 ns", "p99 ns", "p99.9 ns", "fairness", "lost", "error"]
+    rows, classes = [], []
+    for r in summary.itertuples(index=False):
+        rows.append([r.benchmark, r.params, r.impl, r.mode, number(r.producers, str(r.producers)),
+                     number(r.consumers, str(r.consumers)), r.placement,
+                     number(r.threads, str(r.threads)), "yes" if r.oversubscribed else "",
+                     number(r.median), number(r.min), number(r.max),
+                     number(r.cv * 100 if r.cv == r.cv else r.cv,
+                            f"{r.cv * 100:.1f}" if r.cv == r.cv else "-"),
+                     number(r.n, str(r.n)), number(r.ns_per_item, _plain(r.ns_per_item)),
+                     number(r.efficiency, _plain(r.efficiency)),
+                     number(r.p50_ns), number(r.p99_ns), number(r.p999_ns),
+                     number(r.fairness, _plain(r.fairness)), number(r.lost, _plain(r.lost)),
+                     f"{r.errors} failed: {r.error}" if r.errors else ""])
+        classes.append("error" if r.errors else ("over" if r.oversubscribed else ""))
+    return header, rows, classes
+
+
+def _plain(value):
+    return "-" if value != value else f"{value:.3g}"
+
+
+def errors_section(df):
+    errors = results.error_rows(df)
+    if not len(errors):
+        return "<h2>Errors</h2>\n<p>None: every repetition passed its correctness check.</p>"
+    header = ["family", "benchmark", "params", "impl", "mode", "placement", "workers",
+              "repetition", "error"]
+    rows = [[r.family, r.benchmark, r.params, r.impl, r.mode, r.placement,
+             number(r.threads, str(r.threads)), number(r.repetition, str(r.repetition)), r.error]
+            for r in errors.itertuples(index=False)]
+    return (f"<h2>Errors ({len(errors)} rows)</h2>\n"
+            + html_table(header, rows, ["error"] * len(rows)))
+
+
+def write_run_html(run, summary, drawn, path):
+    families = sorted(summary["family"].unique(), key=figures.family_rank)
+    parts = [machine_section(run), READING_GUIDE,
+             "<p>Families: " + ", ".join(f'<a href="#{html.escape(f)}">{html.escape(f)}</a>'
+                                         for f in families) + "</p>",
+             winners_section(summary), errors_section(run.df)]
+    for family in families:
+        parts.append(f'<h2 id="{html.escape(family)}">{html.escape(family)}</h2>')
+        for key, png in drawn:
+            if key["family"] == family:
+                parts.append(embedded_png(png, png.stem))
+        rows = summary.loc[summary["family"] == family].sort_values(
+            LINE + ["threads"], kind="stable")
+        header, table_rows, classes = instance_rows(rows)
+        parts.append(html_table(header, table_rows, classes))
+    path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts)),
+                    encoding="utf-8")
+    return path

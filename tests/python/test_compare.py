@@ -1,0 +1,93 @@
+"""scripts/compare: two machines aligned by load and by workers, from fixtures."""
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "scripts"))
+sys.path.insert(0, str(HERE / "fixtures" / "runs"))
+import synthetic_runs  # noqa: E402
+from contend import compare, results  # noqa: E402
+from tool_helpers import run_tool, stderr_lines  # noqa: E402
+
+RUNS = synthetic_runs.committed_runs()
+
+
+def copies(tmp_path):
+    return [shutil.copytree(RUNS[n], tmp_path / RUNS[n].parent.name / RUNS[n].name)
+            for n in ("two_core", "sixteen_core")]
+
+
+def test_compare_prints_aligned_tables_and_writes_its_files(tmp_path):
+    two, sixteen = copies(tmp_path)
+    done = run_tool("compare", two, sixteen)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "m1 = pc2-1f0e2d3c" in out and "m2 = epyc16-7c6b5a49" in out and "16 cores" in out
+    for title in ("Aligned by load", "Aligned by worker count", "Fastest impl per machine"):
+        assert title in out
+    assert "m2 ratio" in out and "m1 /core" in out and "m2 eff" in out
+    # Default output: beside the first run's own report.
+    folder = two / "report" / "compare-vs-epyc16-7c6b5a49"
+    assert {p.name for p in folder.iterdir()} >= {
+        "compare.md", "aligned-by-load.csv", "aligned-by-workers.csv", "winners.csv",
+        "compare-counter-increment-thread.png", "compare-fifo-throughput-batch_1-thread.png"}
+    md = (folder / "compare.md").read_text()
+    assert "| benchmark |" in md and "![compare-counter-increment-thread]" in md
+
+
+def test_alignment_by_load_matches_full_machine_with_full_machine():
+    runs = [results.load_run(RUNS["two_core"]), results.load_run(RUNS["sixteen_core"])]
+    points = [compare.machine_points(r) for r in runs]
+    by_load = compare.align(points, "load")
+    full = by_load.loc[(by_load["load"] == "1") & (by_load["family"] == "counter")]
+    assert set(full["threads_0"]) == {2} and set(full["threads_1"]) == {16}
+    over = by_load.loc[by_load["load"] == "over"]
+    assert set(over["threads_0"]) == {3} and set(over["threads_1"]) == {17}
+    # Queues: 1p1c on 2 cores is matched with 8p8c on 16 (same shape, p = c).
+    fifo = by_load.loc[(by_load["family"] == "fifo") & (by_load["load"] == "1")]
+    assert len(fifo) and set(fifo["producers_1"]) == {8} and set(fifo["shape"]) == {"p=c"}
+    by_workers = compare.align(points, "threads")
+    assert set(by_workers.loc[by_workers["family"] == "counter", "threads"]) == {1, 2}
+    ratio = by_workers["median_1"] / by_workers["median_0"]
+    assert (by_workers["ratio_1"] - ratio).abs().max() < 1e-12
+
+
+def test_winner_change_is_detected(tmp_path):
+    # On the second machine std_mutex beats everything: the winner changes.
+    rows = synthetic_runs.make_rows(**synthetic_runs.SIXTEEN_CORE, repetitions=2,
+                                    families=("counter",), slowdown={"std_mutex": 1e5})
+    other = synthetic_runs.write_run(tmp_path / "other", rows)
+    done = run_tool("compare", RUNS["two_core"], other, "--out", tmp_path / "cmp",
+                    "--format", "html")
+    assert done.returncode == 0, done.stderr
+    wins = pd.read_csv(tmp_path / "cmp" / "winners.csv", keep_default_na=False)
+    assert wins["changes"].all() and set(wins["winner_1"]) == {"std_mutex"}
+    assert "The winner changes with the hardware at" in done.stdout
+    assert (tmp_path / "cmp" / "index.html").read_text().count("data:image/png;base64") == 1
+
+
+def _one_line_exit_2(done):
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = stderr_lines(done)
+    assert len(lines) == 1 and lines[0].startswith("compare: error:"), lines
+    return lines[0]
+
+
+def test_compare_bad_input(tmp_path):
+    assert "at least two" in _one_line_exit_2(run_tool("compare", RUNS["two_core"]))
+    fifo_only = synthetic_runs.write_run(
+        tmp_path / "fifo", synthetic_runs.make_rows(repetitions=1, families=("fifo",)))
+    counter_only = synthetic_runs.write_run(
+        tmp_path / "counter", synthetic_runs.make_rows(repetitions=1, families=("counter",)))
+    line = _one_line_exit_2(run_tool("compare", fifo_only, counter_only, "--out", tmp_path / "o"))
+    assert "nothing in common" in line or "no benchmark instance in common" in line
+    old = tmp_path / "old" / "results.csv"
+    old.parent.mkdir()
+    old.write_text((counter_only / "results.csv").read_text().replace("\n1,", "\n0,"))
+    assert "schema version" in _one_line_exit_2(run_tool("compare", counter_only, old))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert "empty" in _one_line_exit_2(run_tool("compare", counter_only, empty))
