@@ -1,0 +1,381 @@
+// ProducerConsumerWorkload<Q>: one bench_queue episode of P producers and
+// C consumers sharing a queue, and the judgement of its result.
+//
+// Workers 0..P-1 produce, P..P+C-1 consume (one WorkerGroup body). Each
+// producer pushes a fixed number of items, QueueItem words naming it and
+// its sequence number; consumers pop until, between them, they have
+// counted every item. Two scenarios:
+//   kStream  producers and consumers run at once (the throughput benchmark);
+//            every 64th item carries a send time (see below), and consumers
+//            record enqueue-to-dequeue latency.
+//   kDrain   producers fill the queue, then consumers drain it, quiescent:
+//            the one setting where LIFO and priority order can be checked.
+//
+// How an episode ends without anyone waiting forever: consumers count pops
+// locally and publish the count to a shared total every 64 pops and before
+// any wait. The consumer whose publication reaches the total is the last;
+// spinning consumers see the total and stop, sleeping ones (WaitMode::kBlock)
+// are woken by a stop pill per consumer that the last one pushes. A queue
+// that loses items would keep them waiting forever, so idle waits watch for
+// a stall (StallWatch) once all producers are done: the waits then end, and
+// the episode is judged "lost items" if items are in fact missing. (A
+// consumer preempted for the whole stall timeout while holding unpublished
+// pops can trip the watch with nothing lost; it still drains what is left,
+// so such an episode is complete and judged like any other.)
+//
+// What is checked (judge): the consumed items are exactly the produced
+// multiset (count, a checksum over every word, no stray item, nothing left
+// in the queue); for kFifo queues every consumer saw each producer's items
+// in increasing sequence; in kDrain also LIFO (decreasing per producer) and
+// priority (non-decreasing per consumer) order. Each promise checked is
+// the queue's own trait, never more.
+//
+// Send times do not ride in the item (an 8-byte item has no room): the
+// producer stores them in a per-producer table just before the push and the
+// consumer reads them after the pop. The queue's own hand-over orders the
+// two; the slots are relaxed atomics so that a queue whose synchronisation
+// ThreadSanitizer cannot see is not reported for our bookkeeping.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/worker_group.h"
+#include "contend/queue/latency_reservoir.h"
+#include "contend/queue/queue_adapter.h"
+#include "contend/queue/queue_item.h"
+#include "contend/queue/stall_watch.h"
+#include "contend/queue/wait_mode.h"
+#include "contend/sync/backoff.h"
+
+namespace contend {
+
+enum class ExchangeScenario { kStream, kDrain };
+
+// The order a consumer checks its pops against.
+enum class OrderCheck {
+  kNone,
+  kProducerFifo,  // each producer's seq strictly increases
+  kProducerLifo,  // each producer's seq strictly decreases
+  kAscending,     // words never decrease (priority: smallest first)
+};
+
+// What a queue's traits let an episode of this scenario check.
+OrderCheck order_check_for(QueueOrder order, ExchangeScenario scenario);
+
+struct ProducerConsumerConfig {
+  ExchangeScenario scenario = ExchangeScenario::kStream;
+  int producers = 1;
+  int consumers = 1;
+  uint64_t items_per_producer = 1 << 14;
+  WaitMode wait = WaitMode::kSpin;
+  size_t capacity = 0;          // given to the adapter: 0 = unbounded / default
+  uint32_t sample_every = 64;   // power of two; 0 = no latency samples
+  // How long a wait may see no progress (after all producers finished)
+  // before the episode is declared to have lost items. Generous: a
+  // preempted consumer holding unpublished pops must never trip it.
+  std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);
+};
+
+// One consumer's record of an episode. Over-aligned: consumers update
+// their own tallies on every pop and must not share cache lines.
+struct alignas(64) ConsumerTally {
+  uint64_t count = 0;        // items popped (stop pills excluded)
+  uint64_t checksum = 0;     // sum of item_hash(word) over popped items
+  uint64_t stray_word = 0;   // first word no producer made (when stray)
+  bool stray = false;
+  bool order_broken = false;
+  uint64_t order_word = 0;   // the first out-of-order word ...
+  uint64_t order_after = 0;  // ... and the word it came after
+  uint64_t previous_word = 0;
+  bool have_previous = false;
+  std::vector<uint64_t> last_seq;  // per producer, kNoSeq until one arrives
+  std::vector<int64_t> latencies_ns;
+
+  static constexpr uint64_t kNoSeq = ~uint64_t{0};
+  void reset(int producers);
+};
+
+// The facts of one finished episode, as the judge sees them.
+struct ExchangeOutcome {
+  uint64_t expected_items = 0;
+  uint64_t expected_checksum = 0;
+  OrderCheck order = OrderCheck::kNone;
+  bool stalled = false;
+  bool leftover = false;     // an item was still in the queue afterwards
+  uint64_t leftover_word = 0;
+  const std::vector<std::unique_ptr<ConsumerTally>>* tallies = nullptr;
+};
+
+// The verdict: items = expected items when everything holds, else an error.
+EpisodeVerdict judge_exchange(const ExchangeOutcome& outcome);
+
+// Sum of item_hash(word) over every item P producers of n items make.
+uint64_t expected_exchange_checksum(int producers, uint64_t items_per_producer);
+
+// Validates a config against a queue's traits; throws std::invalid_argument.
+void check_exchange_config(const ProducerConsumerConfig& config, const QueueTraits& traits);
+
+template <QueueAdapter Q>
+class ProducerConsumerWorkload {
+ public:
+  using value_type = typename Q::value_type;
+
+  explicit ProducerConsumerWorkload(const ProducerConsumerConfig& config)
+      : config_((check_exchange_config(config, Q::traits), config)),
+        total_(static_cast<uint64_t>(config.producers) * config.items_per_producer),
+        queue_(config.capacity),
+        stamps_per_producer_(config.sample_every
+                                 ? config.items_per_producer / config.sample_every + 1
+                                 : 0),
+        stamps_(stamps_per_producer_ * static_cast<size_t>(config.producers)) {
+    outcome_.expected_items = total_;
+    outcome_.expected_checksum =
+        expected_exchange_checksum(config.producers, config.items_per_producer);
+    outcome_.order = order_check_for(Q::traits.order, config.scenario);
+    outcome_.tallies = &tallies_;
+    for (int p = 0; p < config.producers; ++p)
+      producers_.push_back(std::make_unique<producer_handle_t<Q>>(queue_));
+    for (int c = 0; c < config.consumers; ++c) {
+      consumers_.push_back(std::make_unique<consumer_handle_t<Q>>(queue_));
+      tallies_.push_back(std::make_unique<ConsumerTally>());
+      if (config.sample_every)
+        tallies_.back()->latencies_ns.reserve(total_ / config.sample_every + 1);
+    }
+    prepare();
+  }
+
+  int workers() const { return config_.producers + config_.consumers; }
+  uint64_t total_items() const { return total_; }
+  const ProducerConsumerConfig& config() const { return config_; }
+  Q& queue() { return queue_; }
+
+  // Before each episode (the harness orders it before the workers start).
+  void prepare() {
+    consumed_.store(0, std::memory_order_relaxed);
+    producers_done_.store(0, std::memory_order_relaxed);
+    stalled_.store(false, std::memory_order_relaxed);
+    for (auto& tally : tallies_) tally->reset(config_.producers);
+  }
+
+  // The WorkerGroup body. Returns the worker's share of the items, scaled
+  // so that an even split gives every worker the same figure (producers
+  // by P, consumers by C): Jain's index then measures how evenly the work
+  // fell within each role, not the P:C ratio of the shape.
+  uint64_t run(const WorkerContext& context) {
+    if (context.index < config_.producers) {
+      return produce(context.index) * static_cast<uint64_t>(config_.producers);
+    }
+    return consume(context.index - config_.producers) * static_cast<uint64_t>(config_.consumers);
+  }
+
+  // After each episode: checks it and pools its latency samples.
+  EpisodeVerdict judge(const EpisodeResult&) {
+    outcome_.stalled = stalled_.load(std::memory_order_relaxed);
+    // Nothing may be left but stop pills, and those only when a stall ended
+    // the waits early; they are cleared so that the next episode starts empty.
+    outcome_.leftover = false;
+    value_type extra{};
+    while (queue_.try_pop(extra)) {
+      if (extra.word == kStopWord) continue;
+      outcome_.leftover = true;
+      outcome_.leftover_word = extra.word;
+      break;
+    }
+    for (auto& tally : tallies_) latencies_.add(tally->latencies_ns);
+    return judge_exchange(outcome_);
+  }
+
+  const LatencyReservoir& latencies() const { return latencies_; }
+
+ private:
+  static constexpr uint64_t kPublishEvery = 64;
+  static constexpr bool kBlocking = BlockingQueueAdapter<Q>;
+
+  static int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  template <class Handle>
+  void push(Handle& handle, const value_type& item) {
+    if constexpr (requires(Handle& h, const value_type& v) { h.push(v); }) {
+      if (config_.wait == WaitMode::kBlock) {
+        handle.push(item);
+        return;
+      }
+    }
+    SpinWait spin;
+    while (!handle.try_push(item)) spin.pause();
+  }
+
+  uint64_t produce(int p) {
+    auto& handle = *producers_[p];
+    const uint64_t n = config_.items_per_producer;
+    const uint64_t mask = config_.sample_every ? config_.sample_every - 1 : 0;
+    std::atomic<int64_t>* stamps = stamps_.data() + static_cast<size_t>(p) * stamps_per_producer_;
+    value_type item{};
+    for (uint64_t seq = 0; seq < n; ++seq) {
+      item.word = make_item_word(static_cast<uint32_t>(p), seq);
+      if (config_.sample_every && (seq & mask) == 0)
+        stamps[seq / config_.sample_every].store(now_ns(), std::memory_order_relaxed);
+      push(handle, item);
+    }
+    producers_done_.fetch_add(1, std::memory_order_release);
+    return n;
+  }
+
+  // Records one popped item in the consumer's tally.
+  void take(ConsumerTally& tally, uint64_t word) {
+    const uint32_t producer = item_producer(word);
+    const uint64_t seq = item_seq(word);
+    if (producer >= static_cast<uint32_t>(config_.producers) ||
+        seq >= config_.items_per_producer) {
+      if (!tally.stray) {
+        tally.stray = true;
+        tally.stray_word = word;
+      }
+      return;
+    }
+    ++tally.count;
+    tally.checksum += item_hash(word);
+    switch (outcome_.order) {
+      case OrderCheck::kNone:
+        break;
+      case OrderCheck::kProducerFifo:
+      case OrderCheck::kProducerLifo: {
+        uint64_t& last = tally.last_seq[producer];
+        const bool fifo = outcome_.order == OrderCheck::kProducerFifo;
+        if (last != ConsumerTally::kNoSeq && (fifo ? seq <= last : seq >= last))
+          note_order_broken(tally, word, make_item_word(producer, last));
+        last = seq;
+        break;
+      }
+      case OrderCheck::kAscending:
+        if (tally.have_previous && word < tally.previous_word)
+          note_order_broken(tally, word, tally.previous_word);
+        break;
+    }
+    tally.previous_word = word;
+    tally.have_previous = true;
+    if (config_.sample_every && (seq & (config_.sample_every - 1)) == 0) {
+      const int64_t sent = stamps_[static_cast<size_t>(producer) * stamps_per_producer_ +
+                                   seq / config_.sample_every]
+                               .load(std::memory_order_relaxed);
+      tally.latencies_ns.push_back(now_ns() - sent);
+    }
+  }
+
+  static void note_order_broken(ConsumerTally& tally, uint64_t word, uint64_t after) {
+    if (tally.order_broken) return;
+    tally.order_broken = true;
+    tally.order_word = word;
+    tally.order_after = after;
+  }
+
+  // Adds a consumer's unpublished pops to the shared count; true for the
+  // one call that brings the count to the total (the last consumer).
+  bool publish(uint64_t& unpublished) {
+    if (unpublished == 0) return false;
+    const uint64_t before = consumed_.fetch_add(unpublished, std::memory_order_acq_rel);
+    const bool reached = before < total_ && before + unpublished >= total_;
+    unpublished = 0;
+    return reached;
+  }
+
+  // The last consumer: in blocking mode wakes every other consumer with a
+  // stop pill (pushed into the now empty queue, so none is left over).
+  uint64_t finish(const ConsumerTally& tally) {
+    if constexpr (kBlocking) {
+      if (config_.wait == WaitMode::kBlock) {
+        value_type pill{};
+        pill.word = kStopWord;
+        for (int i = 1; i < config_.consumers; ++i) queue_.push(pill);
+      }
+    }
+    return tally.count;
+  }
+
+  // Declares the episode stalled when all producers are done and nothing
+  // was consumed for stall_timeout: items went missing.
+  bool check_stall(StallWatch& watch, bool read_clock_now = false) {
+    if (stalled_.load(std::memory_order_relaxed)) return true;
+    if (producers_done_.load(std::memory_order_acquire) != config_.producers) return false;
+    if (!watch.stalled(consumed_.load(std::memory_order_relaxed), read_clock_now)) return false;
+    stalled_.store(true, std::memory_order_relaxed);
+    return true;
+  }
+
+  uint64_t consume(int c) {
+    ConsumerTally& tally = *tallies_[c];
+    auto& handle = *consumers_[c];
+    StallWatch watch(config_.stall_timeout);
+    if (config_.scenario == ExchangeScenario::kDrain) {
+      // Quiescent drain: nothing is popped until every producer is done.
+      SpinWait spin;
+      while (producers_done_.load(std::memory_order_acquire) != config_.producers) spin.pause();
+    }
+    const bool block = config_.wait == WaitMode::kBlock;
+    value_type item{};
+    uint64_t unpublished = 0;
+    SpinWait spin;
+    for (;;) {
+      if (handle.try_pop(item)) {
+        if (item.word == kStopWord) return tally.count;
+        take(tally, item.word);
+        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(tally);
+        spin = SpinWait{};
+        continue;
+      }
+      // Nothing there: make our pops count before deciding anything.
+      if (publish(unpublished)) return finish(tally);
+      if (!block) {
+        if (consumed_.load(std::memory_order_acquire) >= total_) return tally.count;
+        if (check_stall(watch)) return tally.count;
+        spin.pause();
+        continue;
+      }
+      // Blocking mode: only a stop pill ends the wait (or a stall).
+      if constexpr (kBlocking) {
+        if (stalled_.load(std::memory_order_relaxed)) return tally.count;
+        if constexpr (requires(consumer_handle_t<Q>& h, value_type& v, std::chrono::nanoseconds t) {
+                        h.pop_for(v, t);
+                      }) {
+          if (!handle.pop_for(item, config_.stall_timeout)) {
+            if (check_stall(watch, true)) return tally.count;
+            continue;
+          }
+        } else {
+          handle.pop(item);
+        }
+        if (item.word == kStopWord) return tally.count;
+        take(tally, item.word);
+        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(tally);
+      }
+    }
+  }
+
+  const ProducerConsumerConfig config_;
+  const uint64_t total_;
+  Q queue_;
+  std::vector<std::unique_ptr<producer_handle_t<Q>>> producers_;
+  std::vector<std::unique_ptr<consumer_handle_t<Q>>> consumers_;
+  std::vector<std::unique_ptr<ConsumerTally>> tallies_;
+  const size_t stamps_per_producer_;
+  std::vector<std::atomic<int64_t>> stamps_;
+  ExchangeOutcome outcome_;
+  LatencyReservoir latencies_;
+  alignas(64) std::atomic<uint64_t> consumed_{0};
+  alignas(64) std::atomic<int> producers_done_{0};
+  std::atomic<bool> stalled_{false};
+};
+
+}  // namespace contend

@@ -1,0 +1,184 @@
+// QueuePingPongWorkload<Q>: round-trip latency between two workers, one item
+// in flight. Worker 0 pushes a ping into queue `there` and waits for it to
+// come back through queue `back`; worker 1 echoes it. Every 8th round trip
+// is timed (two clock reads) and pooled into LatencyReservoir; items are
+// round trips. Each queue has one producer and one consumer, so every
+// queue, SPSC ones included, can play.
+//
+// Checked: every reply is the ping just sent (nothing lost, duplicated or
+// reordered). A lost item would leave both sides waiting: spinning waits
+// and timed pops give up after `stall_timeout` and the episode is judged
+// an error; a queue with an untimed blocking pop only (tbb_bounded_queue
+// in WaitMode::kBlock) would hang instead, which bench_all reports as a
+// timeout.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/worker_group.h"
+#include "contend/queue/latency_reservoir.h"
+#include "contend/queue/queue_adapter.h"
+#include "contend/queue/queue_item.h"
+#include "contend/queue/stall_watch.h"
+#include "contend/queue/wait_mode.h"
+#include "contend/sync/backoff.h"
+
+namespace contend {
+
+struct QueuePingPongConfig {
+  uint64_t round_trips = 1 << 12;
+  WaitMode wait = WaitMode::kSpin;
+  size_t capacity = 0;        // given to both queues' adapters
+  uint32_t sample_every = 8;  // power of two
+  std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);  // see ProducerConsumerConfig
+};
+
+// Validates a config against a queue's traits; throws std::invalid_argument.
+void check_queue_pingpong_config(const QueuePingPongConfig& config, const QueueTraits& traits);
+
+// The verdict of one ping-pong episode.
+EpisodeVerdict judge_queue_pingpong(uint64_t round_trips, uint64_t completed, bool stalled,
+                              bool mismatch, uint64_t sent_word, uint64_t got_word);
+
+template <QueueAdapter Q>
+class QueuePingPongWorkload {
+ public:
+  using value_type = typename Q::value_type;
+
+  explicit QueuePingPongWorkload(const QueuePingPongConfig& config)
+      : config_((check_queue_pingpong_config(config, Q::traits), config)),
+        there_(config.capacity),
+        back_(config.capacity),
+        ping_out_(there_),
+        ping_in_(back_),
+        pong_in_(there_),
+        pong_out_(back_) {
+    samples_.reserve(config.round_trips / config.sample_every + 1);
+  }
+
+  static constexpr int workers() { return 2; }
+
+  void prepare() {
+    stalled_.store(false, std::memory_order_relaxed);
+    completed_ = 0;
+    mismatch_ = false;
+    samples_.clear();
+  }
+
+  uint64_t run(const WorkerContext& context) {
+    return context.index == 0 ? ping() : pong();
+  }
+
+  EpisodeVerdict judge(const EpisodeResult&) {
+    latencies_.add(samples_);
+    return judge_queue_pingpong(config_.round_trips, completed_, stalled_.load(std::memory_order_relaxed),
+                          mismatch_, sent_word_, got_word_);
+  }
+
+  const LatencyReservoir& latencies() const { return latencies_; }
+
+ private:
+  template <class Handle>
+  void push(Handle& handle, const value_type& item) {
+    if constexpr (requires(Handle& h, const value_type& v) { h.push(v); }) {
+      if (config_.wait == WaitMode::kBlock) {
+        handle.push(item);
+        return;
+      }
+    }
+    SpinWait spin;
+    while (!handle.try_push(item)) spin.pause();
+  }
+
+  // False when the wait stalled (or the peer gave up).
+  template <class Handle>
+  bool pop(Handle& handle, value_type& item) {
+    if constexpr (requires(Handle& h, value_type& v) { h.pop(v); }) {
+      if (config_.wait == WaitMode::kBlock) {
+        if constexpr (requires(Handle& h, value_type& v, std::chrono::nanoseconds t) {
+                        h.pop_for(v, t);
+                      }) {
+          // Nothing for a whole stall_timeout: the item is not coming.
+          if (!handle.pop_for(item, config_.stall_timeout)) {
+            stalled_.store(true, std::memory_order_relaxed);
+            return false;
+          }
+        } else {
+          handle.pop(item);
+        }
+        return true;
+      }
+    }
+    SpinWait spin;
+    StallWatch watch(config_.stall_timeout);
+    while (!handle.try_pop(item)) {
+      if (stalled_.load(std::memory_order_relaxed)) return false;
+      if (watch.stalled(0)) {
+        stalled_.store(true, std::memory_order_relaxed);
+        return false;
+      }
+      spin.pause();
+    }
+    return true;
+  }
+
+  uint64_t ping() {
+    value_type item{}, reply{};
+    const uint64_t mask = config_.sample_every - 1;
+    uint64_t done = 0;
+    for (; done < config_.round_trips; ++done) {
+      item.word = make_item_word(0, done);
+      const bool timed = (done & mask) == 0;
+      const auto start = timed ? std::chrono::steady_clock::now()
+                               : std::chrono::steady_clock::time_point{};
+      push(ping_out_, item);
+      if (!pop(ping_in_, reply)) break;
+      if (timed) samples_.push_back((std::chrono::steady_clock::now() - start).count());
+      if (reply.word != item.word) {
+        mismatch_ = true;
+        sent_word_ = item.word;
+        got_word_ = reply.word;
+        ++done;
+        break;
+      }
+    }
+    completed_ = done;
+    return done;
+  }
+
+  uint64_t pong() {
+    value_type item{};
+    uint64_t done = 0;
+    for (; done < config_.round_trips; ++done) {
+      if (!pop(pong_in_, item)) break;
+      push(pong_out_, item);
+      if (item.word != make_item_word(0, done)) {
+        ++done;
+        break;  // the pinger sees the mismatch and reports it
+      }
+    }
+    return done;
+  }
+
+  const QueuePingPongConfig config_;
+  Q there_;
+  Q back_;
+  producer_handle_t<Q> ping_out_;
+  consumer_handle_t<Q> ping_in_;
+  consumer_handle_t<Q> pong_in_;
+  producer_handle_t<Q> pong_out_;
+  // Written by worker 0 only, read by the judge after the episode.
+  std::vector<int64_t> samples_;
+  uint64_t completed_ = 0;
+  bool mismatch_ = false;
+  uint64_t sent_word_ = 0;
+  uint64_t got_word_ = 0;
+  std::atomic<bool> stalled_{false};
+  LatencyReservoir latencies_;
+};
+
+}  // namespace contend

@@ -1,0 +1,156 @@
+// The non-template half of the queue workloads: configuration checks and
+// the judges. See producer_consumer_workload.h and queue_pingpong_workload.h.
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include "contend/queue/queue_pingpong_workload.h"
+#include "contend/queue/producer_consumer_workload.h"
+
+namespace contend {
+
+namespace {
+
+std::string describe(uint64_t word) {
+  if (word == kStopWord) return "a stop pill";
+  return "producer " + std::to_string(item_producer(word)) + " item " +
+         std::to_string(item_seq(word));
+}
+
+}  // namespace
+
+OrderCheck order_check_for(QueueOrder order, ExchangeScenario scenario) {
+  switch (order) {
+    case QueueOrder::kFifo: return OrderCheck::kProducerFifo;
+    // LIFO and priority order only mean something in a quiescent queue:
+    // while pushes race with pops, any pop order can be explained.
+    case QueueOrder::kLifo:
+      return scenario == ExchangeScenario::kDrain ? OrderCheck::kProducerLifo : OrderCheck::kNone;
+    case QueueOrder::kPriority:
+      return scenario == ExchangeScenario::kDrain ? OrderCheck::kAscending : OrderCheck::kNone;
+    case QueueOrder::kNone: return OrderCheck::kNone;
+  }
+  return OrderCheck::kNone;
+}
+
+void ConsumerTally::reset(int producers) {
+  count = 0;
+  checksum = 0;
+  stray = false;
+  stray_word = 0;
+  order_broken = false;
+  order_word = order_after = 0;
+  previous_word = 0;
+  have_previous = false;
+  last_seq.assign(static_cast<size_t>(producers), kNoSeq);
+  latencies_ns.clear();
+}
+
+uint64_t expected_exchange_checksum(int producers, uint64_t items_per_producer) {
+  uint64_t sum = 0;
+  for (int p = 0; p < producers; ++p)
+    for (uint64_t seq = 0; seq < items_per_producer; ++seq)
+      sum += item_hash(make_item_word(static_cast<uint32_t>(p), seq));
+  return sum;
+}
+
+void check_exchange_config(const ProducerConsumerConfig& config, const QueueTraits& traits) {
+  auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
+  if (config.producers < 1 || config.consumers < 1) fail("a queue needs producers and consumers");
+  if (static_cast<uint32_t>(config.producers) > kMaxProducers)
+    fail("at most " + std::to_string(kMaxProducers) + " producers");
+  if (config.items_per_producer == 0 || config.items_per_producer > kMaxItemsPerProducer)
+    fail("items per producer must be 1.." + std::to_string(kMaxItemsPerProducer));
+  if (!traits.allows(config.producers, config.consumers))
+    fail(std::to_string(config.producers) + ":" + std::to_string(config.consumers) +
+         " is not a shape a " + std::string(to_string(traits.concurrency)) + " queue allows");
+  if (config.wait == WaitMode::kBlock && !traits.blocking) fail("this queue cannot block");
+  if (config.sample_every & (config.sample_every - 1)) fail("sample_every must be a power of two");
+  if (config.capacity == 0 && !traits.can_be_unbounded()) fail("this queue needs a capacity");
+  if (config.capacity != 0 && traits.can_be_bounded() &&
+      config.scenario == ExchangeScenario::kDrain &&
+      config.capacity < static_cast<uint64_t>(config.producers) * config.items_per_producer)
+    fail("a drain episode must fit in the queue's capacity");
+}
+
+EpisodeVerdict judge_exchange(const ExchangeOutcome& outcome) {
+  EpisodeVerdict verdict;
+  uint64_t count = 0, checksum = 0;
+  for (const auto& tally : *outcome.tallies) {
+    count += tally->count;
+    checksum += tally->checksum;
+  }
+  verdict.lost = count < outcome.expected_items
+                     ? static_cast<double>(outcome.expected_items - count)
+                     : 0.0;
+  const std::string counted =
+      std::to_string(count) + " of " + std::to_string(outcome.expected_items) + " items";
+  for (size_t c = 0; c < outcome.tallies->size(); ++c) {
+    const ConsumerTally& tally = *(*outcome.tallies)[c];
+    if (tally.stray) {
+      verdict.error = "consumer " + std::to_string(c) + " popped a word no producer pushed (" +
+                      describe(tally.stray_word) + ")";
+      return verdict;
+    }
+  }
+  if (outcome.stalled && count < outcome.expected_items) {
+    verdict.error = "lost items: the queue ran dry after " + counted;
+    return verdict;
+  }
+  if (count != outcome.expected_items) {
+    verdict.error = "consumed " + counted;
+    return verdict;
+  }
+  if (checksum != outcome.expected_checksum) {
+    verdict.error = "consumed items are not the produced ones (" + counted +
+                    ", but duplicates stand in for lost items)";
+    return verdict;
+  }
+  if (outcome.leftover) {
+    verdict.error = "item left in the queue after every item was consumed (" +
+                    describe(outcome.leftover_word) + ")";
+    return verdict;
+  }
+  for (size_t c = 0; c < outcome.tallies->size(); ++c) {
+    const ConsumerTally& tally = *(*outcome.tallies)[c];
+    if (!tally.order_broken) continue;
+    const char* what = outcome.order == OrderCheck::kProducerFifo   ? "FIFO"
+                       : outcome.order == OrderCheck::kProducerLifo ? "LIFO"
+                                                                    : "priority";
+    verdict.error = std::string(what) + " order broken: consumer " + std::to_string(c) +
+                    " got " + describe(tally.order_word) + " after " +
+                    describe(tally.order_after);
+    return verdict;
+  }
+  verdict.items = outcome.expected_items;
+  return verdict;
+}
+
+void check_queue_pingpong_config(const QueuePingPongConfig& config, const QueueTraits& traits) {
+  if (config.round_trips == 0 || config.round_trips > kMaxItemsPerProducer)
+    throw std::invalid_argument("round trips must be 1.." + std::to_string(kMaxItemsPerProducer));
+  if (config.wait == WaitMode::kBlock && !traits.blocking)
+    throw std::invalid_argument("this queue cannot block");
+  if (config.sample_every == 0 || (config.sample_every & (config.sample_every - 1)))
+    throw std::invalid_argument("sample_every must be a power of two");
+  if (config.capacity == 0 && !traits.can_be_unbounded())
+    throw std::invalid_argument("this queue needs a capacity");
+}
+
+EpisodeVerdict judge_queue_pingpong(uint64_t round_trips, uint64_t completed, bool stalled,
+                              bool mismatch, uint64_t sent_word, uint64_t got_word) {
+  EpisodeVerdict verdict;
+  if (mismatch) {
+    verdict.error = "round trip " + std::to_string(completed - 1) + " sent " +
+                    describe(sent_word) + " but got back " + describe(got_word);
+  } else if (stalled || completed != round_trips) {
+    verdict.lost = 1;
+    verdict.error = "lost an item: round trip " + std::to_string(completed) + " of " +
+                    std::to_string(round_trips) + " never came back";
+  } else {
+    verdict.items = round_trips;
+  }
+  return verdict;
+}
+
+}  // namespace contend

@@ -1,0 +1,98 @@
+// Pools: a thread pool, a pre-forked process pool, and a thread/process per
+// task all return every task's result exactly once and measure a latency
+// per task; a crashed pool worker is an error; nothing is left behind.
+#include "contend/fanout/pool_workload.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
+#include <tuple>
+
+#include "ipc/no_leftovers.h"
+
+namespace contend {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Topology& machine() {
+  static const Topology t = Topology::discover();
+  return t;
+}
+
+using PoolCase = std::tuple<PoolKind, WorkerMode>;
+
+class PoolTest : public testing::NoLeftoversWithParam<PoolCase> {
+ protected:
+  PoolKind kind() const { return std::get<0>(GetParam()); }
+  WorkerMode mode() const { return std::get<1>(GetParam()); }
+};
+
+TEST_P(PoolTest, EveryTaskComesBackOnceWithItsLatency) {
+  constexpr int kWorkers = 2;
+  constexpr uint64_t kTasks = 60;
+  PoolWorkload work(kind(), mode(), PoolShape{kWorkers, kTasks, 500, 60s}, machine(),
+                    place_workers(machine(), PlacementPolicy::kCompact, kWorkers + 1));
+  WorkerGroup group(machine(), work.group_places(),
+                    [&work](const WorkerContext& c) { return work.run_worker(c); }, mode());
+  EXPECT_EQ(group.size(), kind() == PoolKind::kWorkerPool ? kWorkers + 1 : 1);
+  EpisodePlan plan = work.plan();
+  for (int episode = 0; episode < 3; ++episode) {
+    plan.prepare();
+    const EpisodeResult result = group.run_episode();
+    ASSERT_TRUE(result.ok()) << result.error;
+    const EpisodeVerdict verdict = plan.judge(result);
+    ASSERT_EQ(verdict.error, "");
+    EXPECT_EQ(verdict.items, kTasks);
+    EXPECT_EQ(verdict.lost, 0.0);
+    // The client collected every task; the pool workers did them all.
+    EXPECT_EQ(result.worker_ops[0], kTasks);
+    if (kind() == PoolKind::kWorkerPool) {
+      EXPECT_EQ(result.total_ops(), 2 * kTasks);
+    }
+  }
+  EXPECT_EQ(work.latencies().size(), 3 * kTasks);
+  EXPECT_GT(work.latencies().percentile(0.5), 0.0);
+  EXPECT_LE(work.latencies().percentile(0.5), work.latencies().percentile(0.99));
+  if (kind() == PoolKind::kWorkerPool) {
+    EXPECT_GT(work.pool_fairness(), 0.0);
+    EXPECT_LE(work.pool_fairness(), 1.0);
+  } else {
+    EXPECT_LT(work.pool_fairness(), 0.0);  // not defined without a pool
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, PoolTest,
+    ::testing::Combine(::testing::ValuesIn(kAllPoolKinds),
+                       ::testing::Values(WorkerMode::kThread, WorkerMode::kProcess)),
+    [](const auto& info) {
+      return std::string(to_string(std::get<0>(info.param))) + "_" +
+             std::string(to_string(std::get<1>(info.param)));
+    });
+
+using PoolCrash = testing::NoLeftovers;
+
+TEST_F(PoolCrash, ACrashedPoolWorkerIsAnErrorNamingTheSignal) {
+  PoolWorkload work(PoolKind::kWorkerPool, WorkerMode::kProcess, PoolShape{2, 40, 500, 60s},
+                    machine(), place_workers(machine(), PlacementPolicy::kCompact, 3));
+  WorkerGroup group(machine(), work.group_places(),
+                    [&work](const WorkerContext& c) {
+                      if (c.index == 1) raise(SIGKILL);
+                      return work.run_worker(c);
+                    },
+                    WorkerMode::kProcess);
+  EpisodePlan plan = work.plan();
+  plan.prepare();
+  const EpisodeResult result = group.run_episode();
+  EXPECT_NE(result.error.find("killed by SIGKILL"), std::string::npos) << result.error;
+}
+
+TEST(PoolIds, AreStable) {
+  EXPECT_EQ(to_string(PoolKind::kWorkerPool), "worker_pool");
+  EXPECT_EQ(to_string(PoolKind::kSpawnPerTask), "spawn_per_task");
+}
+
+}  // namespace
+}  // namespace contend

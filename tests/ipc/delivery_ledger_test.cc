@@ -1,0 +1,193 @@
+// Stamped messages and the DeliveryLedger: every way a channel can get it
+// wrong (loss, duplication, reordering, corruption, a stale message) is
+// caught — directly, and through a whole episode with a faulty channel
+// between threads and between processes, where it must become an error.
+#include "contend/ipc/delivery_ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "contend/harness/worker_group.h"
+#include "contend/ipc/ipc_workload.h"
+#include "contend/ipc/message.h"
+#include "contend/ipc/shm_queue_channel.h"
+#include "ipc/no_leftovers.h"
+
+namespace contend {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<std::byte> message(size_t bytes, MessageStamp stamp) {
+  std::vector<std::byte> m(bytes);
+  write_message(m, stamp);
+  return m;
+}
+
+TEST(Message, StampsRoundTripForEverySize) {
+  for (size_t bytes : {8, 9, 15, 16, 64, 100, 4096}) {
+    const MessageStamp stamp{7, 3, 123456789};
+    EXPECT_EQ(read_message(message(bytes, stamp)), stamp) << bytes;
+  }
+  EXPECT_EQ(read_message(std::vector<std::byte>(4)), std::nullopt);
+}
+
+TEST(Message, AnyCorruptedByteIsDetected) {
+  for (size_t bytes : {16, 61, 4096}) {
+    for (size_t at = 8; at < bytes; at += (bytes > 100 ? 97 : 1)) {
+      auto m = message(bytes, {1, 2, 3});
+      m[at] ^= std::byte{0x10};
+      EXPECT_EQ(read_message(m), std::nullopt) << bytes << " bytes, flipped at " << at;
+    }
+  }
+}
+
+TEST(DeliveryLedger, AcceptsACompleteOrderedEpisode) {
+  DeliveryLedger ledger(2, 5);
+  ledger.begin_episode();
+  auto cursor = ledger.new_cursor();
+  for (uint32_t p = 0; p < 2; ++p)
+    for (uint64_t s = 0; s < 5; ++s)
+      ASSERT_TRUE(ledger.record(message(16, {ledger.episode(), p, s}), cursor));
+  EXPECT_EQ(ledger.received(), 10u);
+  EXPECT_EQ(ledger.verdict(), "");
+  // A new episode forgets the last one.
+  ledger.begin_episode();
+  EXPECT_EQ(ledger.received(), 0u);
+  EXPECT_NE(ledger.verdict(), "");
+}
+
+TEST(DeliveryLedger, CatchesLossDuplicationReorderingCorruptionAndStaleMessages) {
+  auto verdict_of = [](auto&& deliver) {
+    DeliveryLedger ledger(1, 4);
+    ledger.begin_episode();
+    auto cursor = ledger.new_cursor();
+    deliver(ledger, cursor, ledger.episode());
+    return ledger.verdict();
+  };
+  EXPECT_EQ(verdict_of([](DeliveryLedger& l, auto& c, uint32_t e) {
+              for (uint64_t s : {0, 1, 3}) l.record(message(16, {e, 0, s}), c);
+            }),
+            "lost 1 of 4 messages");
+  EXPECT_NE(verdict_of([](DeliveryLedger& l, auto& c, uint32_t e) {
+              for (uint64_t s : {0, 1, 1, 2, 3}) l.record(message(16, {e, 0, s}), c);
+            }).find("duplicate"),
+            std::string::npos);
+  EXPECT_NE(verdict_of([](DeliveryLedger& l, auto& c, uint32_t e) {
+              for (uint64_t s : {0, 2, 1, 3}) l.record(message(16, {e, 0, s}), c);
+            }).find("out of order"),
+            std::string::npos);
+  EXPECT_NE(verdict_of([](DeliveryLedger& l, auto& c, uint32_t e) {
+              for (uint64_t s : {0, 1, 2, 3}) {
+                auto m = message(16, {e, 0, s});
+                if (s == 2) m[12] ^= std::byte{1};
+                l.record(m, c);
+              }
+            }).find("corrupt"),
+            std::string::npos);
+  EXPECT_NE(verdict_of([](DeliveryLedger& l, auto& c, uint32_t e) {
+              for (uint64_t s : {0, 1, 2, 3}) l.record(message(16, {s == 1 ? e - 1 : e, 0, s}), c);
+            }).find("stale"),
+            std::string::npos);
+  EXPECT_NE(verdict_of([](DeliveryLedger& l, auto& c, uint32_t e) {
+              for (uint64_t s : {0, 1, 2, 9}) l.record(message(16, {e, 0, s}), c);
+            }).find("unknown"),
+            std::string::npos);
+}
+
+// A channel that gets one message of an episode wrong, on the send side.
+class FaultyChannel : public Channel {
+ public:
+  enum class Fault { kDuplicate, kSwap, kCorrupt };
+  FaultyChannel(Fault fault, size_t bytes) : fault_(fault), inner_(options(bytes)) {}
+
+  void send(int client, std::span<const std::byte> message) override {
+    const uint64_t n = sent_++;
+    if (fault_ == Fault::kDuplicate && n == 10) {
+      inner_.send(client, message);  // message 10 twice, message 11 never
+      skip_next_ = true;
+      return inner_.send(client, message);
+    }
+    if (skip_next_) {
+      skip_next_ = false;
+      return;
+    }
+    if (fault_ == Fault::kSwap && n == 10) {
+      held_.assign(message.begin(), message.end());  // send 10 after 11
+      return;
+    }
+    if (fault_ == Fault::kCorrupt && n == 10) {
+      std::vector<std::byte> bad(message.begin(), message.end());
+      bad.back() ^= std::byte{0x80};
+      return inner_.send(client, bad);
+    }
+    inner_.send(client, message);
+    if (!held_.empty()) {
+      inner_.send(client, held_);
+      held_.clear();
+    }
+  }
+  void receive(int client, std::span<std::byte> message) override {
+    inner_.receive(client, message);
+  }
+
+ private:
+  static ChannelOptions options(size_t bytes) {
+    ChannelOptions o;
+    o.message_bytes = bytes;
+    o.timeout = 60s;
+    return o;
+  }
+  Fault fault_;
+  ShmQueueChannel inner_;
+  // Send-side state: private to the producer (its own copy in a process).
+  uint64_t sent_ = 0;
+  bool skip_next_ = false;
+  std::vector<std::byte> held_;
+};
+
+std::string fault_name(FaultyChannel::Fault fault) {
+  switch (fault) {
+    case FaultyChannel::Fault::kDuplicate: return "duplicate";
+    case FaultyChannel::Fault::kSwap: return "swap";
+    case FaultyChannel::Fault::kCorrupt: return "corrupt";
+  }
+  return "?";
+}
+
+class FaultyEpisodeTest
+    : public testing::NoLeftoversWithParam<std::tuple<FaultyChannel::Fault, WorkerMode>> {};
+
+TEST_P(FaultyEpisodeTest, AWrongDeliveryIsAnEpisodeError) {
+  const auto [fault, mode] = GetParam();
+  static const Topology machine = Topology::discover();
+  FaultyChannel channel(fault, 64);
+  ThroughputWorkload work(channel, {1, 1, 100, 64});
+  WorkerGroup group(machine, place_workers(machine, PlacementPolicy::kCompact, 2),
+                    [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
+  EpisodePlan plan = work.plan();
+  plan.prepare();
+  EpisodeResult result = group.run_episode();
+  ASSERT_TRUE(result.ok()) << result.error;
+  const std::string error = plan.judge(result).error;
+  const char* expected = fault == FaultyChannel::Fault::kDuplicate ? "duplicate"
+                         : fault == FaultyChannel::Fault::kSwap    ? "out of order"
+                                                                   : "corrupt";
+  EXPECT_NE(error.find(expected), std::string::npos) << error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, FaultyEpisodeTest,
+    ::testing::Combine(::testing::Values(FaultyChannel::Fault::kDuplicate,
+                                         FaultyChannel::Fault::kSwap,
+                                         FaultyChannel::Fault::kCorrupt),
+                       ::testing::Values(WorkerMode::kThread, WorkerMode::kProcess)),
+    [](const auto& info) {
+      return fault_name(std::get<0>(info.param)) + "_" +
+             std::string(to_string(std::get<1>(info.param)));
+    });
+
+}  // namespace
+}  // namespace contend

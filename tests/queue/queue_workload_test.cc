@@ -1,0 +1,336 @@
+// bench_queue's episodes, run through the real harness: every queue passes
+// its own judge in every scenario it is registered for, and deliberately
+// broken queues (losing, duplicating, reordering, corrupting, or claiming
+// an order they do not keep) are judged errors, never numbers, and never
+// hang the episode.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "contend/harness/worker_group.h"
+#include "contend/queue/blocking_queue.h"
+#include "contend/queue/producer_consumer_workload.h"
+#include "contend/queue/queue_item.h"
+#include "contend/queue/queue_list.h"
+#include "queue_test_types.h"
+#include "contend/queue/queue_pingpong_workload.h"
+
+namespace contend {
+namespace {
+
+using namespace std::chrono_literals;
+
+#if defined(__SANITIZE_THREAD__)
+constexpr uint64_t kItems = 4000;
+constexpr uint64_t kRoundTrips = 500;
+#else
+constexpr uint64_t kItems = 20000;
+constexpr uint64_t kRoundTrips = 2000;
+#endif
+
+const Topology& machine() {
+  static const Topology t = Topology::discover();
+  return t;
+}
+
+// Runs `episodes` episodes (prepare, run, judge) and returns the first
+// error verdict, or the last verdict when all passed.
+template <class Workload>
+EpisodeVerdict run_episodes_of(Workload& workload, int workers, int episodes = 2) {
+  WorkerGroup group(machine(), place_workers(machine(), PlacementPolicy::kCompact, workers),
+                    [&workload](const WorkerContext& context) { return workload.run(context); });
+  EpisodeVerdict verdict;
+  for (int e = 0; e < episodes; ++e) {
+    workload.prepare();
+    EpisodeResult result = group.run_episode();
+    EXPECT_TRUE(result.ok()) << result.error;
+    verdict = workload.judge(result);
+    if (!verdict.error.empty()) break;
+  }
+  return verdict;
+}
+
+
+template <class Kind>
+class QueueEpisodes : public ::testing::Test {
+ protected:
+  static constexpr QueueTraits kTraits = Kind::traits;
+  static int producers() { return kTraits.multi_producer() ? 2 : 1; }
+  static int consumers() { return kTraits.multi_consumer() ? 2 : 1; }
+  static size_t capacity() { return kTraits.can_be_unbounded() ? 0 : 64; }
+};
+TYPED_TEST_SUITE(QueueEpisodes, AllQueueTypes);
+
+template <class Q>
+void expect_stream_passes(const ProducerConsumerConfig& config) {
+  ProducerConsumerWorkload<Q> workload(config);
+  EpisodeVerdict verdict = run_episodes_of(workload, workload.workers());
+  EXPECT_EQ(verdict.error, "");
+  EXPECT_EQ(verdict.items, workload.total_items());
+  EXPECT_EQ(verdict.lost, 0);
+  EXPECT_GT(workload.latencies().size(), 0u);
+}
+
+TYPED_TEST(QueueEpisodes, ThroughputEpisodesPassTheirJudge) {
+  using Q = typename TypeParam::template queue<QueueItem<8>>;
+  for (WaitMode wait : {WaitMode::kSpin, WaitMode::kBlock}) {
+    if (wait == WaitMode::kBlock && !TestFixture::kTraits.blocking) continue;
+    SCOPED_TRACE(std::string(to_string(wait)));
+    ProducerConsumerConfig config;
+    config.producers = TestFixture::producers();
+    config.consumers = TestFixture::consumers();
+    config.items_per_producer = kItems;
+    config.wait = wait;
+    config.capacity = TestFixture::capacity();
+    expect_stream_passes<Q>(config);
+  }
+}
+
+TYPED_TEST(QueueEpisodes, WidePayloadEpisodesPassTheirJudge) {
+  using Q = typename TypeParam::template queue<QueueItem<64>>;
+  ProducerConsumerConfig config;
+  config.producers = TestFixture::producers();
+  config.consumers = TestFixture::consumers();
+  config.items_per_producer = kItems / 4;
+  config.capacity = TestFixture::capacity();
+  expect_stream_passes<Q>(config);
+}
+
+TYPED_TEST(QueueEpisodes, DrainEpisodesPassTheirJudge) {
+  using Q = typename TypeParam::template queue<QueueItem<8>>;
+  ProducerConsumerConfig config;
+  config.scenario = ExchangeScenario::kDrain;
+  config.producers = TestFixture::producers();
+  config.consumers = TestFixture::consumers();
+  config.items_per_producer = kItems / 2;
+  config.sample_every = 0;
+  config.capacity = TestFixture::kTraits.can_be_unbounded()
+                        ? 0
+                        : config.items_per_producer * static_cast<uint64_t>(config.producers);
+  ProducerConsumerWorkload<Q> workload(config);
+  EpisodeVerdict verdict = run_episodes_of(workload, workload.workers());
+  EXPECT_EQ(verdict.error, "");
+  EXPECT_EQ(verdict.items, workload.total_items());
+}
+
+TYPED_TEST(QueueEpisodes, PingPongEpisodesPassTheirJudge) {
+  using Q = typename TypeParam::template queue<QueueItem<8>>;
+  for (WaitMode wait : {WaitMode::kSpin, WaitMode::kBlock}) {
+    if (wait == WaitMode::kBlock && !TestFixture::kTraits.blocking) continue;
+    SCOPED_TRACE(std::string(to_string(wait)));
+    QueuePingPongConfig config;
+    config.round_trips = kRoundTrips;
+    config.wait = wait;
+    config.capacity = TestFixture::capacity();
+    QueuePingPongWorkload<Q> workload(config);
+    EpisodeVerdict verdict = run_episodes_of(workload, 2);
+    EXPECT_EQ(verdict.error, "");
+    EXPECT_EQ(verdict.items, kRoundTrips);
+    EXPECT_GT(workload.latencies().size(), 0u);
+  }
+}
+
+// --- Broken queues: each misbehaves in one way, on purpose. ---------------
+
+enum class Fault { kLose, kDuplicate, kReorder, kCorrupt, kNone };
+
+// A mutex deque with a fault every 97th push (deterministically: the
+// faults do not depend on timing) and whatever order it claims.
+template <class T, Fault F, QueueOrder Claimed = QueueOrder::kFifo>
+class FaultyQueue {
+ public:
+  using value_type = T;
+  static constexpr std::string_view kId = "faulty";
+  static constexpr QueueTraits traits{.order = Claimed,
+                                      .capacity = QueueCapacity::kUnbounded,
+                                      .blocking = false,
+                                      .concurrency = QueueConcurrency::kMpmc};
+  explicit FaultyQueue(size_t) {}
+
+  bool try_push(const T& item) {
+    std::lock_guard lock(mutex_);
+    const bool strike = ++pushes_ % 97 == 0 && item.word != kStopWord;
+    if (strike && F == Fault::kLose) return true;
+    T copy = item;
+    if (strike && F == Fault::kReorder) {  // held back: the next item overtakes it
+      held_ = copy;
+      holding_ = true;
+      return true;
+    }
+    if (strike && F == Fault::kCorrupt) copy.word ^= uint64_t{1} << 38;  // producer id += 256
+    items_.push_back(copy);
+    if (strike && F == Fault::kDuplicate) items_.push_back(copy);
+    if (holding_) {
+      items_.push_back(held_);
+      holding_ = false;
+    }
+    return true;
+  }
+  bool try_pop(T& item) {
+    std::lock_guard lock(mutex_);
+    if (items_.empty()) return false;
+    item = items_.front();
+    items_.pop_front();
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<T> items_;
+  uint64_t pushes_ = 0;
+  T held_{};
+  bool holding_ = false;
+};
+
+// Short stall timeouts keep the losing cases quick. On a loaded machine a
+// preempted consumer may trip one with nothing lost; the judge then finds
+// every item and judges the episode on its merits, so no test depends on it.
+template <Fault F, QueueOrder Claimed = QueueOrder::kFifo>
+EpisodeVerdict run_faulty_stream(int producers = 1, int consumers = 1) {
+  ProducerConsumerConfig config;
+  config.producers = producers;
+  config.consumers = consumers;
+  config.items_per_producer = 2000;
+  config.stall_timeout = 100ms;
+  ProducerConsumerWorkload<FaultyQueue<QueueItem<8>, F, Claimed>> workload(config);
+  return run_episodes_of(workload, workload.workers());
+}
+
+TEST(QueueJudge, LostItemsAreAnErrorNotAHang) {
+  EpisodeVerdict v = run_faulty_stream<Fault::kLose>(2, 2);
+  EXPECT_NE(v.error.find("lost items"), std::string::npos) << v.error;
+  EXPECT_GT(v.lost, 0);
+}
+
+TEST(QueueJudge, DuplicatedItemsAreAnError) {
+  EpisodeVerdict v = run_faulty_stream<Fault::kDuplicate>(2, 2);
+  EXPECT_NE(v.error, "");
+}
+
+TEST(QueueJudge, ReorderedItemsBreakFifo) {
+  EpisodeVerdict v = run_faulty_stream<Fault::kReorder>();
+  EXPECT_NE(v.error.find("FIFO order broken"), std::string::npos) << v.error;
+}
+
+// A word naming a producer that does not exist.
+TEST(QueueJudge, CorruptedItemsAreAnError) {
+  EpisodeVerdict stray = run_faulty_stream<Fault::kCorrupt>(1, 1);
+  EXPECT_NE(stray.error.find("no producer pushed"), std::string::npos) << stray.error;
+}
+
+TEST(QueueJudge, TheOrderCheckedIsTheOneTheTraitsClaim) {
+  // The same honest FIFO deque passes as FIFO or unordered ...
+  EXPECT_EQ((run_faulty_stream<Fault::kNone, QueueOrder::kFifo>(2, 2).error), "");
+  EXPECT_EQ((run_faulty_stream<Fault::kNone, QueueOrder::kNone>(2, 2).error), "");
+  // ... while reordering is fine for a queue that promises no order.
+  EXPECT_EQ((run_faulty_stream<Fault::kReorder, QueueOrder::kNone>().error), "");
+}
+
+template <QueueOrder Claimed>
+EpisodeVerdict run_faulty_drain() {
+  ProducerConsumerConfig config;
+  config.scenario = ExchangeScenario::kDrain;
+  config.items_per_producer = 500;
+  config.sample_every = 0;
+  ProducerConsumerWorkload<FaultyQueue<QueueItem<8>, Fault::kNone, Claimed>> workload(config);
+  return run_episodes_of(workload, workload.workers());
+}
+
+TEST(QueueJudge, AFifoPosingAsLifoFailsTheDrain) {
+  EpisodeVerdict v = run_faulty_drain<QueueOrder::kLifo>();
+  EXPECT_NE(v.error.find("LIFO order broken"), std::string::npos) << v.error;
+}
+
+TEST(QueueJudge, AFifoPosingAsPriorityFailsTheDrain) {
+  EpisodeVerdict v = run_faulty_drain<QueueOrder::kPriority>();
+  EXPECT_NE(v.error.find("priority order broken"), std::string::npos) << v.error;
+}
+
+// A blocking queue that loses items: sleeping consumers must still come
+// back (timed pops) and report the loss.
+template <class T>
+class LossyBlockingQueue {
+ public:
+  using value_type = T;
+  static constexpr std::string_view kId = "lossy_blocking";
+  static constexpr QueueTraits traits{.order = QueueOrder::kFifo,
+                                      .capacity = QueueCapacity::kOptional,
+                                      .blocking = true,
+                                      .concurrency = QueueConcurrency::kMpmc};
+  explicit LossyBlockingQueue(size_t capacity) : queue_(capacity) {}
+  bool try_push(const T& item) {
+    if (drop(item)) return true;
+    return queue_.put_nowait(item) == QueueResult::kOk;
+  }
+  bool try_pop(T& item) { return queue_.get_nowait(item) == QueueResult::kOk; }
+  void push(const T& item) {
+    if (!drop(item)) queue_.put(item);
+  }
+  void pop(T& item) { queue_.get(item); }
+  bool pop_for(T& item, std::chrono::nanoseconds timeout) {
+    return queue_.get(item, true, timeout) == QueueResult::kOk;
+  }
+
+ private:
+  bool drop(const T& item) { return item.word != kStopWord && ++pushes_ % 101 == 0; }
+  BlockingFifoQueue<T> queue_;
+  std::atomic<uint64_t> pushes_{0};
+};
+
+TEST(QueueJudge, LostItemsWakeBlockedConsumersToo) {
+  ProducerConsumerConfig config;
+  config.producers = 2;
+  config.consumers = 2;
+  config.items_per_producer = 1000;
+  config.wait = WaitMode::kBlock;
+  config.stall_timeout = 100ms;
+  ProducerConsumerWorkload<LossyBlockingQueue<QueueItem<8>>> workload(config);
+  EpisodeVerdict v = run_episodes_of(workload, workload.workers());
+  EXPECT_NE(v.error.find("lost items"), std::string::npos) << v.error;
+}
+
+TEST(QueueJudge, PingPongReportsALostItem) {
+  for (WaitMode wait : {WaitMode::kSpin, WaitMode::kBlock}) {
+    QueuePingPongConfig config;
+    config.round_trips = 500;
+    config.wait = wait;
+    config.stall_timeout = 100ms;
+    QueuePingPongWorkload<LossyBlockingQueue<QueueItem<8>>> workload(config);
+    EpisodeVerdict v = run_episodes_of(workload, 2);
+    EXPECT_NE(v.error.find("lost an item"), std::string::npos) << v.error;
+  }
+}
+
+TEST(QueueJudge, PingPongReportsAReorderedReply) {
+  QueuePingPongConfig config;
+  config.round_trips = 500;
+  QueuePingPongWorkload<FaultyQueue<QueueItem<8>, Fault::kDuplicate>> workload(config);
+  EpisodeVerdict v = run_episodes_of(workload, 2);
+  EXPECT_NE(v.error.find("got back"), std::string::npos) << v.error;
+}
+
+TEST(QueueJudge, ConfigsTheTraitsForbidAreRejected) {
+  ProducerConsumerConfig spsc_shape;
+  spsc_shape.producers = 2;
+  EXPECT_THROW(ProducerConsumerWorkload<BoostSpscQueue<QueueItem<8>>>{spsc_shape},
+               std::invalid_argument);
+  ProducerConsumerConfig block;
+  block.wait = WaitMode::kBlock;
+  EXPECT_THROW(ProducerConsumerWorkload<MutexDeque<QueueItem<8>>>{block}, std::invalid_argument);
+  ProducerConsumerConfig no_capacity;  // capacity 0
+  EXPECT_THROW(ProducerConsumerWorkload<TbbBoundedQueue<QueueItem<8>>>{no_capacity},
+               std::invalid_argument);
+  ProducerConsumerConfig too_small;
+  too_small.scenario = ExchangeScenario::kDrain;
+  too_small.items_per_producer = 100;
+  too_small.capacity = 64;
+  EXPECT_THROW(ProducerConsumerWorkload<BoostLockfreeStack<QueueItem<8>>>{too_small},
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace contend
