@@ -45,11 +45,13 @@ void register_counters(const BenchEnvironment& env) {
                          0, 0, placement, point.oversubscribed, {}};
           auto places = place_workers(env.topology, placement, point.workers);
           register_instance(id, [&env, places, mode](benchmark::State& state) {
-            if (mode == WorkerMode::kThread) {
-              run_counter<Counter>(state, env, places, mode);
-            } else {
-              run_counter<typename InProcessMode<Counter>::type>(state, env, places, mode);
-            }
+            skip_on_exception(state, [&] {
+              if (mode == WorkerMode::kThread) {
+                run_counter<Counter>(state, env, places, mode);
+              } else {
+                run_counter<typename InProcessMode<Counter>::type>(state, env, places, mode);
+              }
+            });
           });
         }
       }

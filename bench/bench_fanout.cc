@@ -33,17 +33,6 @@ namespace {
 
 constexpr WorkerMode kModes[] = {WorkerMode::kThread, WorkerMode::kProcess};
 
-// An exception (a pipe or mapping that cannot be made, a worker that
-// cannot start) is an error row, not a crashed binary.
-template <class Fn>
-void guarded(benchmark::State& state, Fn&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
-}
-
 // The ladder, or in quick mode its first point and its top
 // non-oversubscribed point.
 std::vector<LadderPoint> ladder_points(const BenchEnvironment& env, bool single = false) {
@@ -102,7 +91,7 @@ void register_spawn(const BenchEnvironment& env) {
                        point.workers, 0, 0, PlacementPolicy::kCompact, point.oversubscribed,
                        {{"parent_mib", std::to_string(mib)}}};
         register_instance(id, [kind, batch = point.workers, mib](benchmark::State& state) {
-          guarded(state, [&] { run_spawn(state, kind, batch, mib); });
+          skip_on_exception(state, [&] { run_spawn(state, kind, batch, mib); });
         });
       }
     }
@@ -136,7 +125,7 @@ void register_fanout(const BenchEnvironment& env) {
                        point.workers, 0, 0, placement, point.oversubscribed, {}};
         auto places = place_workers(env.topology, placement, point.workers);
         register_instance(id, [&env, places, v](benchmark::State& state) {
-          guarded(state, [&] { run_fanout(state, env, places, v.mode, v.path); });
+          skip_on_exception(state, [&] { run_fanout(state, env, places, v.mode, v.path); });
         });
       }
     }
@@ -184,7 +173,7 @@ void register_pool(const BenchEnvironment& env) {
             // The client first, then the n pool workers (or task slots).
             auto places = place_workers(env.topology, placement, point.workers + 1);
             register_instance(id, [&env, kind, mode, size, places](benchmark::State& state) {
-              guarded(state, [&] { run_pool(state, env, kind, mode, size, places); });
+              skip_on_exception(state, [&] { run_pool(state, env, kind, mode, size, places); });
             });
           }
         }

@@ -26,15 +26,6 @@
 namespace contend {
 namespace {
 
-template <class Fn>
-void guarded(benchmark::State& state, Fn&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
-}
-
 // Messages per producer and episode: several times the channel's buffer,
 // a few milliseconds on a 2-core machine. posix_mq (10 messages of buffer)
 // and the broker (two round trips per message) are slower: they send fewer.
@@ -111,14 +102,14 @@ void register_ipc(const BenchEnvironment& env) {
                                   messages_per_producer(kind, payload), payload};
             auto places = place_workers(env.topology, placement, workers);
             register_instance(id, [&env, &kind, mode, shape, places](benchmark::State& state) {
-              guarded(state, [&] { run_throughput(state, env, kind, mode, shape, places); });
+              skip_on_exception(state, [&] { run_throughput(state, env, kind, mode, shape, places); });
             });
           }
           BenchmarkId id{"ipc", "pingpong", std::string(kind.id), mode, 2, 1, 1, placement,
                          2 > env.topology.pu_count(), {{"payload", bytes}}};
           auto places = place_workers(env.topology, placement, 2);
           register_instance(id, [&env, &kind, mode, payload, places](benchmark::State& state) {
-            guarded(state, [&] { run_pingpong(state, env, kind, mode, payload, places); });
+            skip_on_exception(state, [&] { run_pingpong(state, env, kind, mode, payload, places); });
           });
         }
       }

@@ -47,7 +47,7 @@ constexpr EpisodeSizes kQuickSizes{1 << 13, 1 << 13, 1 << 10};
 template <class Workload, class Config>
 void run_workload(benchmark::State& state, const BenchEnvironment& env,
                   const std::vector<Place>& places, const Config& config) {
-  try {
+  skip_on_exception(state, [&] {
     Workload workload(config);
     WorkerGroup group(env.topology, places,
                       [&workload](const WorkerContext& context) { return workload.run(context); });
@@ -56,9 +56,7 @@ void run_workload(benchmark::State& state, const BenchEnvironment& env,
     plan.judge = [&workload](const EpisodeResult& result) { return workload.judge(result); };
     run_episodes(state, group, plan);
     if (!state.error_occurred()) workload.latencies().report(state);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+  });
 }
 
 // Calls visit(std::type_identity<QueueItem<bytes>>{}) for a payload size.

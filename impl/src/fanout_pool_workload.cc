@@ -14,17 +14,13 @@
 #include <thread>
 
 #include "contend/fanout/hash_work.h"
+#include "contend/harness/clock.h"
 #include "contend/harness/fairness.h"
 
 namespace contend {
 
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 size_t align64(size_t n) { return (n + 63) / 64 * 64; }
 
@@ -116,7 +112,7 @@ void PoolWorkload::record(Report& report, uint64_t id, uint64_t sum, int64_t sub
   seen[id] = true;
   auto* latency = reinterpret_cast<int64_t*>(static_cast<char*>(region_.data()) +
                                              align64(sizeof(Report)));
-  latency[id] = now_ns() - submit_ns;
+  latency[id] = monotonic_ns() - submit_ns;
   report.sum += sum;
   ++report.collected;
 }
@@ -151,7 +147,7 @@ void PoolWorkload::client_worker_pool(Report& report) {
   };
   while (report.collected < shape_.tasks) {
     while (submitted < shape_.tasks && submitted - report.collected < window) {
-      const Task task{submitted, submitted * shape_.task_items, shape_.task_items, now_ns(),
+      const Task task{submitted, submitted * shape_.task_items, shape_.task_items, monotonic_ns(),
                       episode, 0};
       const QueueStatus status = tasks_->push(as_bytes(task), shape_.timeout);
       if (status != QueueStatus::kOk)
@@ -213,7 +209,7 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
   auto start = [&](uint64_t id) {
     const auto slot = static_cast<size_t>(id % n);
     out[slot] = TaskResult{~uint64_t{0}, 0, 0, 0, 0};
-    submitted[slot] = now_ns();
+    submitted[slot] = monotonic_ns();
     const uint64_t begin = id * shape_.task_items, end = begin + shape_.task_items;
     if (mode_ == WorkerMode::kThread) {
       threads[slot] = std::thread([this, out, slot, id, begin, end] {

@@ -6,17 +6,13 @@
 #include <stdexcept>
 #include <vector>
 
+#include "contend/harness/clock.h"
 #include "contend/ipc/message.h"
 
 namespace contend {
 
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void check_shape(size_t message_bytes) {
   if (message_bytes < kMinMessageBytes)
@@ -98,10 +94,10 @@ uint64_t PingPongWorkload::serve(int client) {
   const uint32_t episode = ledger_.episode();
   for (uint64_t i = 0; i < round_trips_; ++i) {
     write_message(sent, {episode, 0, i});
-    const int64_t start = now_ns();
+    const int64_t start = monotonic_ns();
     ping_.send(client, sent);
     pong_.receive(client, back);
-    times[i] = now_ns() - start;
+    times[i] = monotonic_ns() - start;
     if (std::memcmp(sent.data(), back.data(), message_bytes_) != 0)
       ledger_.note_error("round trip " + std::to_string(i) + ": the echo differs from the ping");
   }

@@ -10,6 +10,7 @@
 // The parent stamps the release time just before storing `go`; the
 // makespan is the latest finish minus that stamp. CLOCK_MONOTONIC (the
 // steady_clock) is system-wide, so stamps from child processes compare.
+#include "contend/harness/clock.h"
 #include "contend/harness/worker_group.h"
 
 #include <signal.h>
@@ -29,12 +30,6 @@
 namespace contend {
 
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // How often a waiting parent looks for dead children.
 constexpr auto kLivenessPoll = std::chrono::milliseconds(20);
@@ -157,7 +152,7 @@ void WorkerGroup::worker_loop(int index) {
     SpinWait wait;
     while (control_->go.load(std::memory_order_acquire) != epoch) wait.pause();
 
-    slot.start_ns = now_ns();
+    slot.start_ns = monotonic_ns();
     slot.error[0] = '\0';
     try {
       slot.ops = body_(context);
@@ -165,7 +160,7 @@ void WorkerGroup::worker_loop(int index) {
       slot.ops = 0;
       std::snprintf(slot.error, sizeof slot.error, "worker %d threw: %s", index, e.what());
     }
-    slot.finish_ns = now_ns();
+    slot.finish_ns = monotonic_ns();
     if (control_->finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
         static_cast<uint32_t>(size()))
       futex_wake_all(control_->finished);
@@ -219,7 +214,7 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
     result.error = broken_;
     return result;
   }
-  const int64_t release_ns = now_ns();
+  const int64_t release_ns = monotonic_ns();
   c.go.store(epoch, std::memory_order_release);
   if (duration.count() > 0) {
     std::this_thread::sleep_until(std::chrono::steady_clock::time_point(

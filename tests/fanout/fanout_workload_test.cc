@@ -11,14 +11,10 @@
 
 #include "contend/fanout/hash_work.h"
 #include "ipc/no_leftovers.h"
+#include "support/test_machine.h"
 
 namespace contend {
 namespace {
-
-const Topology& machine() {
-  static const Topology t = Topology::discover();
-  return t;
-}
 
 constexpr uint64_t kItems = 300007;
 
@@ -33,7 +29,7 @@ class FanoutTest : public testing::NoLeftoversWithParam<FanoutCase> {
   template <class Body>
   std::string run(int workers, Body body) {
     FanoutWorkload work(kItems, workers, path());
-    WorkerGroup group(machine(), place_workers(machine(), PlacementPolicy::kCompact, workers),
+    WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, workers),
                       [&](const WorkerContext& c) { return body(work, c); }, mode());
     EpisodePlan plan = work.plan();
     for (int episode = 0; episode < 2; ++episode) {
@@ -81,7 +77,7 @@ using FanoutCrash = testing::NoLeftovers;
 
 TEST_F(FanoutCrash, ACrashedWorkerIsAnErrorNamingTheSignal) {
   FanoutWorkload work(kItems, 3, ResultPath::kPipe);
-  WorkerGroup group(machine(), place_workers(machine(), PlacementPolicy::kCompact, 3),
+  WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 3),
                     [&](const WorkerContext& c) {
                       if (c.index == 2) raise(SIGKILL);
                       return work.run_worker(c);

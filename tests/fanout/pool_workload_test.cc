@@ -10,16 +10,12 @@
 #include <tuple>
 
 #include "ipc/no_leftovers.h"
+#include "support/test_machine.h"
 
 namespace contend {
 namespace {
 
 using namespace std::chrono_literals;
-
-const Topology& machine() {
-  static const Topology t = Topology::discover();
-  return t;
-}
 
 using PoolCase = std::tuple<PoolKind, WorkerMode>;
 
@@ -32,9 +28,9 @@ class PoolTest : public testing::NoLeftoversWithParam<PoolCase> {
 TEST_P(PoolTest, EveryTaskComesBackOnceWithItsLatency) {
   constexpr int kWorkers = 2;
   constexpr uint64_t kTasks = 60;
-  PoolWorkload work(kind(), mode(), PoolShape{kWorkers, kTasks, 500, 60s}, machine(),
-                    place_workers(machine(), PlacementPolicy::kCompact, kWorkers + 1));
-  WorkerGroup group(machine(), work.group_places(),
+  PoolWorkload work(kind(), mode(), PoolShape{kWorkers, kTasks, 500, 60s}, this_machine(),
+                    place_workers(this_machine(), PlacementPolicy::kCompact, kWorkers + 1));
+  WorkerGroup group(this_machine(), work.group_places(),
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode());
   EXPECT_EQ(group.size(), kind() == PoolKind::kWorkerPool ? kWorkers + 1 : 1);
   EpisodePlan plan = work.plan();
@@ -76,8 +72,8 @@ using PoolCrash = testing::NoLeftovers;
 
 TEST_F(PoolCrash, ACrashedPoolWorkerIsAnErrorNamingTheSignal) {
   PoolWorkload work(PoolKind::kWorkerPool, WorkerMode::kProcess, PoolShape{2, 40, 500, 60s},
-                    machine(), place_workers(machine(), PlacementPolicy::kCompact, 3));
-  WorkerGroup group(machine(), work.group_places(),
+                    this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 3));
+  WorkerGroup group(this_machine(), work.group_places(),
                     [&work](const WorkerContext& c) {
                       if (c.index == 1) raise(SIGKILL);
                       return work.run_worker(c);

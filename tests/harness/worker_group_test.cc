@@ -15,18 +15,14 @@
 
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/shared_memory.h"
+#include "support/test_machine.h"
 
 namespace contend {
 namespace {
 
-const Topology& machine() {
-  static const Topology t = Topology::discover();
-  return t;
-}
-
 // Three workers even on a 2-PU machine: the gate must work oversubscribed.
 std::vector<Place> places(int n = 3) {
-  return place_workers(machine(), PlacementPolicy::kCompact, n);
+  return place_workers(this_machine(), PlacementPolicy::kCompact, n);
 }
 
 // True when this process has no child left, running or zombie.
@@ -45,7 +41,7 @@ TEST_P(WorkerGroupTest, AllWorkersAreReleasedTogether) {
   };
   Shared<Meeting> meeting;
   Meeting* m = meeting.get();
-  WorkerGroup group(machine(), places(kWorkers), [m](const WorkerContext&) -> uint64_t {
+  WorkerGroup group(this_machine(), places(kWorkers), [m](const WorkerContext&) -> uint64_t {
     m->checked_in.fetch_add(1);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (m->checked_in.load() % kWorkers != 0 && std::chrono::steady_clock::now() < deadline)
@@ -61,7 +57,7 @@ TEST_P(WorkerGroupTest, AllWorkersAreReleasedTogether) {
 }
 
 TEST_P(WorkerGroupTest, MakespanCoversEveryWorkersOwnTime) {
-  WorkerGroup group(machine(), places(), [](const WorkerContext& c) -> uint64_t {
+  WorkerGroup group(this_machine(), places(), [](const WorkerContext& c) -> uint64_t {
     std::this_thread::sleep_for(std::chrono::milliseconds(2 * (c.index + 1)));
     return static_cast<uint64_t>(c.index + 10);
   }, GetParam());
@@ -74,7 +70,7 @@ TEST_P(WorkerGroupTest, MakespanCoversEveryWorkersOwnTime) {
 }
 
 TEST_P(WorkerGroupTest, TimedEpisodesStopTheWorkers) {
-  WorkerGroup group(machine(), places(), [](const WorkerContext& c) -> uint64_t {
+  WorkerGroup group(this_machine(), places(), [](const WorkerContext& c) -> uint64_t {
     uint64_t spins = 0;
     while (!c.stop_requested()) ++spins;
     return spins;
@@ -87,11 +83,11 @@ TEST_P(WorkerGroupTest, TimedEpisodesStopTheWorkers) {
 }
 
 TEST_P(WorkerGroupTest, WorkersArePinnedToTheirPlaces) {
-  if (!machine().is_this_system()) GTEST_SKIP() << "topology is not this machine";
+  if (!this_machine().is_this_system()) GTEST_SKIP() << "topology is not this machine";
   auto plan = places(2);
   Shared<std::array<std::atomic<int>, 2>> seen;
   auto* cpus = seen.get();
-  WorkerGroup group(machine(), plan, [cpus](const WorkerContext& c) -> uint64_t {
+  WorkerGroup group(this_machine(), plan, [cpus](const WorkerContext& c) -> uint64_t {
     (*cpus)[c.index].store(sched_getcpu());
     return 1;
   }, GetParam());
@@ -100,7 +96,7 @@ TEST_P(WorkerGroupTest, WorkersArePinnedToTheirPlaces) {
 }
 
 TEST_P(WorkerGroupTest, ABodyThatThrowsIsAnError) {
-  WorkerGroup group(machine(), places(), [](const WorkerContext& c) -> uint64_t {
+  WorkerGroup group(this_machine(), places(), [](const WorkerContext& c) -> uint64_t {
     if (c.index == 1) throw std::runtime_error("boom");
     return 1;
   }, GetParam());
@@ -111,7 +107,7 @@ TEST_P(WorkerGroupTest, ABodyThatThrowsIsAnError) {
 
 TEST_P(WorkerGroupTest, NothingIsLeftBehind) {
   {
-    WorkerGroup group(machine(), places(), [](const WorkerContext&) -> uint64_t { return 1; },
+    WorkerGroup group(this_machine(), places(), [](const WorkerContext&) -> uint64_t { return 1; },
                       GetParam());
     ASSERT_TRUE(group.run_episode().ok());
   }
@@ -124,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, WorkerGroupTest,
 
 TEST(WorkerGroupProcess, ACrashingChildIsAnErrorNamingTheSignal) {
   {
-    WorkerGroup group(machine(), places(), [](const WorkerContext& c) -> uint64_t {
+    WorkerGroup group(this_machine(), places(), [](const WorkerContext& c) -> uint64_t {
       // SIGKILL, not SIGSEGV: sanitizers catch SIGSEGV and exit instead.
       if (c.index == 2) raise(SIGKILL);
       return 1;
@@ -141,7 +137,7 @@ TEST(WorkerGroupProcess, ACrashingChildIsAnErrorNamingTheSignal) {
 TEST(WorkerGroupProcess, WorkersWriteResultsIntoSharedMemory) {
   Shared<std::atomic<uint64_t>> total(0);
   auto* sum = total.get();
-  WorkerGroup group(machine(), places(), [sum](const WorkerContext& c) -> uint64_t {
+  WorkerGroup group(this_machine(), places(), [sum](const WorkerContext& c) -> uint64_t {
     sum->fetch_add(static_cast<uint64_t>(c.index) + 1);
     return 1;
   }, WorkerMode::kProcess);
@@ -150,20 +146,10 @@ TEST(WorkerGroupProcess, WorkersWriteResultsIntoSharedMemory) {
   EXPECT_EQ(sum->load(), 2u * (1 + 2 + 3));
 }
 
-// run_episodes inside a real Google Benchmark run, observed via a reporter.
-class CollectingReporter : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) this->runs.push_back(r);
-  }
-  std::vector<Run> runs;
-};
-
 std::vector<benchmark::BenchmarkReporter::Run> run_one(const std::string& name,
                                                        const EpisodePlan& plan) {
   benchmark::RegisterBenchmark(name.c_str(), [plan](benchmark::State& state) {
-    WorkerGroup group(machine(), places(2), [](const WorkerContext&) -> uint64_t { return 7; });
+    WorkerGroup group(this_machine(), places(2), [](const WorkerContext&) -> uint64_t { return 7; });
     run_episodes(state, group, plan);
   })->UseManualTime()->Iterations(3);
   CollectingReporter reporter;

@@ -15,16 +15,12 @@
 #include "contend/ipc/ipc_workload.h"
 #include "contend/ipc/posix_mq_channel.h"
 #include "ipc/no_leftovers.h"
+#include "support/test_machine.h"
 
 namespace contend {
 namespace {
 
 using namespace std::chrono_literals;
-
-const Topology& machine() {
-  static const Topology t = Topology::discover();
-  return t;
-}
 
 ChannelOptions options(size_t bytes, int clients) {
   ChannelOptions o;
@@ -38,7 +34,7 @@ ChannelOptions options(size_t bytes, int clients) {
 // Runs `episodes` episodes of a workload and returns the first error ("" if none).
 template <class Workload>
 std::string run(Workload& work, int workers, WorkerMode mode, int episodes = 2) {
-  WorkerGroup group(machine(), place_workers(machine(), PlacementPolicy::kCompact, workers),
+  WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, workers),
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
   EpisodePlan plan = work.plan();
   for (int e = 0; e < episodes; ++e) {

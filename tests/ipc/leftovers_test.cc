@@ -14,27 +14,14 @@
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_workload.h"
 #include "ipc/no_leftovers.h"
+#include "support/test_machine.h"
 
 namespace contend {
 namespace {
 
 using namespace std::chrono_literals;
 
-const Topology& machine() {
-  static const Topology t = Topology::discover();
-  return t;
-}
-
 enum class Outcome { kSuccess, kCheckFails, kWorkerCrashes };
-
-class CollectingReporter : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) this->runs.push_back(r);
-  }
-  std::vector<Run> runs;
-};
 
 // One Google Benchmark instance of 1:1 throughput over `kind` with
 // process workers, made to end as `outcome` says.
@@ -53,7 +40,7 @@ benchmark::BenchmarkReporter::Run run_instance(const ChannelKind& kind, Outcome 
     options.timeout = 60s;
     ChannelPair channels = kind.make(options);
     ThroughputWorkload work(*channels.forward, {1, 1, 200, 64});
-    WorkerGroup group(machine(), place_workers(machine(), PlacementPolicy::kCompact, 2),
+    WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 2),
                       [&work, outcome](const WorkerContext& c) {
                         if (outcome == Outcome::kWorkerCrashes && c.index == 1) raise(SIGKILL);
                         return work.run_worker(c);

@@ -18,6 +18,7 @@
 #include "contend/queue/queue_list.h"
 #include "queue_test_types.h"
 #include "contend/queue/queue_pingpong_workload.h"
+#include "support/test_machine.h"
 
 namespace contend {
 namespace {
@@ -32,16 +33,11 @@ constexpr uint64_t kItems = 20000;
 constexpr uint64_t kRoundTrips = 2000;
 #endif
 
-const Topology& machine() {
-  static const Topology t = Topology::discover();
-  return t;
-}
-
 // Runs `episodes` episodes (prepare, run, judge) and returns the first
 // error verdict, or the last verdict when all passed.
 template <class Workload>
 EpisodeVerdict run_episodes_of(Workload& workload, int workers, int episodes = 2) {
-  WorkerGroup group(machine(), place_workers(machine(), PlacementPolicy::kCompact, workers),
+  WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, workers),
                     [&workload](const WorkerContext& context) { return workload.run(context); });
   EpisodeVerdict verdict;
   for (int e = 0; e < episodes; ++e) {
@@ -53,7 +49,6 @@ EpisodeVerdict run_episodes_of(Workload& workload, int workers, int episodes = 2
   }
   return verdict;
 }
-
 
 template <class Kind>
 class QueueEpisodes : public ::testing::Test {

@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <vector>
 
@@ -36,5 +37,17 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks);
 // Registers `run` under id.name() with manual time; `run` is called once
 // per repetition.
 void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run);
+
+// Runs `body`; an exception it throws (a pipe or mapping that cannot be
+// made, a worker that cannot start) becomes this instance's error row
+// instead of terminating the binary and every instance after it.
+template <class Body>
+void skip_on_exception(benchmark::State& state, Body&& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
 
 }  // namespace contend

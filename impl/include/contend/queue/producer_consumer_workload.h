@@ -46,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/latency_reservoir.h"
@@ -199,11 +200,6 @@ class ProducerConsumerWorkload {
   static constexpr uint64_t kPublishEvery = 64;
   static constexpr bool kBlocking = BlockingQueueAdapter<Q>;
 
-  static int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
 
   template <class Handle>
   void push(Handle& handle, const value_type& item) {
@@ -226,7 +222,7 @@ class ProducerConsumerWorkload {
     for (uint64_t seq = 0; seq < n; ++seq) {
       item.word = make_item_word(static_cast<uint32_t>(p), seq);
       if (config_.sample_every && (seq & mask) == 0)
-        stamps[seq / config_.sample_every].store(now_ns(), std::memory_order_relaxed);
+        stamps[seq / config_.sample_every].store(monotonic_ns(), std::memory_order_relaxed);
       push(handle, item);
     }
     producers_done_.fetch_add(1, std::memory_order_release);
@@ -270,7 +266,7 @@ class ProducerConsumerWorkload {
       const int64_t sent = stamps_[static_cast<size_t>(producer) * stamps_per_producer_ +
                                    seq / config_.sample_every]
                                .load(std::memory_order_relaxed);
-      tally.latencies_ns.push_back(now_ns() - sent);
+      tally.latencies_ns.push_back(monotonic_ns() - sent);
     }
   }
 
