@@ -101,10 +101,12 @@ def winners(points, by="load"):
     """Per (alignment key without impl) the fastest impl on every machine.
 
     Only impls that every machine measured at that point compete: a machine
-    whose run skipped the real winner must not make the winner "change".
+    whose run skipped the real winner must not make the winner "change". An
+    impl that lost updates (unsync) is fast because it is wrong: it never wins.
     """
     key = [c for c in ALIGN_KEY[by] if c != "impl"]
-    measured_by_machine = [p.loc[p["median"].notna()] for p in points]
+    measured_by_machine = [p.loc[p["median"].notna() & ~(p["lost"].fillna(0) > 0)]
+                           for p in points]
     everywhere = set.intersection(*[set(map(tuple, m[key + ["impl"]].itertuples(index=False)))
                                     for m in measured_by_machine])
     tops = []

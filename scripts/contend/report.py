@@ -177,8 +177,10 @@ never drawn; they are red in the tables.</p>
 
 def winners_section(summary):
     """Per figure key and placement: the fastest impl at the largest worker
-    count that still has a PU per worker (the question most readers ask first)."""
-    inside = summary.loc[~summary["oversubscribed"] & summary["median"].notna()]
+    count that still has a PU per worker (the question most readers ask first).
+    An impl that lost updates (unsync) is fast because it is wrong: not eligible."""
+    inside = summary.loc[~summary["oversubscribed"] & summary["median"].notna()
+                         & ~(summary["lost"].fillna(0) > 0)]
     rows = []
     keys = ["family", "benchmark", "params", "mode", "placement"]
     for key, group in sorted(inside.groupby(keys, sort=True),
