@@ -270,8 +270,11 @@ def main(argv):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
                              "unset it to run benchmarks")
     # A kill (SIGTERM) stops the run like Ctrl-C does: child group killed,
-    # results so far kept.
+    # results so far kept. SIGINT is set explicitly too: a shell without job
+    # control starts background commands with SIGINT ignored, and Python then
+    # leaves it ignored, so an interrupt sent to such a run would be lost.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
 
     the_plan = plan.load(os.path.join(bench_dir, "contend_plan"))
     if the_plan["source"] != "this_system":
