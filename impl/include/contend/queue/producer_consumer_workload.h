@@ -200,19 +200,6 @@ class ProducerConsumerWorkload {
   static constexpr uint64_t kPublishEvery = 64;
   static constexpr bool kBlocking = BlockingQueueAdapter<Q>;
 
-
-  template <class Handle>
-  void push(Handle& handle, const value_type& item) {
-    if constexpr (requires(Handle& h, const value_type& v) { h.push(v); }) {
-      if (config_.wait == WaitMode::kBlock) {
-        handle.push(item);
-        return;
-      }
-    }
-    SpinWait spin;
-    while (!handle.try_push(item)) spin.pause();
-  }
-
   uint64_t produce(int p) {
     auto& handle = *producers_[p];
     const uint64_t n = config_.items_per_producer;
@@ -223,7 +210,7 @@ class ProducerConsumerWorkload {
       item.word = make_item_word(static_cast<uint32_t>(p), seq);
       if (config_.sample_every && (seq & mask) == 0)
         stamps[seq / config_.sample_every].store(monotonic_ns(), std::memory_order_relaxed);
-      push(handle, item);
+      push_waiting(handle, item, config_.wait);
     }
     producers_done_.fetch_add(1, std::memory_order_release);
     return n;

@@ -82,17 +82,6 @@ class QueuePingPongWorkload {
   const LatencyReservoir& latencies() const { return latencies_; }
 
  private:
-  template <class Handle>
-  void push(Handle& handle, const value_type& item) {
-    if constexpr (requires(Handle& h, const value_type& v) { h.push(v); }) {
-      if (config_.wait == WaitMode::kBlock) {
-        handle.push(item);
-        return;
-      }
-    }
-    SpinWait spin;
-    while (!handle.try_push(item)) spin.pause();
-  }
 
   // False when the wait stalled (or the peer gave up).
   template <class Handle>
@@ -135,7 +124,7 @@ class QueuePingPongWorkload {
       const bool timed = (done & mask) == 0;
       const auto start = timed ? std::chrono::steady_clock::now()
                                : std::chrono::steady_clock::time_point{};
-      push(ping_out_, item);
+      push_waiting(ping_out_, item, config_.wait);
       if (!pop(ping_in_, reply)) break;
       if (timed) samples_.push_back((std::chrono::steady_clock::now() - start).count());
       if (reply.word != item.word) {
@@ -155,7 +144,7 @@ class QueuePingPongWorkload {
     uint64_t done = 0;
     for (; done < config_.round_trips; ++done) {
       if (!pop(pong_in_, item)) break;
-      push(pong_out_, item);
+      push_waiting(pong_out_, item, config_.wait);
       if (item.word != make_item_word(0, done)) {
         ++done;
         break;  // the pinger sees the mismatch and reports it
