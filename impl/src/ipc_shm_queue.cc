@@ -128,15 +128,13 @@ bool ShmQueue::lock() {
   return true;
 }
 
-QueueStatus ShmQueue::push(std::span<const std::byte> message, std::chrono::nanoseconds timeout) {
-  if (message.size() > message_bytes_)
-    throw std::invalid_argument("ShmQueue::push: message of " + std::to_string(message.size()) +
-                                " bytes exceeds the queue's " + std::to_string(message_bytes_));
-  if (!lock()) return QueueStatus::kBroken;
+template <class Ready>
+QueueStatus ShmQueue::wait_locked(Ready ready, pthread_cond_t& cond, uint32_t& waiters,
+                                  std::chrono::nanoseconds timeout) {
   Header& h = *header_;
   timespec deadline{};
   bool have_deadline = false;
-  while (!h.closed && h.tail - h.head == capacity_) {
+  while (!ready()) {
     if (timeout.count() <= 0) {
       pthread_mutex_unlock(&h.mutex);
       return QueueStatus::kTimeout;
@@ -145,23 +143,38 @@ QueueStatus ShmQueue::push(std::span<const std::byte> message, std::chrono::nano
       deadline = deadline_after(timeout);
       have_deadline = true;
     }
-    ++h.waiting_producers;
-    const int rc = pthread_cond_timedwait(&h.not_full, &h.mutex, &deadline);
-    --h.waiting_producers;
+    ++waiters;
+    const int rc = pthread_cond_timedwait(&cond, &h.mutex, &deadline);
+    --waiters;
     if (rc == EOWNERDEAD) {
       h.broken = true;
       pthread_mutex_consistent(&h.mutex);
     }
     if (h.broken) {
+      // Every sleeper must learn it too, or it would wait for ever.
       pthread_cond_broadcast(&h.not_empty);
+      pthread_cond_broadcast(&h.not_full);
       pthread_mutex_unlock(&h.mutex);
       return QueueStatus::kBroken;
     }
-    if (rc == ETIMEDOUT && !h.closed && h.tail - h.head == capacity_) {
+    if (rc == ETIMEDOUT && !ready()) {
       pthread_mutex_unlock(&h.mutex);
       return QueueStatus::kTimeout;
     }
   }
+  return QueueStatus::kOk;
+}
+
+QueueStatus ShmQueue::push(std::span<const std::byte> message, std::chrono::nanoseconds timeout) {
+  if (message.size() > message_bytes_)
+    throw std::invalid_argument("ShmQueue::push: message of " + std::to_string(message.size()) +
+                                " bytes exceeds the queue's " + std::to_string(message_bytes_));
+  if (!lock()) return QueueStatus::kBroken;
+  Header& h = *header_;
+  const auto room_or_closed = [&] { return h.closed || h.tail - h.head < capacity_; };
+  if (QueueStatus s = wait_locked(room_or_closed, h.not_full, h.waiting_producers, timeout);
+      s != QueueStatus::kOk)
+    return s;
   if (h.closed) {
     pthread_mutex_unlock(&h.mutex);
     return QueueStatus::kClosed;
@@ -184,37 +197,14 @@ QueueStatus ShmQueue::pop(std::span<std::byte> buffer, size_t* size,
                                 std::to_string(message_bytes_) + ")");
   if (!lock()) return QueueStatus::kBroken;
   Header& h = *header_;
-  timespec deadline{};
-  bool have_deadline = false;
-  while (h.tail == h.head) {
-    if (h.closed) {
-      pthread_mutex_unlock(&h.mutex);
-      return QueueStatus::kClosed;
-    }
-    if (timeout.count() <= 0) {
-      pthread_mutex_unlock(&h.mutex);
-      return QueueStatus::kTimeout;
-    }
-    if (!have_deadline) {
-      deadline = deadline_after(timeout);
-      have_deadline = true;
-    }
-    ++h.waiting_consumers;
-    const int rc = pthread_cond_timedwait(&h.not_empty, &h.mutex, &deadline);
-    --h.waiting_consumers;
-    if (rc == EOWNERDEAD) {
-      h.broken = true;
-      pthread_mutex_consistent(&h.mutex);
-    }
-    if (h.broken) {
-      pthread_cond_broadcast(&h.not_full);
-      pthread_mutex_unlock(&h.mutex);
-      return QueueStatus::kBroken;
-    }
-    if (rc == ETIMEDOUT && h.tail == h.head && !h.closed) {
-      pthread_mutex_unlock(&h.mutex);
-      return QueueStatus::kTimeout;
-    }
+  const auto item_or_closed = [&] { return h.closed || h.tail != h.head; };
+  if (QueueStatus s = wait_locked(item_or_closed, h.not_empty, h.waiting_consumers, timeout);
+      s != QueueStatus::kOk)
+    return s;
+  // Closed and drained: what was pushed before close() is still delivered.
+  if (h.tail == h.head) {
+    pthread_mutex_unlock(&h.mutex);
+    return QueueStatus::kClosed;
   }
   const std::byte* s = slot(h.head);
   uint64_t length = 0;

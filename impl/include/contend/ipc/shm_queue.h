@@ -74,6 +74,12 @@ class ShmQueue {
 
   // Locks; false (queue broken) if the previous owner died holding the lock.
   bool lock();
+  // With the lock held: sleeps on `cond` (counted in `waiters`) until
+  // ready() or the timeout. kOk keeps the lock; any other status has
+  // released it.
+  template <class Ready>
+  QueueStatus wait_locked(Ready ready, pthread_cond_t& cond, uint32_t& waiters,
+                          std::chrono::nanoseconds timeout);
   std::byte* slot(uint64_t index) const;
 
   size_t capacity_;
