@@ -18,7 +18,8 @@ from contend.results_csv import ResultsCsv
 TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 # User counters copied straight into the column of the same name.
-COUNTER_COLUMNS = ["items", "fairness", "lost", "p50_ns", "p99_ns", "p999_ns"]
+COUNTER_COLUMNS = ["items", "fairness", "lost", "counted", "p50_ns", "p99_ns", "p999_ns",
+                   "latency_samples"]
 
 MEASUREMENT_COLUMNS = ["repetition", "items", "seconds", "items_per_second",
                        "ns_per_item", "p50_ns", "p99_ns", "p999_ns", "fairness", "lost"]

@@ -5,7 +5,12 @@ the schema version. README.md documents every column; bump SCHEMA_VERSION
 whenever a column is added, removed, renamed or changes meaning.
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Versions the reading tools accept. Version 1 files (the runs committed
+# before rounds existed) lack the version 2 columns; readers fill them in
+# (round 0, placements = placement, ...), so every tool reads both.
+READABLE_VERSIONS = (1, 2)
 
 # Columns in file order. Identity columns first, then measurements.
 COLUMNS = [
@@ -22,18 +27,24 @@ COLUMNS = [
     "threads",          # int: total workers
     "producers",        # int: producer workers (0 where roles do not apply)
     "consumers",        # int: consumer workers (0 where roles do not apply)
-    "placement",        # str: compact | scatter
+    "placement",        # str: compact | scatter (the canonical policy of this worker-to-PU map)
+    "placements",       # str: every policy this map stands for, "+"-joined ("compact+scatter"
+                        #      where both put the workers on the same PUs); v2
     "oversubscribed",   # bool: more workers than allowed PUs
-    "repetition",       # int: 0-based repetition index
+    "round",            # int: 0-based round: which separate process measured this row; v2
+    "repetition",       # int: 0-based repetition index within the round's process
     "items",            # float: items completed per episode (mean over the repetition's episodes)
     "seconds",          # float: mean episode makespan in seconds
     "items_per_second", # float: aggregate throughput, total items / total makespan
     "ns_per_item",      # float: 1e9 / items_per_second
     "p50_ns",           # float: latency percentiles where measured, else empty
     "p99_ns",
-    "p999_ns",
+    "p999_ns",          #      (p999 empty when too few samples support it)
+    "latency_samples",  # float: latency samples behind the percentiles (per repetition); v2
     "fairness",         # float: Jain's index over per-worker op counts, 1 = perfectly fair
     "lost",             # float: lost updates / items per episode (expected - observed)
+    "counted",          # float: updates the counter really holds per episode (counter family:
+                        #        items - lost; items counts attempts); v2
     "error",            # str: empty when the measurement is valid, else why there is no number
 ]
 
