@@ -1,17 +1,22 @@
 """bench_all: run every benchmark instance of the build and write tidy results.
 
 Flow: contend_plan --json (topology) -> bench_* --benchmark_list_tests
-(instances) -> the user's selection -> one child process per instance ->
-its GB JSON converted and appended to results.csv at once -> end-of-run table.
+(instances) -> the user's selection -> rounds: every instance once per round,
+each round shuffled (schedule.py), one child process per instance and round
+-> its GB JSON converted and appended to results.csv at once -> per-instance
+summary (estimate, interval, stability) and the end-of-run table.
 
-Output: <out>/<machine_id>/<run_id>/ with results.csv, machine.json and raw/
-(each instance's GB JSON and console log as raw/NNNN.json, raw/NNNN.log).
+Output: <out>/<machine_id>/<run_id>/ with results.csv, summary.csv,
+machine.json and raw/ (each process's GB JSON, gzip-compressed, as
+raw/NNNN.json.gz; its console log raw/NNNN.log is kept only when it failed).
 Exit 0 when every instance produced a number, 1 when some had errors (all
 else is still written), 2 on bad input, 130 when interrupted.
 """
 import argparse
 import datetime
+import gzip
 import os
+import shutil
 import secrets
 import shlex
 import signal
@@ -20,7 +25,8 @@ import subprocess
 import sys
 import time
 
-from contend import child, gbench, instance_name, instances, machine, plan, schema, summary
+from contend import (budget, child, gbench, instance_name, instances, machine, noise, plan,
+                     results, schedule, schema, summary)
 from contend.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 from contend.results_csv import ResultsFile
 from contend.units import format_duration, format_rate
@@ -31,9 +37,14 @@ DEFAULT_BENCH_DIR = os.path.join(REPO, "build", "release", "bench")
 DEFAULT_OUT = os.path.join(REPO, "results")
 DEFAULT_PLOT = os.path.join(REPO, "scripts", "plot")
 EXIT_INTERRUPTED = 130
+# The bench binaries' own flag for untimed warm-up episodes (harness/bench_main.h).
+WARMUP_FLAG = "--contend_warmup_episodes"
 
-# (full, quick) defaults; quick mode must finish in about a minute on 2 cores.
-DEFAULTS = {"repetitions": (5, 3), "min_time": (0.2, 0.02), "timeout": (300.0, 60.0)}
+# (full, quick) defaults. Quick must finish in about a minute of benchmark
+# time on 2 cores, the full run in 15 minutes; rounds are the evidence, so
+# both keep 3 of them and pay with repetitions and min-time instead.
+DEFAULTS = {"rounds": (3, 3), "repetitions": (3, 2), "min_time": (0.05, 0.01),
+            "timeout": (300.0, 60.0), "warmup": (1, 1)}
 
 
 class Parser(argparse.ArgumentParser):
@@ -80,6 +91,19 @@ def positive_int(text):
     return int(text)
 
 
+def non_negative_int(text):
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
+
+
+def duration(text):
+    try:
+        return budget.parse_duration(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def positive_seconds(text):
     try:
         value = float(text)
@@ -111,11 +135,24 @@ def build_parser():
                    metavar="A,B", help="only these placements (compact, scatter)")
     p.add_argument("--modes", type=choice_list(schema.MODES, "mode"), metavar="A,B",
                    help="only these modes (thread, process)")
+    p.add_argument("--rounds", type=positive_int, metavar="N",
+                   help="separate processes per instance, interleaved through the run in a "
+                        "shuffled order (default 3); an instance's number is the median of "
+                        "its round medians, its interval comes from their spread")
     p.add_argument("--repetitions", type=positive_int, metavar="N",
-                   help="repetitions per instance (default 5; 3 with --quick)")
+                   help="repetitions per round (default 3; 2 with --quick)")
     p.add_argument("--min-time", type=positive_seconds, metavar="S",
                    help="Google Benchmark minimum measured time per repetition, seconds "
-                        "(default 0.2; 0.02 with --quick)")
+                        "(default 0.05; 0.01 with --quick)")
+    p.add_argument("--budget", type=duration, metavar="DURATION",
+                   help="fit the run into DURATION (15m, 1h, 900s) by choosing --rounds and "
+                        "--min-time; prints the precision to expect")
+    p.add_argument("--warmup", type=non_negative_int, metavar="N",
+                   help="untimed warm-up episodes before each repetition's timed ones "
+                        "(default 1): they pay first touch of fresh memory")
+    p.add_argument("--keep-aslr", action="store_true",
+                   help="leave address-space layout randomisation on (by default each "
+                        "benchmark process runs with it off, as setarch -R does)")
     p.add_argument("--timeout", type=positive_seconds, metavar="S",
                    help="kill an instance after S seconds and record a timeout error "
                         "(default 300; 60 with --quick)")
@@ -132,10 +169,24 @@ def build_parser():
 
 def parse_args(argv):
     args = build_parser().parse_args(argv)
+    if args.budget and (args.rounds or args.min_time):
+        raise UsageError("--budget chooses --rounds and --min-time; give either, not both")
     for name, (full, quick) in DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
     return args
+
+
+def apply_budget(args, count, between_sd, source):
+    """--budget: choose rounds and min-time for `count` instances; say what to expect."""
+    fitted = budget.fit(args.budget, count, args.repetitions)
+    args.rounds, args.min_time = fitted.rounds, fitted.min_time
+    precision = budget.expected_precision(fitted.rounds, between_sd)
+    print(f"{PROG}: budget {format_duration(args.budget)}: {fitted.rounds} rounds x "
+          f"{fitted.repetitions} repetitions x --min-time {fitted.min_time:g} over {count} "
+          f"instances, about {format_duration(fitted.seconds(count))}; expect 95% intervals "
+          f"of about +-{precision:.0%} per instance (between-round spread {between_sd:.0%}, "
+          f"{source})", file=sys.stderr)
 
 
 def show_path(path):
@@ -166,6 +217,7 @@ def instance_argv(inst, args, json_path):
     argv = [inst.binary]
     if args.quick:
         argv.append(instances.QUICK_FLAG)
+    argv.append(f"{WARMUP_FLAG}={args.warmup}")
     return argv + [
         "--benchmark_filter=" + instance_name.exact_filter(inst.name),
         f"--benchmark_repetitions={args.repetitions}",
@@ -175,16 +227,59 @@ def instance_argv(inst, args, json_path):
     ]
 
 
-def measure(inst, args, run_dir, index):
-    """Runs one instance; returns its rows (one error row if it gave none)."""
+class Stop:
+    """Ctrl-C / SIGTERM, handled so that nothing measured is lost.
+
+    The handler only records the request and kills the running child's
+    group. The child then ends, the runner sees `killed_child` and drops that
+    one unfinished instance, and stops before the next. An instance whose
+    child had already exited when the signal came is converted and written
+    like any other: it finished."""
+
+    def __init__(self):
+        self.requested = False
+        self.killed_child = False
+        self._proc = None
+
+    def handle(self, signum, frame):
+        self.requested = True
+        proc = self._proc
+        if proc is not None and child.still_running(proc.pid):
+            self.killed_child = True
+            child.kill_group(proc.pid)
+
+    def watch(self, proc):
+        self._proc = proc
+        if self.requested:           # the signal came while it was starting
+            self.handle(None, None)
+
+    def done(self):
+        self._proc = None
+
+
+def measure(inst, args, run_dir, index, stop):
+    """Runs one process of one instance; returns its rows (one error row if
+    it gave none), or None when a stop request killed it before it finished."""
     stem = os.path.join("raw", f"{index:04d}")
     json_path = os.path.join(run_dir, stem + ".json")
     log_path = os.path.join(run_dir, stem + ".log")
     try:
         outcome = child.run(instance_argv(inst, args, json_path), log_path=log_path,
-                            timeout=args.timeout, cwd=run_dir)
+                            timeout=args.timeout, cwd=run_dir, no_aslr=not args.keep_aslr,
+                            on_start=stop.watch)
     except OSError as e:   # e.g. the binary vanished under a rebuild
         return [gbench.error_row(inst.identity, f"could not start: {e.strerror or e}")]
+    finally:
+        stop.done()
+    if stop.killed_child:
+        _remove(json_path, log_path)
+        return None
+    rows = _rows_of(inst, outcome, json_path, log_path, stem)
+    _keep_raw(json_path, log_path, failed=any(r.get("error") for r in rows))
+    return rows
+
+
+def _rows_of(inst, outcome, json_path, log_path, stem):
     failure = outcome.failure()
     if failure and outcome.returncode > 0 and not outcome.timed_out:
         last = child.last_line(log_path)
@@ -199,6 +294,25 @@ def measure(inst, args, run_dir, index):
     if not rows:
         return [gbench.error_row(inst.identity, "no result in the JSON (filter matched nothing)")]
     return rows
+
+
+def _keep_raw(json_path, log_path, failed):
+    """Raw JSON compressed (a run stays a few MB); the log only when it tells
+    why something failed (the JSON holds everything a success printed)."""
+    if os.path.exists(json_path):
+        with open(json_path, "rb") as src, gzip.open(json_path + ".gz", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.remove(json_path)
+    if not failed:
+        _remove(log_path)
+
+
+def _remove(*paths):
+    for path in paths:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
 
 
 def headline(rows, log_hint):
@@ -256,10 +370,6 @@ def run_report(plot_command, run_dir):
               "the results are complete", file=sys.stderr)
 
 
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv):
     args = parse_args(argv)
     bench_dir = os.path.abspath(args.bench_dir)
@@ -269,68 +379,120 @@ def main(argv):
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
                              "unset it to run benchmarks")
-    # A kill (SIGTERM) stops the run like Ctrl-C does: child group killed,
-    # results so far kept. SIGINT is set explicitly too: a shell without job
-    # control starts background commands with SIGINT ignored, and Python then
-    # leaves it ignored, so an interrupt sent to such a run would be lost.
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    signal.signal(signal.SIGINT, _raise_interrupt)
-
     the_plan = plan.load(os.path.join(bench_dir, "contend_plan"))
     if the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
     chosen = instances.select(instances.list_all(bench_dir, args.quick), {
         flag: getattr(args, flag) for flag in instances.SELECTORS})
+    run = start_run(args, argv, the_plan, chosen)
+    return run.execute()
 
+
+class BenchRun:
+    """One bench_all run: its folder, its schedule, its results so far."""
+
+    def __init__(self, args, info, run_dir, chosen):
+        self.args, self.info, self.run_dir, self.chosen = args, info, run_dir, chosen
+        self.csv_path = os.path.join(run_dir, "results.csv")
+        self.slots = schedule.interleaved(chosen, args.rounds, seed=info["run_id"])
+        self.rows, self.errored = [], set()
+        self.stop = Stop()
+        self.started = time.monotonic()
+
+    def execute(self):
+        # A kill (SIGTERM) stops the run like Ctrl-C does. SIGINT is set
+        # explicitly too: a shell without job control starts background
+        # commands with SIGINT ignored, and Python then leaves it ignored.
+        signal.signal(signal.SIGTERM, self.stop.handle)
+        signal.signal(signal.SIGINT, self.stop.handle)
+        print(f"{PROG}: {len(self.chosen)} instances x {self.args.rounds} rounds on "
+              f"{self.info['machine_id']} -> {show_path(self.run_dir)}", file=sys.stderr)
+        progress = Progress(len(self.slots))
+        measured = 0
+        with ResultsFile(self.csv_path) as out:
+            for slot in self.slots:
+                if self.stop.requested:
+                    break
+                progress.begin(slot.index, f"r{slot.round} {slot.instance.label()}")
+                rows = measure(slot.instance, self.args, self.run_dir, slot.index, self.stop)
+                if rows is None:
+                    progress.end("interrupted")
+                    break
+                self._record(out, slot, rows)
+                measured += 1
+                progress.end(headline(rows, f"raw/{slot.index:04d}.log"))
+        return self.finish(measured)
+
+    def _record(self, out, slot, rows):
+        finished = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = {"schema_version": schema.SCHEMA_VERSION, "run_id": self.info["run_id"],
+                 "machine_id": self.info["machine_id"], "git_sha": self.info["git_sha"],
+                 "timestamp_utc": finished, "round": slot.round}
+        for row in rows:
+            row.update(stamp)
+            if not row.get("placements"):
+                row["placements"] = row.get("placement")
+        out.append(rows)
+        self.rows.extend(rows)
+        if any(r.get("error") for r in rows):
+            self.errored.add(slot.instance.name)
+
+    def finish(self, done):
+        complete = done == len(self.slots) and not self.stop.requested
+        table = self._write_summary()
+        self.info.update(complete=complete, processes_measured=done,
+                         processes_planned=len(self.slots),
+                         duration_s=round(time.monotonic() - self.started, 1))
+        machine.write(os.path.join(self.run_dir, "machine.json"), self.info)
+        if not complete:
+            print(f"{PROG}: interrupted after {done} of {len(self.slots)} processes; results "
+                  f"so far (kept, marked incomplete): {show_path(self.csv_path)}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if table:
+            print("\n".join(table))
+        if self.errored:
+            print(f"{len(self.errored)} of {len(self.chosen)} instances had errors "
+                  "(see the error column).")
+        print(f"Results: {show_path(self.csv_path)}")
+        if not self.args.no_report:
+            run_report(self.args.plot_command, self.run_dir)
+        return EXIT_FAILURE if self.errored else EXIT_OK
+
+    def _write_summary(self):
+        """summary.csv (one row per instance) and machine.json's noise score;
+        returns the end-of-run table's lines."""
+        if not self.rows:
+            return []
+        run = results.load_run(self.run_dir)
+        per_instance = results.instance_summary(run.df)
+        results.write_summary(per_instance, os.path.join(self.run_dir, "summary.csv"))
+        self.info["noise"] = noise.score(per_instance)
+        return summary.render(self.rows)
+
+
+def start_run(args, argv, the_plan, chosen):
+    """Creates the run folder and machine.json (complete: false until the end)."""
     run_id = new_run_id()
     # The wrapper script tells us how the user called it; else we were run by hand.
     invoked_as = ([os.environ["CONTEND_ARGV0"]] if os.environ.get("CONTEND_ARGV0")
                   else [sys.executable, "-m", "contend.bench_all"])
     info = machine.describe(the_plan, run_id=run_id, quick=args.quick,
                             command=shlex.join(invoked_as + list(argv)), repo=REPO)
+    if args.budget:
+        between_sd, source = noise.typical_between_sd(os.path.abspath(args.out),
+                                                      info["machine_id"])
+        apply_budget(args, len(chosen), between_sd, source)
+    info.update(complete=False, rounds=args.rounds, repetitions=args.repetitions,
+                min_time=args.min_time, warmup_episodes=args.warmup,
+                aslr="kept" if args.keep_aslr else "disabled",
+                aslr_effective=args.keep_aslr or child.aslr_can_be_disabled())
     # The binaries record the sha in their own context; give them this one.
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
     run_dir = os.path.join(os.path.abspath(args.out), info["machine_id"], run_id)
     os.makedirs(os.path.join(run_dir, "raw"))
     machine.write(os.path.join(run_dir, "machine.json"), info)
-    csv_path = os.path.join(run_dir, "results.csv")
-    stamp = {"schema_version": schema.SCHEMA_VERSION, "run_id": run_id,
-             "machine_id": info["machine_id"], "git_sha": info["git_sha"]}
-
-    print(f"{PROG}: {len(chosen)} instances on {info['machine_id']} -> {show_path(run_dir)}",
-          file=sys.stderr)
-    progress = Progress(len(chosen))
-    all_rows, errored = [], 0
-    with ResultsFile(csv_path) as results:
-        try:
-            for index, inst in enumerate(chosen, start=1):
-                progress.begin(index, inst.label())
-                rows = measure(inst, args, run_dir, index)
-                finished = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-                for row in rows:
-                    row.update(stamp, timestamp_utc=finished)
-                results.append(rows)
-                all_rows.extend(rows)
-                errored += any(r.get("error") for r in rows)
-                progress.end(headline(rows, f"raw/{index:04d}.log"))
-        except KeyboardInterrupt:
-            progress.close_line()
-            print(f"{PROG}: interrupted after {progress.done} of {len(chosen)} instances; "
-                  f"results so far: {show_path(csv_path)}", file=sys.stderr)
-            return EXIT_INTERRUPTED
-
-    table = summary.render(all_rows)
-    if table:
-        print("Best impl per family at the highest non-oversubscribed thread count "
-              "(median items/s):")
-        print("\n".join(table))
-    if errored:
-        print(f"{errored} of {len(chosen)} instances had errors (see the error column).")
-    print(f"Results: {show_path(csv_path)}")
-    if not args.no_report:
-        run_report(args.plot_command, run_dir)
-    return EXIT_FAILURE if errored else EXIT_OK
+    return BenchRun(args, info, run_dir, chosen)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,16 @@ needs. So each child leads a new session/process group, and every way out
 (normal exit, crash, timeout, interrupt) ends with the whole group killed and
 the child reaped.
 """
+import ctypes
 import os
 import signal
 import subprocess
 from dataclasses import dataclass
+
+# personality(2) flag: no address-space layout randomisation for this process
+# and what it execs (what `setarch -R` sets; will-it-scale runs under it).
+ADDR_NO_RANDOMIZE = 0x0040000
+_QUERY_PERSONALITY = 0xFFFFFFFF
 
 
 @dataclass
@@ -44,17 +50,56 @@ def kill_group(pgid):
         pass
 
 
-def run(argv, *, log_path, timeout, cwd):
+def _disable_aslr():
+    """In the forked child, before exec: turn address-space randomisation off.
+
+    Where the kernel refuses (a seccomp profile), the child runs randomised;
+    machine.json records what was asked, `aslr_effective` what happened."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    current = libc.personality(_QUERY_PERSONALITY)
+    if current != -1:
+        libc.personality(current | ADDR_NO_RANDOMIZE)
+
+
+def aslr_can_be_disabled():
+    """Whether personality(ADDR_NO_RANDOMIZE) takes effect here (checked in a child)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _disable_aslr()
+            libc = ctypes.CDLL(None, use_errno=True)
+            ok = libc.personality(_QUERY_PERSONALITY) & ADDR_NO_RANDOMIZE
+            os._exit(0 if ok else 1)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def still_running(pid):
+    """True while pid has not exited (does not reap it)."""
+    try:
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return False
+    return info is None
+
+
+def run(argv, *, log_path, timeout, cwd, no_aslr=False, on_start=None):
     """Runs argv with stdout+stderr into log_path; returns its Outcome.
 
-    KeyboardInterrupt (Ctrl-C, or SIGTERM turned into it) propagates after
-    the group is killed and the child reaped."""
+    on_start(proc) is called once the child runs (so an interrupt handler can
+    kill its group); the whole group is killed and the child reaped on every
+    way out. KeyboardInterrupt propagates after that clean-up."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=cwd,
-                                start_new_session=True)
+                                start_new_session=True,
+                                preexec_fn=_disable_aslr if no_aslr else None)
         timed_out = False
         try:
+            if on_start:
+                on_start(proc)
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True

@@ -6,16 +6,21 @@ column list comes from schema.py; this module only decides which columns a
 reader cannot do without and what type each one has.
 
 Rows with a non-empty `error` carry no numbers: they are kept (tables show
-them) and `valid_rows` leaves them out of everything numeric.
+them) and `valid_rows` leaves them out of everything numeric. An error row of
+an instance that crashed has no repetition (or round): readers accept that.
+
+Schema version 1 files (before rounds) are read as one round: round 0, and
+placements = placement.
 """
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from . import schema
+from . import schema, stats
 from .cli import UsageError
 
 # A benchmark instance: its identity plus the worker count. Its repetitions
@@ -27,9 +32,12 @@ INSTANCE = schema.IDENTITY + ["threads"]
 REQUIRED_COLUMNS = (["schema_version", "run_id", "machine_id"] + INSTANCE
                     + ["oversubscribed", "repetition", "items_per_second", "error"])
 
-INT_COLUMNS = ["schema_version", "threads", "producers", "consumers", "repetition"]
+INT_COLUMNS = ["schema_version", "threads", "producers", "consumers"]
+# Integers that an error row may leave empty (a crash has no repetition).
+OPTIONAL_INT_COLUMNS = ["round", "repetition"]
 FLOAT_COLUMNS = ["items", "seconds", "items_per_second", "ns_per_item",
-                 "p50_ns", "p99_ns", "p999_ns", "fairness", "lost"]
+                 "p50_ns", "p99_ns", "p999_ns", "latency_samples", "fairness", "lost",
+                 "counted"]
 BOOL_COLUMNS = ["oversubscribed"]
 LATENCY_COLUMNS = ["p50_ns", "p99_ns", "p999_ns"]
 
@@ -152,14 +160,18 @@ def validate(df, where):
     versions = sorted(set(df["schema_version"].str.strip()))
     if len(versions) > 1:
         raise UsageError(f"{where}: mixed schema versions in one file: {', '.join(versions)}")
-    if versions[0] != str(schema.SCHEMA_VERSION):
+    readable = [str(v) for v in schema.READABLE_VERSIONS]
+    if versions[0] not in readable:
         raise UsageError(f"{where}: schema version {versions[0]!r}, this tool reads "
-                         f"version {schema.SCHEMA_VERSION}")
+                         f"version {' or '.join(readable)}")
+    df = _upgrade_v1(df)
     columns = {}
     for name in df.columns:
         text = df[name].astype(str).str.strip()
         if name in INT_COLUMNS:
             columns[name] = _to_numbers(text, name, where, integer=True)
+        elif name in OPTIONAL_INT_COLUMNS:
+            columns[name] = _to_optional_ints(text, df["error"].astype(str).str.strip(), name, where)
         elif name in FLOAT_COLUMNS:
             columns[name] = _to_numbers(text, name, where, integer=False)
         elif name in BOOL_COLUMNS:
@@ -178,6 +190,30 @@ def validate(df, where):
         line = int(no_number.to_numpy().nonzero()[0][0]) + 2
         raise UsageError(f"{where}: line {line}: no items_per_second and no error")
     return typed
+
+
+def _upgrade_v1(df):
+    """Version 1 columns -> version 2: one round, each row its own placement."""
+    df = df.copy()
+    if "round" not in df.columns:
+        df["round"] = "0"
+    if "placements" not in df.columns:
+        df["placements"] = df["placement"]
+    empty = df["placements"].astype(str).str.strip() == ""
+    df.loc[empty, "placements"] = df.loc[empty, "placement"]
+    return df
+
+
+def _to_optional_ints(text, error, name, where):
+    """Whole numbers, or <NA> on an error row that has none."""
+    numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    bad = (numbers.isna() & (text != "")) | ((text == "") & (error == ""))
+    bad = bad | (numbers.notna() & (numbers != numbers.round()))
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise UsageError(f"{where}: line {i + 2}: column {name}: "
+                         f"{text.iloc[i]!r} is not an integer")
+    return numbers.astype("Int64")
 
 
 def _to_numbers(text, name, where, integer):
@@ -224,30 +260,129 @@ def error_rows(df):
     return df.loc[df["error"] != ""]
 
 
-def instance_summary(df):
-    """One row per benchmark instance: throughput statistics over repetitions.
+# An instance is `unstable` when its rounds disagree beyond their own noise:
+# the spread of its round medians (sd of their logs) exceeds both this floor
+# (about +-10%) and UNSTABLE_NOISE_FACTOR x what the spread inside each
+# round predicts for a median of that many repetitions. Bimodal layouts and
+# drift across the run both show up this way.
+UNSTABLE_SPREAD = 0.10
+UNSTABLE_NOISE_FACTOR = 3.0
+CONFIDENCE = 0.95
 
+
+def round_medians(df):
+    """One row per instance and round: the median throughput of the round's
+    valid repetitions (`value`), how many there were (`reps`) and the sd of
+    their logs (`within_sd`). Rounds are the samples of every verdict."""
+    valid = valid_rows(df)
+    if not len(valid):
+        return pd.DataFrame(columns=INSTANCE + ["round", "value", "reps", "within_sd"])
+    rounds = valid["round"].fillna(0).astype("int64")
+    logs = np.log(valid["items_per_second"].where(valid["items_per_second"] > 0))
+    g = valid.assign(round=rounds, _log=logs).groupby(INSTANCE + ["round"], sort=True)
+    out = pd.DataFrame({"value": g["items_per_second"].median(),
+                        "reps": g["items_per_second"].count(),
+                        "within_sd": g["_log"].std(ddof=1)})
+    return out.reset_index()
+
+
+def _instance_rounds(per_round):
+    """Per instance: its round medians as an array, and the pooled within-round sd."""
+    out = {}
+    for key, rows in per_round.groupby(INSTANCE, sort=True):
+        values = rows["value"].to_numpy(dtype=float)
+        reps = rows["reps"].to_numpy(dtype=float)
+        within = rows["within_sd"].to_numpy(dtype=float)
+        usable = np.isfinite(within) & (reps > 1)
+        pooled = (math.sqrt(float(np.sum(within[usable] ** 2 * (reps[usable] - 1)) /
+                                  np.sum(reps[usable] - 1))) if usable.any() else math.nan)
+        out[key] = (values, pooled, float(np.median(reps)) if len(reps) else math.nan)
+    return out
+
+
+def is_unstable(round_values, within_sd, reps_per_round):
+    """See UNSTABLE_SPREAD. Needs at least 2 rounds to say anything."""
+    between = stats.log_sd(round_values)
+    if not (between == between) or between <= UNSTABLE_SPREAD:
+        return False
+    if within_sd == within_sd and reps_per_round == reps_per_round and reps_per_round > 0:
+        # sd of a median of k samples is about 1.25 sd / sqrt(k).
+        expected = 1.25 * within_sd / math.sqrt(reps_per_round)
+        return between > UNSTABLE_NOISE_FACTOR * expected
+    return True
+
+
+def instance_summary(df):
+    """One row per benchmark instance: its estimate, interval and stability.
+
+    `median` is the median of the round medians (the instance's number);
+    `ci_low`/`ci_high` its CONFIDENCE interval from the spread between rounds
+    (stats.log_t_interval); `min`/`max`/`q1`/`q3` describe the round medians;
+    `n` counts valid repetitions and `rounds` rounds; `cv` is the spread
+    inside a round (pooled sd of log repetitions), `between_sd` the spread
+    between rounds; `unstable` see UNSTABLE_SPREAD. `errors` counts failed
+    repetitions (or failed rounds): an instance with any is never a winner.
     Instances whose repetitions all failed appear with NaN numbers and their
     first error message, so tables can show them without plotting them.
     """
     valid = valid_rows(df)
+    per_round = round_medians(df)
+    rounds = _instance_rounds(per_round)
     g = valid.groupby(INSTANCE, sort=True)
-    ips = g["items_per_second"]
-    summary = pd.DataFrame({
-        "median": ips.median(), "min": ips.min(), "max": ips.max(),
-        "q1": ips.quantile(0.25), "q3": ips.quantile(0.75),
-        "mean": ips.mean(), "std": ips.std(ddof=1), "n": ips.count(),
-    })
-    summary["cv"] = summary["std"] / summary["mean"]
-    for column in ["ns_per_item", "fairness", "lost"] + LATENCY_COLUMNS:
-        summary[column] = g[column].median()
-    summary = summary.reset_index()
-    oversub = df.groupby(INSTANCE, sort=True)["oversubscribed"].any().rename("oversubscribed")
+    records = []
+    for key, (values, within, reps) in rounds.items():
+        low, high = stats.log_t_interval(values, CONFIDENCE)
+        records.append({
+            **dict(zip(INSTANCE, key)),
+            "median": float(np.median(values)), "ci_low": low, "ci_high": high,
+            "min": float(values.min()), "max": float(values.max()),
+            "q1": float(np.quantile(values, 0.25)), "q3": float(np.quantile(values, 0.75)),
+            "rounds": len(values), "cv": within, "between_sd": stats.log_sd(values),
+            "unstable": is_unstable(values, within, reps),
+        })
+    columns = INSTANCE + ["median", "ci_low", "ci_high", "min", "max", "q1", "q3", "rounds",
+                          "cv", "between_sd", "unstable"]
+    summary = pd.DataFrame.from_records(records, columns=columns)
+    extra = pd.DataFrame({"n": g["items_per_second"].count()})
+    for column in ["ns_per_item", "fairness", "lost", "counted", "latency_samples"] + LATENCY_COLUMNS:
+        extra[column] = g[column].median()
+    summary = summary.merge(extra.reset_index(), on=INSTANCE, how="left")
+    first = df.groupby(INSTANCE, sort=True)
+    flags = pd.DataFrame({"oversubscribed": first["oversubscribed"].any(),
+                          "placements": first["placements"].first()}).reset_index()
     errors = error_rows(df).groupby(INSTANCE, sort=True)["error"]
     error_info = pd.DataFrame({"error": errors.first(), "errors": errors.count()}).reset_index()
-    out = oversub.reset_index().merge(summary, on=INSTANCE, how="left")
+    out = flags.merge(summary, on=INSTANCE, how="left")
     out = out.merge(error_info, on=INSTANCE, how="left")
     out["error"] = out["error"].fillna("").astype(str)
     out["errors"] = out["errors"].fillna(0).astype("int64")
     out["n"] = out["n"].fillna(0).astype("int64")
+    out["rounds"] = out["rounds"].fillna(0).astype("int64")
+    out["unstable"] = out["unstable"].fillna(False).astype(bool)
     return out.sort_values(INSTANCE, kind="stable").reset_index(drop=True)
+
+
+# summary.csv: the per-instance numbers beside results.csv, in this order.
+SUMMARY_COLUMNS = (INSTANCE + ["placements", "oversubscribed", "rounds", "n", "median",
+                               "ci_low", "ci_high", "min", "max", "between_sd", "cv",
+                               "unstable", "errors", "error"])
+
+
+def write_summary(summary, path):
+    """Writes an instance_summary as summary.csv (written whole, then renamed)."""
+    partial = f"{path}.partial"
+    summary[SUMMARY_COLUMNS].to_csv(partial, index=False, float_format="%.6g")
+    Path(partial).replace(path)
+
+
+def expand_placements(summary):
+    """One row per placement a row stands for: a worker-to-PU map measured
+    once under `compact` that `scatter` shares appears under both, so lines
+    per placement stay whole. For drawing and cross-machine alignment only:
+    counting or testing expanded rows would count one measurement twice."""
+    if "placements" not in summary.columns or not len(summary):
+        return summary
+    covers = summary["placements"].fillna("").astype(str)
+    covers = covers.where(covers != "", summary["placement"])
+    expanded = summary.assign(placement=covers.str.split("+")).explode("placement")
+    return expanded.drop_duplicates(subset=INSTANCE).reset_index(drop=True)

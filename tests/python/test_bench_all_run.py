@@ -2,9 +2,12 @@
 import csv
 import glob
 import json
+import gzip
 import os
+import re
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -49,8 +52,17 @@ def test_healthy_quick_run(fake_build, run_bench_all, tmp_path):
     rows = read_csv(os.path.join(run_dir, "results.csv"))
     with open(os.path.join(run_dir, "results.csv")) as f:
         assert f.readline().rstrip("\n").split(",") == schema.COLUMNS
-    # 6 quick instances x 3 repetitions; sharded_padded is a full-run-only variant.
-    assert len(rows) == 18
+    # 6 quick instances x 3 rounds x 2 repetitions; sharded_padded is a
+    # full-run-only variant.
+    assert len(rows) == 36
+    per_instance = {}
+    for r in rows:
+        per_instance.setdefault((r["impl"], r["threads"]), []).append((r["round"], r["repetition"]))
+    assert all(sorted(v) == [(str(a), str(b)) for a in range(3) for b in range(2)]
+               for v in per_instance.values())
+    # Round by round: every instance once before any instance a second time.
+    rounds_in_file_order = [int(r["round"]) for r in rows]
+    assert rounds_in_file_order == sorted(rounds_in_file_order)
     assert {r["impl"] for r in rows} == {"std_mutex", "atomic_relaxed", "unsync", "moodycamel"}
     for r in rows:
         assert r["schema_version"] == str(schema.SCHEMA_VERSION)
@@ -67,17 +79,27 @@ def test_healthy_quick_run(fake_build, run_bench_all, tmp_path):
     assert calls[0] == ["--benchmark_list_tests=true", "--contend_quick"]
     run_call = calls[1]
     assert "--contend_quick" in run_call
-    assert "--benchmark_repetitions=3" in run_call
-    assert "--benchmark_min_time=0.02" in run_call
+    assert "--benchmark_repetitions=2" in run_call
+    assert "--benchmark_min_time=0.01" in run_call
     assert "--benchmark_out_format=json" in run_call
-    assert run_call[1] == "--benchmark_filter=^" + bench_name("std_mutex", 1) + "$"
-    assert os.path.exists(os.path.join(run_dir, "raw", "0001.json"))
-    assert os.path.exists(os.path.join(run_dir, "raw", "0001.log"))
+    assert "--contend_warmup_episodes=1" in run_call
+    filters = {c[2] for c in calls[1:]}
+    assert "--benchmark_filter=^" + bench_name("std_mutex", 1) + "$" in filters
+    # Raw JSON is kept compressed; logs of processes that succeeded are not kept.
+    with gzip.open(os.path.join(run_dir, "raw", "0001.json.gz"), "rt") as f:
+        assert json.load(f)["benchmarks"]
+    assert not glob.glob(os.path.join(run_dir, "raw", "*.log"))
+    assert not glob.glob(os.path.join(run_dir, "raw", "*.json"))
+    summary = read_csv(os.path.join(run_dir, "summary.csv"))
+    assert len(summary) == 6 and {s["rounds"] for s in summary} == {"3"}
 
     with open(os.path.join(run_dir, "machine.json")) as f:
         info = json.load(f)
     assert info["machine_id"] == machine_id and info["run_id"] == run_id
     assert info["quick"] is True
+    assert info["complete"] is True and info["rounds"] == 3 and info["repetitions"] == 2
+    assert info["aslr"] == "disabled" and info["warmup_episodes"] == 1
+    assert set(info["noise"]) >= {"between_sd_median", "within_sd_median", "unstable_share"}
     assert info["build"]["benchmark_version"] == "1.7.1"
     for key in ("cpu_model", "packages", "numa_nodes", "l3_caches", "cores", "pus", "smt",
                 "allowed_cpuset", "kernel", "governor", "virtualization", "hostname",
@@ -87,10 +109,9 @@ def test_healthy_quick_run(fake_build, run_bench_all, tmp_path):
 
     # Progress on stderr, table and path on stdout. Best counter impl at 2 threads
     # (not the oversubscribed 3, not unsync which lost updates).
-    assert "[1/6] counter/increment/std_mutex threads=1 compact" in done.stderr
+    assert re.search(r"\[ ?\d+/18\] r0 counter/increment/std_mutex threads=1 compact", done.stderr)
     best = [line.split() for line in done.stdout.splitlines() if line.strip().startswith("counter")]
-    assert best[0][2:4] == ["2", "atomic_relaxed"]
-    assert best[0][-1] == "5.05M/s"   # median of 5.00, 5.05, 5.10 M (the fake adds 1% a repetition)
+    assert "atomic_relaxed" in best[0]
     assert f"Results: {os.path.relpath(run_dir, tmp_path)}/results.csv" in done.stdout
 
 
@@ -136,27 +157,34 @@ def test_failures_become_error_rows_and_the_run_goes_on(fake_build, run_bench_al
     for r in rows:
         by_impl.setdefault(r["impl"], []).append(r)
 
-    assert [r["error"] for r in by_impl["std_mutex"]] == ["", "", ""]
-    assert [r["error"] for r in by_impl["atomic_relaxed"]] == ["", "", ""]
-    assert [r["error"] for r in by_impl["spin_tas"]] == ["count 3 != 4"] * 3
-    assert [r["error"] for r in by_impl["spin_mcs"]] == ["crashed: SIGSEGV"]
-    assert [r["error"] for r in by_impl["spin_ticket"]] == ["timeout after 2s"]
+    assert [r["error"] for r in by_impl["std_mutex"]] == [""] * 6
+    assert [r["error"] for r in by_impl["atomic_relaxed"]] == [""] * 6
+    assert [r["error"] for r in by_impl["spin_tas"]] == ["count 3 != 4"] * 6
+    assert [r["error"] for r in by_impl["spin_mcs"]] == ["crashed: SIGSEGV"] * 3
+    assert [r["error"] for r in by_impl["spin_ticket"]] == ["timeout after 2s"] * 3
     assert [r["error"] for r in by_impl["cas_loop"]] == [
-        "exited with status 3: fake_bench: cannot pin worker 1"]
-    assert by_impl["spin_ttas"][0]["error"] == "no JSON output: raw/0006.json does not exist"
-    assert by_impl["atomic_seq_cst"][0]["error"].startswith("malformed JSON in raw/0007.json: ")
+        "exited with status 3: fake_bench: cannot pin worker 1"] * 3
+    assert re.fullmatch(r"no JSON output: raw/\d{4}\.json does not exist",
+                        by_impl["spin_ttas"][0]["error"])
+    assert re.match(r"malformed JSON in raw/\d{4}\.json: ", by_impl["atomic_seq_cst"][0]["error"])
     for impl in ("spin_mcs", "spin_ticket", "cas_loop", "spin_ttas", "atomic_seq_cst"):
-        [row] = by_impl[impl]
-        # Identity comes from the name; there is no measurement.
-        assert (row["family"], row["threads"], row["placement"]) == ("counter", "1", "compact")
-        assert row["items_per_second"] == "" and row["repetition"] == ""
+        assert [r["round"] for r in by_impl[impl]] == ["0", "1", "2"]
+        for row in by_impl[impl]:
+            # Identity comes from the name; there is no measurement.
+            assert (row["family"], row["threads"], row["placement"]) == ("counter", "1", "compact")
+            assert row["items_per_second"] == "" and row["repetition"] == ""
 
     assert "6 of 8 instances had errors" in done.stdout
-    assert "error: crashed: SIGSEGV (raw/0003.log)" in done.stderr
+    crash_log = re.search(r"error: crashed: SIGSEGV \((raw/\d{4}\.log)\)", done.stderr)
+    assert crash_log and os.path.exists(os.path.join(run_dir_of(tmp_path), crash_log.group(1)))
+    # The summary and the tools read a run with crashes and timeouts.
+    summary = {s["impl"]: s for s in read_csv(os.path.join(run_dir_of(tmp_path), "summary.csv"))}
+    assert summary["spin_mcs"]["median"] == "" and summary["spin_mcs"]["errors"] == "3"
+    assert summary["std_mutex"]["errors"] == "0" and summary["std_mutex"]["median"] != ""
 
-    # The hanging benchmark and the worker it forked were both killed.
+    # Each hanging benchmark and the worker it forked were both killed.
     pids = fake_build.pids("bench_counter")
-    assert len(pids) == 2
+    assert len(pids) == 6
     assert all(process_gone(pid) for pid in pids)
 
 
@@ -187,10 +215,33 @@ def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, tmp_path,
             proc.kill()
             proc.wait()
     assert proc.returncode == 130
-    assert "interrupted after 1 of 3 instances; results so far: " in err
+    done = re.search(r"interrupted after (\d) of 9 processes; results so far", err)
+    assert done, err
     rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
-    assert [r["impl"] for r in rows] == ["std_mutex"] * 3
+    # Every process that finished is there, whole; the killed one is not.
+    assert len(rows) == 2 * int(done.group(1))
+    assert "spin_ticket" not in {r["impl"] for r in rows}
     assert all(process_gone(pid) for pid in fake_build.pids("bench_counter"))
+    with open(os.path.join(run_dir_of(tmp_path), "machine.json")) as f:
+        assert json.load(f)["complete"] is False
+
+
+def test_stop_spares_a_child_that_already_finished():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+    from contend.bench_all import Stop
+    finished = subprocess.Popen(["true"])
+    while os.waitid(os.P_PID, finished.pid, os.WEXITED | os.WNOWAIT) is None:
+        time.sleep(0.01)
+    stop = Stop()
+    stop.watch(finished)
+    stop.handle(signal.SIGINT, None)      # arrives after the child exited, before reaping
+    assert stop.requested and not stop.killed_child
+    finished.wait()
+    running = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    stop = Stop()
+    stop.watch(running)
+    stop.handle(signal.SIGINT, None)
+    assert stop.killed_child and running.wait(timeout=10) == -signal.SIGKILL
 
 
 def write_plot(tmp_path, status):
@@ -230,8 +281,20 @@ def test_selection_flags_narrow_the_run(fake_build, run_bench_all, tmp_path):
     rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
     assert sorted({(r["impl"], r["threads"]) for r in rows}) == [
         ("atomic_relaxed", "2"), ("std_mutex", "2")]
-    assert len(rows) == 4
+    assert len(rows) == 2 * 2 * 3     # instances x repetitions x rounds
     run_call = fake_build.calls("bench_counter")[1]
     assert "--contend_quick" not in run_call
     assert "--benchmark_repetitions=2" in run_call and "--benchmark_min_time=0.5" in run_call
     assert fake_build.calls("bench_counter")[0] == ["--benchmark_list_tests=true"]
+
+
+def test_a_shared_map_is_measured_once_and_selected_by_either_placement(
+        fake_build, run_bench_all, tmp_path):
+    # One L3, no SMT: the binary lists compact and scatter as one instance.
+    fake_build.add("bench_counter", [
+        {"name": bench_name("std_mutex", 2, "compact", placements="compact+scatter")}])
+    done = run_bench_all("--placements", "scatter", "--no-report")
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
+    assert rows and {(r["placement"], r["placements"]) for r in rows} == {
+        ("compact", "compact+scatter")}

@@ -86,7 +86,7 @@ def test_compare_bad_input(tmp_path):
     assert "nothing in common" in line or "no benchmark instance in common" in line
     old = tmp_path / "old" / "results.csv"
     old.parent.mkdir()
-    old.write_text((counter_only / "results.csv").read_text().replace("\n1,", "\n0,"))
+    old.write_text((counter_only / "results.csv").read_text().replace("\n2,", "\n0,"))
     assert "schema version" in _one_line_exit_2(run_tool("compare", counter_only, old))
     empty = tmp_path / "empty.csv"
     empty.write_text("")

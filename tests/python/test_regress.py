@@ -174,7 +174,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     _one_line_exit_2(run_tool("regress", malformed, b))
     mixed = tmp_path / "mixed.csv"
     lines = (a / "results.csv").read_text().splitlines()
-    lines[2] = "2" + lines[2][1:]
+    lines[2] = "1" + lines[2][1:]
     mixed.write_text("\n".join(lines) + "\n")
     assert "mixed schema versions" in _one_line_exit_2(run_tool("regress", mixed, b))
     other_machine = synth.make_run(tmp_path / "16", synth.SIXTEEN_CORE, seed=4, repetitions=2)

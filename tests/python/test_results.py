@@ -75,7 +75,7 @@ def _line(**changes):
     ("a,b\n1,2\n", "not a contend results CSV"),
     (_header() + "\n", "no rows"),
     ("schema_version,family\n1,counter\n", "missing columns: run_id"),
-    (_header() + "\n" + _line() + "\n" + _line(schema_version=2) + "\n", "mixed schema versions"),
+    (_header() + "\n" + _line() + "\n" + _line(schema_version=1) + "\n", "mixed schema versions"),
     (_header() + "\n" + _line(schema_version=99) + "\n", "schema version '99'"),
     (_header() + "\n" + _line(threads="two") + "\n", "column threads"),
     (_header() + "\n" + _line(oversubscribed="maybe") + "\n", "column oversubscribed"),
