@@ -1,6 +1,9 @@
 """How much a number moves from one process to the next, and what that lets
 a verdict see.
 
+    scripts/noise [--rounds 5] [--settings quick,full] [--verbose] [bench_all flags]
+    scripts/noise --from RUN [RUN...]
+
 `score` condenses a run's per-instance summary into the noise score every
 run records in machine.json; `scripts/noise` runs chosen instances for many
 rounds and reports, per instance, the spread inside a process, the spread
@@ -9,9 +12,14 @@ rounds of a quick and of a full run.
 """
 import json
 import math
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
-from . import stats
+from . import results, stats, tables
+from .args import OneLineParser
+from .cli import UsageError, run_main
 
 # Rounds per side the gate judges with: two quick runs, two full runs.
 GATE_ROUNDS = {"quick": 3, "full": 3}
@@ -62,3 +70,108 @@ def detectable(between_sd, rounds=None):
     rounds = rounds or GATE_ROUNDS
     return {name: stats.minimal_detectable_effect(between_sd, r, r, GATE_ALPHA, df=2 * r - 2)
             for name, r in rounds.items()}
+
+
+# ---- scripts/noise -------------------------------------------------------------
+
+SETTINGS = {"quick": ["--quick"], "full": []}
+DEFAULT_NOISE_ROUNDS = 5
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "build" / "noise"
+FAMILY_COLUMNS = ["family", "instances", "within_sd", "between_sd", "between/within",
+                  "unstable", "detectable (3 vs 3 rounds)"]
+
+
+def measure(setting, rounds, passthrough, out):
+    """Runs bench_all at one setting for `rounds` rounds; returns its run folder."""
+    before = set(out.glob("*/*"))
+    argv = [sys.executable, "-m", "contend.bench_all", *SETTINGS[setting], *passthrough,
+            "--rounds", str(rounds), "--no-report", "--out", str(out)]
+    print(f"noise: {setting} settings, {rounds} rounds: {shlex.join(argv[3:])}", file=sys.stderr)
+    status = subprocess.run(argv, stdin=subprocess.DEVNULL).returncode
+    made = sorted(set(out.glob("*/*")) - before)
+    if status not in (0, 1) or not made:
+        raise UsageError(f"bench_all at {setting} settings failed (exit status {status})")
+    return made[-1]
+
+
+def per_instance(run):
+    """Instance summary of one run plus the detectable slowdowns."""
+    summary = results.instance_summary(run.df)
+    summary = summary.loc[summary["median"].notna()].copy()
+    summary["detectable"] = [detectable(sd)["quick"] for sd in summary["between_sd"]]
+    return summary
+
+
+def family_rows(summary):
+    rows = []
+    for family, part in summary.groupby("family", sort=False):
+        within, between = part["cv"].median(), part["between_sd"].median()
+        rows.append([family, str(len(part)), _pct(within), _pct(between),
+                     f"{between / within:.1f}x" if within and math.isfinite(between / within) else "-",
+                     f"{part['unstable'].mean():.0%}", _pct(part["detectable"].median())])
+    return rows
+
+
+def instance_rows(summary):
+    rows = []
+    for r in summary.itertuples(index=False):
+        roles = f" {r.producers}p{r.consumers}c" if (r.producers or r.consumers) else ""
+        name = (f"{r.family}/{r.benchmark}/{r.impl}{' [' + r.params + ']' if r.params else ''}"
+                f" {r.mode} {r.threads}w{roles} {r.placements}")
+        rows.append([name, str(r.rounds), _pct(r.cv), _pct(r.between_sd),
+                     "UNSTABLE" if r.unstable else "", _pct(r.detectable)])
+    return rows
+
+
+def _pct(value):
+    return f"{value:.1%}" if value == value and value is not None else "-"
+
+
+def report(runs_by_setting, verbose):
+    lines = []
+    for setting, run in runs_by_setting.items():
+        summary = per_instance(run)
+        lines += [f"{setting}: {run.run_dir}  (noise score: {json.dumps(score(results.instance_summary(run.df)))})",
+                  "spread of log throughput: within = between repetitions of one process, "
+                  "between = between the round medians of separate processes",
+                  tables.text_table(FAMILY_COLUMNS, family_rows(summary)), ""]
+        if verbose:
+            lines += [tables.text_table(["instance", "rounds", "within_sd", "between_sd", "",
+                                         "detectable"], instance_rows(summary)), ""]
+    return "\n".join(lines)
+
+
+def main(argv):
+    parser = OneLineParser(prog="noise", description=(
+        "Measures how much each instance moves between processes: runs the selection for "
+        "K rounds at quick and full settings (or reads --from runs) and prints the spread "
+        "within and between processes and the smallest slowdown the gate can detect. "
+        "Other flags (--families, --impls, --threads, --keep-aslr, --warmup, ...) go to "
+        "bench_all."))
+    parser.add_argument("--rounds", type=int, default=DEFAULT_NOISE_ROUNDS, metavar="K",
+                        help=f"rounds per setting (default {DEFAULT_NOISE_ROUNDS})")
+    parser.add_argument("--settings", default="quick,full", metavar="A,B",
+                        help="quick, full or both (default quick,full)")
+    parser.add_argument("--from", dest="runs", nargs="+", metavar="RUN",
+                        help="analyse these existing runs instead of measuring")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="where the runs go (default build/noise, not committed)")
+    parser.add_argument("--verbose", action="store_true", help="also list every instance")
+    args, passthrough = parser.parse_known_args(argv)
+    if args.rounds < 2:
+        raise UsageError("--rounds must be at least 2: one process cannot show the spread between processes")
+    if args.runs:
+        runs = {str(Path(p)): results.load_run(p) for p in args.runs}
+    else:
+        settings = [s.strip() for s in args.settings.split(",") if s.strip()]
+        unknown = [s for s in settings if s not in SETTINGS]
+        if unknown or not settings:
+            raise UsageError(f"--settings: expected quick and/or full, got {args.settings!r}")
+        args.out.mkdir(parents=True, exist_ok=True)
+        runs = {s: results.load_run(measure(s, args.rounds, passthrough, args.out)) for s in settings}
+    print(report(runs, args.verbose))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_main("noise", main))
