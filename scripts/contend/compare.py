@@ -9,10 +9,18 @@ mode, producers, consumers, placement) and on the worker count twice over:
   consumers grow with the load (1p1c on 2 cores is 8p8c on 16), so here they
   are matched by their shape (p=c, 1 producer, 1 consumer, ratio) instead;
 - by absolute workers: the same threads, producers and consumers.
-Per machine: median throughput, ratio to the first run, throughput per busy
-core (items/s / min(workers, cores)), scaling efficiency; and the fastest impl
-at every aligned point on every machine, answering "does the winner change
-with the hardware?".
+Per machine: median throughput with its 95% interval across rounds (unstable
+instances marked "!"), ratio to the first run, throughput per busy core
+(items/s / min(workers, cores)), scaling efficiency; and the ranking at every
+aligned point on every machine (ranking.py: a winner only when its lead over
+the runner-up is significant across rounds and at least 5%, else a tie),
+answering "does the winner change with the hardware?": only where every
+machine names a winner and they differ. A tie anywhere is not a change.
+
+Alignment uses results.expand_placements: a machine where compact and scatter
+give the same worker->PU map measured it once and stands for both, so it
+still lines up with a machine that measured the two apart (the ranking tests
+that one measurement once).
 
 Output: the tables on stdout; in --out (default: <first run>/report/compare-vs-
 <other machines>/, beside that run's own report and ignored by git like it)
@@ -24,30 +32,34 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, report, results, scaling, schema, tables
+from . import figures, ranking, report, results, scaling, schema, tables
 from .args import OneLineParser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
 
 FIGURE_KEY = ["family", "benchmark", "params", "mode"]
-VALUES = ["threads", "producers", "consumers", "median", "per_core", "efficiency",
-          "oversubscribed", "errors"]
+VALUES = ["threads", "producers", "consumers", "median", "ci_low", "ci_high", "rounds",
+          "unstable", "per_core", "efficiency", "oversubscribed", "errors"]
 # What names one instance under each alignment (the point column comes last).
 ALIGN_KEY = {"load": scaling.LINE + ["shape", "load"],
              "threads": schema.IDENTITY + ["threads"]}
 
 
-def machine_points(run):
-    """Per-instance medians of one run plus the columns the alignment needs."""
-    summary = scaling.with_roles(results.instance_summary(run.df))
+def machine_points(run, summary=None):
+    """Per-instance numbers of one run, one row per placement each stands for
+    (results.expand_placements), plus the columns the alignment needs."""
+    summary = results.instance_summary(run.df) if summary is None else summary
+    expanded = scaling.with_roles(ranking.expand(summary))
     cores = run.cores
-    return summary.assign(
-        efficiency=scaling.scaling_efficiency(summary),
-        per_core=summary["median"] / summary["threads"].clip(upper=cores),
+    return expanded.assign(
+        # After expanding: a line that shares its first point with the
+        # other placement still starts there.
+        efficiency=scaling.scaling_efficiency(expanded),
+        per_core=expanded["median"] / expanded["threads"].clip(upper=cores),
         load=[("over" if o else f"{t / cores:.4g}")
-              for t, o in zip(summary["threads"], summary["oversubscribed"])],
-        shape=[scaling.role_shape(p, c) for p, c in zip(summary["producers"], summary["consumers"])],
+              for t, o in zip(expanded["threads"], expanded["oversubscribed"])],
+        shape=[scaling.role_shape(p, c) for p, c in zip(expanded["producers"], expanded["consumers"])],
     )
 
 
@@ -97,35 +109,60 @@ def _point_order(value):
     return float(value)
 
 
-def winners(points, by="load"):
-    """Per (alignment key without impl) the fastest impl on every machine.
+# Per machine in winners(): rank()'s columns kept, suffixed _0, _1, ...
+WINNER_COLUMNS = ["status", "verdict", "winner", "tied", "runner_up", "margin", "margin_low",
+                  "margin_high", "p", "q", "unstable", "excluded"]
 
-    Only impls that every machine measured at that point compete: a machine
-    whose run skipped the real winner must not make the winner "change". An
-    impl that lost updates (unsync) is fast because it is wrong: it never wins.
+
+def winners(points, evidence, by="load"):
+    """Per aligned point (ALIGN_KEY[by] without impl) the ranking on every
+    machine (ranking.rank, BH over that machine's points), and `changes`:
+    every machine names a significant winner and they are not all the same.
+    `tie`: at least one machine has no significant winner there.
+
+    Only impls eligible on every machine at that point compete: a machine
+    whose run skipped (or broke) the real winner must not make the winner
+    "change". Ineligible impls stay in the rows so `excluded` names them.
     """
     key = [c for c in ALIGN_KEY[by] if c != "impl"]
-    measured_by_machine = [p.loc[p["median"].notna() & ~(p["lost"].fillna(0) > 0)]
-                           for p in points]
-    everywhere = set.intersection(*[set(map(tuple, m[key + ["impl"]].itertuples(index=False)))
-                                    for m in measured_by_machine])
-    tops = []
-    for i, m in enumerate(measured_by_machine):
-        shared = [t in everywhere for t in m[key + ["impl"]].itertuples(index=False, name=None)]
-        measured = m.loc[shared].sort_values("median", ascending=False, kind="stable")
-        # cumcount, not nth(): nth's shape changed between pandas 1.5 and 2.
-        rank = measured.groupby(key, sort=False).cumcount()
-        first = measured.loc[rank == 0].set_index(key)
-        second = measured.loc[rank == 1].set_index(key)["median"]
-        tops.append(pd.DataFrame({f"winner_{i}": first["impl"],
-                                  f"margin_{i}": first["median"] / second.reindex(first.index)}))
-    merged = tops[0]
-    for top in tops[1:]:
-        merged = merged.join(top, how="inner")
+    everywhere = set.intersection(*[_tuples(p.loc[ranking.eligible(p)], key + ["impl"])
+                                    for p in points])
+    tables = []
+    for i, (p, ev) in enumerate(zip(points, evidence)):
+        keep = [t in everywhere or not ok for t, ok in
+                zip(p[key + ["impl"]].itertuples(index=False, name=None), ranking.eligible(p))]
+        shared = p.loc[keep]
+        # Points where something competes everywhere; rows of other points
+        # would only add tests to this machine's BH family.
+        competing = _tuples(shared.loc[ranking.eligible(shared)], key)
+        shared = shared.loc[[t in competing for t in shared[key].itertuples(index=False, name=None)]]
+        ranked = ranking.rank(shared, ev, key).set_index(key)[WINNER_COLUMNS]
+        tables.append(ranked.rename(columns=lambda c: f"{c}_{i}"))
+    merged = tables[0]
+    for table in tables[1:]:
+        merged = merged.join(table, how="inner")
     merged = merged.reset_index()
+    statuses = [merged[f"status_{i}"] for i in range(len(points))]
     names = [merged[f"winner_{i}"] for i in range(len(points))]
-    merged["changes"] = [len(set(w)) > 1 for w in zip(*names)] if len(merged) else []
+    merged["changes"] = [all(s == "winner" for s in st) and len(set(w)) > 1
+                         for st, w in zip(zip(*statuses), zip(*names))]
+    merged["tie"] = [any(s == "tie" for s in st) for st in zip(*statuses)]
     return _sorted(merged, key)
+
+
+def _tuples(df, columns):
+    return set(df[columns].itertuples(index=False, name=None))
+
+
+def verdict_line(wins):
+    """The answer to "does the winner change with the hardware?"."""
+    if not len(wins):
+        return "No aligned point has impls to rank."
+    changed, tied = int(wins["changes"].sum()), int(wins["tie"].sum())
+    return (f"The winner changes with the hardware at {changed} of {len(wins)} aligned points "
+            f"(a significant winner on every machine, not the same one); {tied} point"
+            f"{'s are ties' if tied != 1 else ' is a tie'} on at least one machine "
+            f"(no significant lead of at least {ranking.FLOOR - 1:.0%}: not a change).")
 
 
 # ---- tables -------------------------------------------------------------------
@@ -148,7 +185,7 @@ def aligned_rows(aligned, n, by):
     header = ["benchmark", "impl", "roles", "placement", "load" if by == "load" else "workers"]
     for i in range(n):
         tag = f"m{i + 1} "
-        header += ([tag + "workers"] if by == "load" else []) + [tag + "items/s"]
+        header += ([tag + "workers"] if by == "load" else []) + [tag + "items/s", tag + "95% CI"]
         if i and by == "load" and (aligned["shape"] != "").any():
             header[2] = "roles (m1)"
         header += ([tag + "ratio"] if i else []) + [tag + "/core", tag + "eff"]
@@ -162,7 +199,9 @@ def aligned_rows(aligned, n, by):
                 row.append(str(r[f"threads_{i}"]) + (f" ({roles})" if roles and i else ""))
             over = r[f"oversubscribed_{i}"]
             value = tables.si(r[f"median_{i}"]) if r[f"median_{i}"] == r[f"median_{i}"] else "error"
-            row.append(value + ("*" if over and by == "threads" else ""))
+            row.append(value + ("*" if over and by == "threads" else "")
+                       + ("!" if _yes(r[f"unstable_{i}"]) else ""))
+            row.append(interval_text(r[f"ci_low_{i}"], r[f"ci_high_{i}"]))
             if i:
                 row.append(tables.ratio(r[f"ratio_{i}"]))
             row += [tables.si(r[f"per_core_{i}"]), tables.ratio(r[f"efficiency_{i}"])]
@@ -170,16 +209,31 @@ def aligned_rows(aligned, n, by):
     return header, rows
 
 
+def _yes(flag):
+    """A flag cell that may be NaN (no such instance) or a numpy bool."""
+    return flag == flag and bool(flag)
+
+
+def interval_text(low, high):
+    """'1.10M-1.32M'; '-' without one (a single round says nothing about the next)."""
+    if not (low == low and high == high):
+        return "-"
+    return f"{tables.si(low)}-{tables.si(high)}"
+
+
 def winner_rows(table, n):
     header = ["benchmark", "roles", "placement", "load"]
-    header += [f"m{i + 1} winner (x 2nd)" for i in range(n)] + ["changes?"]
+    for i in range(n):
+        header += [f"m{i + 1} winner", f"m{i + 1} runner-up", f"m{i + 1} margin [95% CI]"]
+    header += ["changes?"]
     rows = []
     for _, r in table.iterrows():
         row = [_bench(r), r["shape"], r["placement"], load_label(r["load"])]
         for i in range(n):
-            margin = r[f"margin_{i}"]
-            row.append(f"{r[f'winner_{i}']} ({margin:.2f})" if margin == margin else r[f"winner_{i}"])
-        row.append("YES" if r["changes"] else "")
+            mine = {c: r[f"{c}_{i}"] for c in WINNER_COLUMNS}
+            row += [mine["verdict"] + ("!" if _yes(mine["unstable"]) else ""),
+                    mine["runner_up"] or "-", ranking.margin_text(mine)]
+        row.append("YES" if r["changes"] else ("tie" if r["tie"] else ""))
         rows.append(row)
     return header, rows
 
@@ -191,8 +245,18 @@ def machine_lines(runs, labels):
         pus = run.machine.get("pus")
         extra = f", {pus} PUs" if pus else ""
         out.append(f"m{i + 1} = {label}: {cpu + ', ' if cpu else ''}{run.cores} cores{extra}; "
-                   f"run {run.run_id} @ {run.git_sha or '?'}")
+                   f"run {run.run_id} @ {run.git_sha or '?'}; {rounds_note(run)}")
     return out
+
+
+def rounds_note(run):
+    """How much evidence a run holds: its rounds, and whether it is whole."""
+    rounds = int(run.df["round"].nunique()) if "round" in run.df.columns else 1
+    note = f"{rounds} round{'s' if rounds != 1 else ''}"
+    if rounds < 2:
+        note += " (no between-round spread: only large gaps can be named)"
+    partial = report.partial_run_text(run.machine)
+    return note + (f"; {partial}" if partial else "")
 
 
 # ---- overlay plots ----------------------------------------------------------------
@@ -271,22 +335,24 @@ def main(argv):
         raise UsageError("compare needs at least two runs")
     runs = results.load_runs(args.runs)
     labels = unique_labels(runs)
-    points = [machine_points(r) for r in runs]
+    summaries = [results.instance_summary(r.df) for r in runs]
+    points = [machine_points(r, s) for r, s in zip(runs, summaries)]
+    evidence = [ranking.Evidence.of(r.df, s) for r, s in zip(runs, summaries)]
     by_load, by_threads = align(points, "load"), align(points, "threads")
     if not len(by_load) and not len(by_threads):
         raise UsageError("the runs have no benchmark instance in common "
                          "(same family, benchmark, params, impl, mode, roles, placement)")
-    wins = winners(points, "load")
+    wins = winners(points, evidence, "load")
     n = len(runs)
     head = machine_lines(runs, labels)
-    sections = [("Aligned by load (workers / that machine's cores)", *aligned_rows(by_load, n, "load")),
-                ("Aligned by worker count (* = oversubscribed on that machine)",
+    sections = [("Aligned by load (workers / that machine's cores; ! = unstable, "
+                 "95% CI across rounds)", *aligned_rows(by_load, n, "load")),
+                ("Aligned by worker count (* = oversubscribed on that machine, ! = unstable)",
                  *aligned_rows(by_threads, n, "threads")),
-                ("Fastest impl per machine at each load (x = margin over the 2nd)",
-                 *winner_rows(wins, n))]
-    changed = int(wins["changes"].sum()) if len(wins) else 0
-    verdict = (f"The winner changes with the hardware at {changed} of {len(wins)} aligned points."
-               if len(wins) else "No aligned point has impls to rank.")
+                ("Fastest impl per machine at each load (winner only when its lead over the "
+                 f"runner-up is significant across rounds and >= {ranking.FLOOR - 1:.0%}; margin "
+                 "= winner / runner-up with its 95% CI)", *winner_rows(wins, n))]
+    verdict = verdict_line(wins)
     for line in head:
         print(line)
     for title, header, rows in sections:

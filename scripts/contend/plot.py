@@ -5,14 +5,24 @@
 
 One figure per (family, benchmark, params, mode): throughput against workers
 (log2 x, log y; one colour per impl, compact solid, scatter dashed, the median
-line inside a min-max band over repetitions, the oversubscribed region
-shaded), scaling efficiency beside it and, where measured, latency
-percentiles below. Error rows are never drawn; the report's tables show them.
+line inside a band, the oversubscribed region shaded), scaling efficiency
+beside it and, where measured, latency percentiles below. Error rows are
+never drawn; the report's tables show them.
+
+The band is the instance's 95% interval across rounds (ci_low..ci_high): the
+range the next run's median would plausibly land in. A run with one round
+per instance (schema version 1) has no such interval; there the band falls
+back to the repetitions' min..max and the axis label says so. Unstable
+instances (rounds disagreeing beyond their own noise) get a large x in every
+panel. Lines are drawn from results.expand_placements, so a worker->PU map
+that compact and scatter share appears on both lines and neither has a gap.
 """
 import sys
 from pathlib import Path
 
-from . import figures, history, report, results, scaling
+import pandas as pd
+
+from . import figures, history, ranking, report, results, scaling
 from .args import OneLineParser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -42,20 +52,23 @@ def run_figure(rows, colours, machine_label):
     roles = sorted(r for r in measured["roles"].unique() if r)
     role_marker = {r: ROLE_MARKERS[i % len(ROLE_MARKERS)] for i, r in enumerate(roles)}
 
+    band = band_columns(measured)
     for key, line in scaling.line_groups(measured):
         style = dict(color=colours[key["impl"]], ls=PLACEMENT_STYLE.get(key["placement"], ":"),
                      marker=role_marker.get(key["roles"], "o"), ms=3.5, lw=1.6)
         x = line["threads"].to_numpy()
         ax_tp.plot(x, line["median"].to_numpy(), **style)
-        ax_tp.fill_between(x, line["min"].to_numpy(), line["max"].to_numpy(),
-                           color=style["color"], alpha=0.12, lw=0)
+        low, high = _band(line, band)
+        ax_tp.fill_between(x, low, high, color=style["color"], alpha=0.12, lw=0)
         ax_eff.plot(x, line["efficiency"].to_numpy(), **style)
         for ax, column, _ in latency_axes:
             if line[column].notna().any():
                 ax.plot(x, line[column].to_numpy(), **style)
+        mark_unstable(line, style["color"], [(ax_tp, "median"), (ax_eff, "efficiency")]
+                      + [(ax, column) for ax, column, _ in latency_axes])
 
     ax_tp.set_yscale("log")
-    ax_tp.set_ylabel("items/s (median; band = min-max)")
+    ax_tp.set_ylabel(f"items/s (median; band = {BAND_LABEL[band]})")
     ax_tp.set_title("throughput")
     ax_eff.axhline(1.0, color="0.3", lw=0.8, ls=":")
     ax_eff.set_ylim(bottom=0)
@@ -72,19 +85,64 @@ def run_figure(rows, colours, machine_label):
 
     errors = int(rows["errors"].sum())
     note = f" — {errors} error row{'s' if errors != 1 else ''} not drawn" if errors else ""
+    flagged = int(measured.loc[_measured_once(measured), "unstable"].sum())
+    note += f" — {flagged} unstable (x)" if flagged else ""
     first = rows.iloc[0]
     title = figures.figure_title(*(first[k] for k in FIGURE_KEY))
     fig.suptitle(f"{title} on {machine_label}{note}", fontsize=12)
     # Outside the axes, right of them: a legend never covers a data point.
-    fig.legend(handles=legend_handles(measured, colours, role_marker, shaded),
+    unstable = bool(measured["unstable"].any())
+    fig.legend(handles=legend_handles(measured, colours, role_marker, shaded, unstable, band),
                loc="center left", bbox_to_anchor=(0.91, 0.5), fontsize=9, frameon=False)
     fig.subplots_adjust(left=0.07, right=0.9, top=0.88 if latency else 0.8, bottom=0.12)
     return fig
 
 
-def legend_handles(measured, colours, role_marker, shaded):
+# Which columns span the band, and how the legend and axis name them.
+BAND_LABEL = {("ci_low", "ci_high"): "95% CI across rounds",
+              ("min", "max"): "min-max of repetitions (1 round)"}
+
+
+def band_columns(rows):
+    """(ci_low, ci_high) when the figure's instances have an interval across
+    rounds; else (min, max) over repetitions, for single-round (v1) runs."""
+    if rows["ci_low"].notna().any():
+        return ("ci_low", "ci_high")
+    return ("min", "max")
+
+
+def _band(line, band):
+    """The band's ends; a point without an interval (one round in a
+    multi-round run) collapses to its median rather than leaving a hole."""
+    if band == ("min", "max"):
+        return line["rep_min"].to_numpy(), line["rep_max"].to_numpy()
+    low = line["ci_low"].fillna(line["median"]).to_numpy()
+    high = line["ci_high"].fillna(line["median"]).to_numpy()
+    return low, high
+
+
+def mark_unstable(line, colour, axes_columns):
+    """A large x on every unstable point of a line, in every panel."""
+    flagged = line.loc[line["unstable"]]
+    if not len(flagged):
+        return
+    for ax, column in axes_columns:
+        values = flagged[column]
+        keep = values.notna().to_numpy()
+        ax.plot(flagged["threads"].to_numpy()[keep], values.to_numpy()[keep], ls="", marker="x",
+                ms=9, mew=1.8, color=colour, zorder=5)
+
+
+def _measured_once(rows):
+    if "measured_placement" not in rows.columns:
+        return rows["placement"] == rows["placement"]
+    return rows["placement"] == rows["measured_placement"]
+
+
+def legend_handles(measured, colours, role_marker, shaded, unstable=False, band=("min", "max")):
     """One entry per impl (colour), per placement (line style), per role split
-    (marker) and the shading: the legend explains every encoding once."""
+    (marker), the band, the unstable mark and the shading: the legend
+    explains every encoding once."""
     handles = [Line2D([], [], color=colours[i], lw=2, label=i)
                for i in sorted(measured["impl"].unique())]
     for placement in sorted(measured["placement"].unique()):
@@ -92,22 +150,39 @@ def legend_handles(measured, colours, role_marker, shaded):
                               label=f"{placement} placement"))
     handles += [Line2D([], [], color="0.2", marker=m, ls="", label=r)
                 for r, m in role_marker.items()]
+    handles.append(Patch(color="0.2", alpha=0.12, lw=0, label=f"band: {BAND_LABEL[band]}"))
+    if unstable:
+        handles.append(Line2D([], [], color="0.2", marker="x", ms=9, mew=1.8, ls="",
+                              label="unstable (rounds disagree)"))
     if shaded:
         handles.append(Patch(label="oversubscribed\n(more workers than PUs)", **SHADE))
     return handles
 
 
-def run_summary(run):
-    """Per-instance statistics with line roles and scaling efficiency."""
-    summary = scaling.with_roles(results.instance_summary(run.df))
-    return summary.assign(efficiency=scaling.scaling_efficiency(summary))
+def run_summary(run, summary=None):
+    """Per-instance statistics, one row per placement each stands for
+    (ranking.expand keeps the measured one), with line roles, scaling
+    efficiency and the repetitions' min/max (the band of single-round runs)."""
+    summary = results.instance_summary(run.df) if summary is None else summary
+    summary = summary.merge(repetition_range(run.df), on=results.INSTANCE, how="left")
+    expanded = scaling.with_roles(ranking.expand(summary))
+    return expanded.assign(efficiency=scaling.scaling_efficiency(expanded))
+
+
+def repetition_range(df):
+    """rep_min / rep_max per instance over valid repetitions. instance_summary's
+    min/max are over round medians: with one round they collapse onto the
+    median, so a single-round run's band needs these."""
+    g = results.valid_rows(df).groupby(results.INSTANCE, sort=True)["items_per_second"]
+    return pd.DataFrame({"rep_min": g.min(), "rep_max": g.max()}).reset_index()
 
 
 def write_run_report(run, out_dir):
     """All figures + index.html for one run; returns the HTML path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    summary = run_summary(run)
+    per_instance = results.instance_summary(run.df)
+    summary = run_summary(run, per_instance)
     colours = figures.colours_for(summary["impl"])
     drawn = []
     groups = sorted(summary.groupby(FIGURE_KEY, sort=True),
@@ -118,7 +193,8 @@ def write_run_report(run, out_dir):
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(FIGURE_KEY, key)), png))
-    return report.write_run_html(run, summary, drawn, out_dir / "index.html")
+    evidence = ranking.Evidence.of(run.df, per_instance)
+    return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 
 
 def main(argv):

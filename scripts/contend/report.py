@@ -4,6 +4,12 @@ Images are embedded as base64 data URIs (the PNGs are also written beside the
 HTML for slides and issues), tables sort on a header click through a few lines
 of inline JavaScript, and nothing is fetched from anywhere: a report copied out
 of CI as a single file still shows everything.
+
+What the run's evidence supports is said where the numbers are: a banner
+when the run was interrupted (machine.json "complete": false), the noise
+score first in the machine table, every table's `unstable` column, the 95%
+interval across rounds beside each median, and winners named only by
+ranking.py (ties shown as ties).
 """
 import base64
 import datetime
@@ -12,7 +18,7 @@ import json
 import math
 import numbers
 
-from . import figures, results, tables
+from . import figures, ranking, results, tables
 from .scaling import LINE
 
 SORT_SCRIPT = """
@@ -55,6 +61,8 @@ th { background: #f0f0f0; position: sticky; top: 0; }
 table.sortable th { cursor: pointer; }
 th[data-dir="asc"]::after { content: " \\25B2"; } th[data-dir="desc"]::after { content: " \\25BC"; }
 tr.error td { background: #fde8e8; } tr.over td { color: #777; }
+td.unstable { color: #b35900; font-weight: bold; }
+.banner { background: #fff3cd; border: 1px solid #e0b000; padding: 0.5em 1em; font-weight: bold; }
 img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
 .note { color: #555; max-width: 60em; }
 </style>
@@ -145,11 +153,56 @@ MACHINE_FIRST = ["machine_id", "hostname", "cpu_model", "packages", "numa_nodes"
                  "cores", "pus", "smt", "allowed_cpuset", "kernel", "governor", "virtualization"]
 
 
+def partial_run_text(machine):
+    """'partial run: N of M processes' for an interrupted run, else ''.
+    machine.json says "complete": false when bench_all stopped early; an
+    absent key is an older, complete run."""
+    if machine.get("complete", True) is not False:
+        return ""
+    done, planned = machine.get("processes_measured"), machine.get("processes_planned")
+    if isinstance(done, int) and isinstance(planned, int):
+        return f"partial run: {done} of {planned} processes"
+    return "partial run: interrupted before every process ran"
+
+
+def partial_banner(machine):
+    text = partial_run_text(machine)
+    if not text:
+        return ""
+    return (f'<p class="banner">{html.escape(text)}. Instances measured in fewer rounds than '
+            f"planned have wider intervals; some may be missing.</p>")
+
+
+def noise_text(machine):
+    """machine.json's noise score in words, or '' when the run has none."""
+    noise = machine.get("noise")
+    if not isinstance(noise, dict):
+        return ""
+    parts = []
+    between, within = noise.get("between_sd_median"), noise.get("within_sd_median")
+    if isinstance(between, (int, float)):
+        parts.append(f"rounds (processes) of one instance typically differ by ~{between:.0%}")
+    if isinstance(within, (int, float)):
+        parts.append(f"repetitions inside one by ~{within:.0%}")
+    share = noise.get("unstable_share")
+    if isinstance(share, (int, float)):
+        parts.append(f"{share:.0%} of instances unstable")
+    rounds = noise.get("rounds")
+    if isinstance(rounds, int) and rounds:
+        parts.append(f"{rounds} round{'s' if rounds != 1 else ''} per instance")
+    return "; ".join(parts)
+
+
 def machine_section(run):
     flat, structures = flatten(run.machine)
     items = dict(flat)
     keys = [k for k in MACHINE_FIRST if k in items] + [k for k in items if k not in MACHINE_FIRST]
     rows = [(k, items[k]) for k in keys]
+    noise = noise_text(run.machine)
+    rows.insert(0, ("noise score", noise or "not recorded (a run before rounds, or interrupted)"))
+    partial = partial_run_text(run.machine)
+    if partial:
+        rows.insert(0, ("completeness", partial))
     df = run.df
     rows += [("results", str(run.csv_path)), ("run_id", run.run_id), ("git_sha (csv)", run.git_sha),
              ("rows", str(len(df))), ("error rows", str(int((df["error"] != "").sum())))]
@@ -165,51 +218,80 @@ def machine_section(run):
 READING_GUIDE = """
 <p class="note">How to read the figures: throughput (items per second, log scale) against
 the number of workers (log2 scale); one colour per implementation; compact placement is a
-solid line, scatter a dashed one; the line is the median over repetitions and the pale band
-spans their minimum to maximum. Right of the grey boundary the run is oversubscribed (more
-workers than processing units): a preempted lock holder stalls everyone, so those points say
-more about the scheduler than about the primitive. Scaling efficiency divides throughput at N
-workers by N/N0 times the throughput at the line's smallest worker count N0: 1 is linear
-scaling, 1/N means adding workers added nothing. Rows with an error carry no number and are
-never drawn; they are red in the tables.</p>
+solid line, scatter a dashed one; the line is the instance's median (the median of its round
+medians, one round = one process). The pale band is the 95% confidence interval across
+rounds; a run with a single round per instance (schema version 1) has none, and there the
+band spans the repetitions' minimum to maximum instead (each figure's axis label says which).
+A point drawn as a large x is <b>unstable</b>: its rounds disagree far beyond the noise inside
+each round, so its median depends on which processes happened to run; the tables flag it in
+the "unstable" column. Right of the grey boundary the run is oversubscribed (more workers than
+processing units): a preempted lock holder stalls everyone, so those points say more about
+the scheduler than about the primitive. Scaling efficiency divides throughput at N workers by
+N/N0 times the throughput at the line's smallest worker count N0: 1 is linear scaling, 1/N
+means adding workers added nothing. Rows with an error carry no number and are never drawn;
+they are red in the tables.</p>
 """
 
 
-def winners_section(summary):
-    """Per figure key and placement: the fastest impl at the largest worker
-    count that still has a PU per worker (the question most readers ask first).
-    An impl that lost updates (unsync) is fast because it is wrong: not eligible."""
-    inside = summary.loc[~summary["oversubscribed"] & summary["median"].notna()
-                         & ~(summary["lost"].fillna(0) > 0)]
-    rows = []
+def full_load(summary):
+    """The rows at each line group's largest worker count that still has a
+    PU per worker (the question most readers ask first)."""
+    inside = summary.loc[~summary["oversubscribed"]]
     keys = ["family", "benchmark", "params", "mode", "placement"]
-    for key, group in sorted(inside.groupby(keys, sort=True),
-                             key=lambda item: (figures.family_rank(item[0][0]), item[0])):
-        top = group.loc[group["threads"] == group["threads"].max()].sort_values(
-            "median", ascending=False, kind="stable")
-        best = top.iloc[0]
-        runner_up = top["median"].iloc[1] if len(top) > 1 else float("nan")
-        margin = best["median"] / runner_up if runner_up == runner_up else float("nan")
-        rows.append(list(key) + [number(int(best["threads"]), str(int(best["threads"]))),
-                                 best["impl"], number(best["median"]),
-                                 number(margin, tables.ratio(margin))])
+    top = inside.groupby(keys)["threads"].transform("max")
+    return inside.loc[inside["threads"] == top]
+
+
+def winners_section(summary, evidence):
+    """Per figure key and placement at full load: ranking.rank's verdict
+    (a winner only with a significant lead of at least the floor, else a
+    tie), the runner-up and the margin with its 95% interval. Instances with
+    errors or lost updates (unsync) are never eligible."""
+    point = ["family", "benchmark", "params", "mode", "placement", "threads"]
+    rows_at = full_load(summary)
+    rows_at = rows_at.assign(split=[f"{p}p{c}c" if (p or c) else "" for p, c in
+                                    zip(rows_at["producers"], rows_at["consumers"])])
+    rows_at = rows_at.assign(label=ranking.candidate_labels(rows_at, point, ["split"]))
+    ranked = ranking.rank(rows_at, evidence, point, label="label")
+    order = sorted(range(len(ranked)), key=lambda j: (
+        figures.family_rank(ranked["family"].iloc[j]),
+        tuple(ranked[c].iloc[j] for c in point[1:])))
+    rows, classes = [], []
+    for r in ranked.iloc[order].itertuples(index=False):
+        rows.append([r.family, r.benchmark, r.params, r.mode, r.placement,
+                     number(int(r.threads), str(int(r.threads))), r.verdict,
+                     number(r.top_median), r.runner_up or "-",
+                     number(r.margin, ranking.margin_text(r._asdict())),
+                     number(r.q, tables.p_value(r.q)),
+                     Cell("yes", css="unstable") if r.unstable else "", r.excluded])
+        classes.append("")
     header = ["family", "benchmark", "params", "mode", "placement", "workers", "fastest impl",
-              "items/s", "x over 2nd"]
-    return "<h2>Fastest at full load</h2>\n" + html_table(header, rows)
+              "items/s", "runner-up", "margin [95% CI]", "q (BH)", "unstable", "not eligible"]
+    ties = ranking.ties(ranked)
+    note = (f'<p class="note">A winner is named only when its lead over the runner-up is '
+            f"significant across rounds (one-sided, Benjamini-Hochberg q &le; {ranking.ALPHA} over "
+            f"this table) and at least {ranking.FLOOR - 1:.0%}; otherwise the point is a tie "
+            f"and every impl not clearly behind the top is listed. {ties} of {len(ranked)} "
+            f"points are ties. Margin = top / runner-up medians with its 95% interval. "
+            f"Instances with failed repetitions or lost updates are never eligible.</p>")
+    return "<h2>Fastest at full load</h2>\n" + note + html_table(header, rows, classes)
 
 
 def instance_rows(summary):
     header = ["benchmark", "params", "impl", "mode", "producers", "consumers", "placement",
-              "workers", "oversub", "median items/s", "min", "max", "CV %", "reps",
+              "workers", "oversub", "median items/s", "95% CI low", "95% CI high", "unstable",
+              "rounds", "between-round %", "slowest round", "fastest round", "CV %", "reps",
               "ns/item", "efficiency", "p50 ns", "p99 ns", "p99.9 ns", "fairness", "lost", "error"]
     rows, classes = [], []
     for r in summary.itertuples(index=False):
+        placement = getattr(r, "placements", "") or r.placement
         rows.append([r.benchmark, r.params, r.impl, r.mode, number(r.producers, str(r.producers)),
-                     number(r.consumers, str(r.consumers)), r.placement,
+                     number(r.consumers, str(r.consumers)), placement,
                      number(r.threads, str(r.threads)), "yes" if r.oversubscribed else "",
-                     number(r.median), number(r.min), number(r.max),
-                     number(r.cv * 100 if r.cv == r.cv else r.cv,
-                            f"{r.cv * 100:.1f}" if r.cv == r.cv else "-"),
+                     number(r.median), number(r.ci_low), number(r.ci_high),
+                     Cell("yes", css="unstable") if r.unstable else "",
+                     number(r.rounds, str(r.rounds)), _percent(r.between_sd),
+                     number(r.min), number(r.max), _percent(r.cv),
                      number(r.n, str(r.n)), number(r.ns_per_item, _plain(r.ns_per_item)),
                      number(r.efficiency, _plain(r.efficiency)),
                      number(r.p50_ns), number(r.p99_ns), number(r.p999_ns),
@@ -217,6 +299,13 @@ def instance_rows(summary):
                      f"{r.errors} failed: {r.error}" if r.errors else ""])
         classes.append("error" if r.errors else ("over" if r.oversubscribed else ""))
     return header, rows, classes
+
+
+def _percent(sd):
+    """A log sd as a percentage cell ('-' when there is none)."""
+    if not (sd == sd):
+        return number(sd, "-")
+    return number(sd * 100, f"{sd * 100:.1f}")
 
 
 def _plain(value):
@@ -236,21 +325,33 @@ def errors_section(df):
             + html_table(header, rows, ["error"] * len(rows)))
 
 
-def write_run_html(run, summary, drawn, path):
-    families = sorted(summary["family"].unique(), key=figures.family_rank)
-    parts = [machine_section(run), READING_GUIDE,
+def write_run_html(run, summary, drawn, path, evidence=None):
+    """The report page. `summary` may be expanded by placement (figures draw
+    it so); the instance tables show each measurement once, under the
+    placements it stands for."""
+    evidence = evidence or ranking.Evidence.of(run.df)
+    measured = _as_measured(summary)
+    families = sorted(measured["family"].unique(), key=figures.family_rank)
+    parts = [partial_banner(run.machine), machine_section(run), READING_GUIDE,
              "<p>Families: " + ", ".join(f'<a href="#{html.escape(f)}">{html.escape(f)}</a>'
                                          for f in families) + "</p>",
-             winners_section(summary), errors_section(run.df)]
+             winners_section(summary, evidence), errors_section(run.df)]
     for family in families:
         parts.append(f'<h2 id="{html.escape(family)}">{html.escape(family)}</h2>')
         for key, png in drawn:
             if key["family"] == family:
                 parts.append(embedded_png(png, png.stem))
-        rows = summary.loc[summary["family"] == family].sort_values(
+        rows = measured.loc[measured["family"] == family].sort_values(
             LINE + ["threads"], kind="stable")
         header, table_rows, classes = instance_rows(rows)
         parts.append(html_table(header, table_rows, classes))
     path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts)),
                     encoding="utf-8")
     return path
+
+
+def _as_measured(summary):
+    """Rows as measured: an expanded summary loses its copies."""
+    if "measured_placement" not in summary.columns:
+        return summary
+    return summary.loc[summary["placement"] == summary["measured_placement"]]

@@ -1,68 +1,79 @@
-"""The end-of-run table: the best impl per family and benchmark.
+"""The end-of-run table: who is fastest per benchmark at full load, or a tie.
 
-"Best" = the highest median items_per_second over repetitions, at the highest
-thread count that is not oversubscribed, across modes and placements. Rows
-with an error or with lost updates are not eligible: an unsynchronized
+One row per (family, benchmark, params, mode), at the highest worker count
+that is not oversubscribed. The candidates are every instance there (each
+impl, placement and producer/consumer split), ranked by ranking.rank: a
+winner only when its lead over the runner-up is significant across rounds
+(Benjamini-Hochberg over the table) and at least 5%, otherwise "tie: a ~ b"
+with every candidate not clearly behind the top. Instances with a failed
+repetition or with lost updates are never eligible: an unsynchronized
 counter is fast because it is wrong, and the table should not crown it.
+The runner-up and the margin (top / runner-up, with its 95% interval) are
+shown either way, so a tie says how close it was.
 """
-import statistics
+import pandas as pd
 
+from contend import ranking, results
 from contend.units import format_rate
 
-HEADER = ["family", "benchmark", "threads", "best impl", "mode", "placement", "items/s"]
+HEADER = ["family", "benchmark", "mode", "threads", "fastest", "items/s", "runner-up",
+          "margin [95% CI]"]
+POINT = ["family", "benchmark", "params", "mode", "threads"]
 
 
-def _instance_key(row):
-    return (row["family"], row["benchmark"], row["params"], row["impl"], row["mode"],
-            row["threads"], row["producers"], row["consumers"], row["placement"])
+def full_load(summary):
+    """Instances at their benchmark's largest non-oversubscribed worker count."""
+    inside = summary.loc[~summary["oversubscribed"]]
+    top = inside.groupby(["family", "benchmark", "params", "mode"])["threads"].transform("max")
+    return inside.loc[inside["threads"] == top]
 
 
-def medians(rows):
-    """{instance key: (median items/s, median lost)} over valid repetitions."""
-    samples = {}
-    for row in rows:
-        if row.get("error") or row.get("items_per_second") is None:
-            continue
-        samples.setdefault(_instance_key(row), []).append(row)
-    result = {}
-    for key, reps in samples.items():
-        rate = statistics.median(r["items_per_second"] for r in reps)
-        losses = [r["lost"] for r in reps if r.get("lost") is not None]
-        result[key] = (rate, statistics.median(losses) if losses else 0.0, reps[0])
-    return result
+def best_per_benchmark(run, per_instance=None):
+    """ranking.rank's table for the end-of-run points (one run)."""
+    per_instance = results.instance_summary(run.df) if per_instance is None else per_instance
+    evidence = ranking.Evidence.of(run.df, per_instance)
+    rows = full_load(per_instance)
+    rows = rows.assign(split=[f"{p}p{c}c" if (p or c) else "" for p, c in
+                              zip(rows["producers"], rows["consumers"])])
+    # A name says more than the impl only where the impl competes twice.
+    rows = rows.assign(label=ranking.candidate_labels(rows, POINT, ["placements", "split"]))
+    return ranking.rank(rows, evidence, POINT, label="label")
 
 
-def best_per_family(rows):
-    """One dict per (family, benchmark): the winning instance and its rate."""
-    groups = {}
-    for key, (rate, lost, row) in medians(rows).items():
-        if row.get("oversubscribed") or lost > 0:
-            continue
-        groups.setdefault((row["family"], row["benchmark"]), []).append((rate, row))
-    table = []
-    for (family, benchmark), entries in sorted(groups.items()):
-        top_threads = max(row["threads"] for _, row in entries)
-        rate, row = max((e for e in entries if e[1]["threads"] == top_threads),
-                        key=lambda e: e[0])
-        name = benchmark + (f" [{row['params']}]" if row["params"] else "")
-        table.append({"family": family, "benchmark": name, "threads": top_threads,
-                      "impl": row["impl"], "mode": row["mode"],
-                      "placement": row["placement"], "items_per_second": rate})
-    return table
+def render(run, per_instance=None):
+    """The table as text lines (empty list if nothing was measured).
 
-
-def render(rows):
-    """The table as text lines (empty list if nothing is eligible)."""
-    table = best_per_family(rows)
-    if not table:
+    run: a results.Run; per_instance: its results.instance_summary when the
+    caller has it already."""
+    table = best_per_benchmark(_as_run(run), per_instance)
+    table = table.loc[table["status"] != "none"]
+    if not len(table):
         return []
-    cells = [HEADER] + [[t["family"], t["benchmark"], str(t["threads"]), t["impl"],
-                         t["mode"], t["placement"], format_rate(t["items_per_second"])]
-                        for t in table]
+    cells = [HEADER]
+    for r in table.itertuples(index=False):
+        name = r.benchmark + (f" [{r.params}]" if r.params else "")
+        cells.append([r.family, name, r.mode, str(r.threads),
+                      r.verdict + (" (unstable)" if r.unstable else ""),
+                      format_rate(r.top_median), r.runner_up or "-",
+                      ranking.margin_text(r._asdict())])
     widths = [max(len(r[i]) for r in cells) for i in range(len(HEADER))]
     lines = []
     for r in cells:
-        # Right-align the number so magnitudes line up.
-        body = [c.ljust(w) for c, w in zip(r[:-1], widths[:-1])] + [r[-1].rjust(widths[-1])]
+        body = [c.ljust(w) for c, w in zip(r, widths)]
+        # Right-align the rate so magnitudes line up.
+        body[5] = r[5].rjust(widths[5])
         lines.append("  " + "  ".join(body).rstrip())
+    ties = ranking.ties(table)
+    lines.append(f"  {ties} of {len(table)} tied: no lead significant across rounds and "
+                 f">= {ranking.FLOOR - 1:.0%} (margin = fastest / runner-up).")
     return lines
+
+
+def _as_run(run):
+    """A results.Run, also from bench_all's row dicts (the older call
+    render(rows)), typed as if read back from the CSV."""
+    if isinstance(run, results.Run):
+        return run
+    frame = pd.DataFrame(list(run)).astype(object)
+    frame = frame.where(frame.notna(), "").astype(str)
+    return results.Run(df=results.validate(frame, "end-of-run rows"))
