@@ -16,18 +16,37 @@ namespace contend {
 
 namespace {
 
-int parse_positive(std::string_view flag, std::string_view text) {
+// The integer `text`, if all of it is one and it is at least `minimum`.
+int parse_integer(std::string_view flag, std::string_view text, int minimum, const char* what) {
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0)
-    throw std::invalid_argument(std::string(flag) + " needs a positive integer, got '" +
+  if (ec != std::errc() || end != text.data() + text.size() || value < minimum)
+    throw std::invalid_argument(std::string(flag) + " needs a " + what + " integer, got '" +
                                 std::string(text) + "'");
   return value;
 }
 
-// Removes contend's flags from argv (Google Benchmark rejects unknown ones).
+int parse_positive(std::string_view flag, std::string_view text) {
+  return parse_integer(flag, text, 1, "positive");
+}
+
+int parse_non_negative(std::string_view flag, std::string_view text) {
+  return parse_integer(flag, text, 0, "non-negative");
+}
+
+void add_build_context(const BenchEnvironment& env) {
+  for (const auto& [key, value] : build_info().fields())
+    benchmark::AddCustomContext("contend_" + key, value);
+  benchmark::AddCustomContext("contend_topology_source", env.topology.source());
+  benchmark::AddCustomContext("contend_allowed_cpuset", env.topology.allowed_cpuset());
+  benchmark::AddCustomContext("contend_quick", env.quick ? "true" : "false");
+  benchmark::AddCustomContext("contend_warmup_episodes", std::to_string(env.warmup_episodes));
+}
+
+}  // namespace
+
 BenchEnvironment parse_contend_flags(int& argc, char** argv) {
-  BenchEnvironment env{Topology::discover(), {}, false, {}};
+  BenchEnvironment env{Topology::discover(), {}, false, {}, 1};
   int episode_ms = 0;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
@@ -36,6 +55,9 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
       env.quick = true;
     } else if (arg.starts_with("--contend_episode_ms=")) {
       episode_ms = parse_positive("--contend_episode_ms", arg.substr(arg.find('=') + 1));
+    } else if (arg.starts_with("--contend_warmup_episodes=")) {
+      env.warmup_episodes =
+          parse_non_negative("--contend_warmup_episodes", arg.substr(arg.find('=') + 1));
     } else if (arg.starts_with("--contend_")) {
       throw std::invalid_argument("unknown flag " + std::string(arg));
     } else {
@@ -47,16 +69,6 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
   env.ladder = build_ladder(env.topology);
   return env;
 }
-
-void add_build_context(const BenchEnvironment& env) {
-  for (const auto& [key, value] : build_info().fields())
-    benchmark::AddCustomContext("contend_" + key, value);
-  benchmark::AddCustomContext("contend_topology_source", env.topology.source());
-  benchmark::AddCustomContext("contend_allowed_cpuset", env.topology.allowed_cpuset());
-  benchmark::AddCustomContext("contend_quick", env.quick ? "true" : "false");
-}
-
-}  // namespace
 
 void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run) {
   benchmark::RegisterBenchmark(id.name().c_str(),

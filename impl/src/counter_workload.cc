@@ -11,4 +11,10 @@ std::string CounterVerdict::error(bool exact) const {
   return {};
 }
 
+EpisodeVerdict CounterVerdict::episode_verdict(bool exact) const {
+  EpisodeVerdict verdict{expected, static_cast<double>(lost()), error(exact)};
+  verdict.counted = static_cast<double>(observed);
+  return verdict;
+}
+
 }  // namespace contend

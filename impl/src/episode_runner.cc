@@ -2,18 +2,46 @@
 
 namespace contend {
 
+namespace {
+
+// One episode, prepared, run and judged; the returned verdict's error is
+// also set when the group itself failed.
+EpisodeVerdict run_one_episode(WorkerGroup& group, const EpisodePlan& plan,
+                               EpisodeResult& result) {
+  if (plan.prepare) plan.prepare();
+  result = group.run_episode(plan.duration);
+  if (!result.ok()) return EpisodeVerdict{0, 0, result.error};
+  return plan.judge(result);
+}
+
+// The warm-up episodes; false (and the instance skipped) if one failed.
+bool warm_up(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan) {
+  for (int i = 0; i < plan.warmup_episodes; ++i) {
+    EpisodeResult result;
+    const EpisodeVerdict verdict = run_one_episode(group, plan, result);
+    // The same message as from a timed episode: a wrong result is wrong
+    // whichever episode shows it.
+    if (!verdict.error.empty()) {
+      state.SkipWithError(verdict.error.c_str());
+      return false;
+    }
+  }
+  if (plan.after_warmup) plan.after_warmup();
+  return true;
+}
+
+}  // namespace
+
 void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan) {
+  // Skipped before the loop, the loop body never runs (Google Benchmark).
+  if (!warm_up(state, group, plan)) return;
   uint64_t items = 0;
-  double fairness = 0, lost = 0;
+  double fairness = 0, lost = 0, counted = 0;
+  bool has_counted = false;
   int64_t episodes = 0;
   for (auto _ : state) {
-    if (plan.prepare) plan.prepare();
-    EpisodeResult result = group.run_episode(plan.duration);
-    if (!result.ok()) {
-      state.SkipWithError(result.error.c_str());
-      break;
-    }
-    EpisodeVerdict verdict = plan.judge(result);
+    EpisodeResult result;
+    const EpisodeVerdict verdict = run_one_episode(group, plan, result);
     if (!verdict.error.empty()) {
       state.SkipWithError(verdict.error.c_str());
       break;
@@ -22,6 +50,10 @@ void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan
     items += verdict.items;
     fairness += result.fairness();
     lost += verdict.lost;
+    if (verdict.counted >= 0) {
+      counted += verdict.counted;
+      has_counted = true;
+    }
     ++episodes;
   }
   if (episodes == 0) return;
@@ -30,6 +62,7 @@ void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan
   state.counters["items"] = benchmark::Counter(static_cast<double>(items) / n);
   state.counters["fairness"] = benchmark::Counter(fairness / n);
   state.counters["lost"] = benchmark::Counter(lost / n);
+  if (has_counted) state.counters["counted"] = benchmark::Counter(counted / n);
 }
 
 }  // namespace contend

@@ -49,6 +49,7 @@ struct PoolWorkload::TaskResult {
   int64_t submit_ns;
   uint32_t episode;
   uint32_t worker;  // pool worker index; for a spawned task, the PU it ran on
+  int64_t done_ns;  // spawned task: when it finished (stamped by the task itself)
 };
 
 std::string_view to_string(PoolKind kind) {
@@ -106,13 +107,13 @@ uint32_t PoolWorkload::pin_task(int slot) const {
 }
 
 void PoolWorkload::record(Report& report, uint64_t id, uint64_t sum, int64_t submit_ns,
-                          std::vector<bool>& seen) {
+                          int64_t done_ns, std::vector<bool>& seen) {
   if (id >= shape_.tasks) fail("result for unknown task " + std::to_string(id));
   if (seen[id]) fail("task " + std::to_string(id) + " came back twice");
   seen[id] = true;
   auto* latency = reinterpret_cast<int64_t*>(static_cast<char*>(region_.data()) +
                                              align64(sizeof(Report)));
-  latency[id] = monotonic_ns() - submit_ns;
+  latency[id] = done_ns - submit_ns;
   report.sum += sum;
   ++report.collected;
 }
@@ -163,7 +164,8 @@ void PoolWorkload::client_worker_pool(Report& report) {
       fail("client: waiting for results (" + std::to_string(report.collected) + " of " +
            std::to_string(shape_.tasks) + "): " + std::string(to_string(status)));
     if (size != sizeof result || result.episode != episode) fail("client: a stray result");
-    record(report, result.id, result.sum, result.submit_ns, seen);
+    // A pool task is done for the client when its result arrives.
+    record(report, result.id, result.sum, result.submit_ns, monotonic_ns(), seen);
   }
   const Task stop{0, 0, 0, 0, episode, 1};
   for (int i = 0; i < shape_.workers; ++i)
@@ -184,7 +186,7 @@ uint64_t PoolWorkload::run_pool_worker(int index) {
       fail("pool worker " + std::to_string(index) + ": " + std::string(to_string(status)));
     if (task.stop) return done;
     const TaskResult result{task.id, hash_sum(task.begin, task.begin + task.items), task.submit_ns,
-                            task.episode, static_cast<uint32_t>(index)};
+                            task.episode, static_cast<uint32_t>(index), 0};
     const QueueStatus pushed = results_->push(
         std::span<const std::byte>(reinterpret_cast<const std::byte*>(&result), sizeof result),
         shape_.timeout);
@@ -208,13 +210,14 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
 
   auto start = [&](uint64_t id) {
     const auto slot = static_cast<size_t>(id % n);
-    out[slot] = TaskResult{~uint64_t{0}, 0, 0, 0, 0};
+    out[slot] = TaskResult{~uint64_t{0}, 0, 0, 0, 0, 0};
     submitted[slot] = monotonic_ns();
     const uint64_t begin = id * shape_.task_items, end = begin + shape_.task_items;
     if (mode_ == WorkerMode::kThread) {
       threads[slot] = std::thread([this, out, slot, id, begin, end] {
         const uint32_t cpu = pin_task(static_cast<int>(slot));
-        out[slot] = TaskResult{id, hash_sum(begin, end), 0, 0, cpu};
+        const uint64_t sum = hash_sum(begin, end);
+        out[slot] = TaskResult{id, sum, 0, 0, cpu, monotonic_ns()};
       });
       return;
     }
@@ -224,16 +227,20 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() != parent) _exit(1);
       const uint32_t cpu = pin_task(static_cast<int>(slot));
-      out[slot] = TaskResult{id, hash_sum(begin, end), 0, 0, cpu};
+      const uint64_t sum = hash_sum(begin, end);
+      out[slot] = TaskResult{id, sum, 0, 0, cpu, monotonic_ns()};
       _exit(0);
     }
     if (pid < 0) fail(std::string("fork: ") + std::strerror(errno));
     pids[slot] = pid;
   };
   // Joins the task, then records its result; a failure is remembered, not
-  // thrown, so that every other task is still joined or reaped.
+  // thrown, so that every other task is still joined or reaped. The latency
+  // ends at the task's own completion stamp, not at the join: the client
+  // joins tasks oldest first, whenever it gets to them.
   auto finish = [&](uint64_t id) {
     const auto slot = static_cast<size_t>(id % n);
+    if (before_join_) before_join_();
     if (mode_ == WorkerMode::kThread) {
       if (!threads[slot].joinable()) return;
       threads[slot].join();
@@ -264,7 +271,7 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       return;
     }
     try {
-      record(report, id, out[slot].sum, submitted[slot], seen);
+      record(report, id, out[slot].sum, submitted[slot], out[slot].done_ns, seen);
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -288,6 +295,11 @@ EpisodePlan PoolWorkload::plan() {
   EpisodePlan plan;
   plan.prepare = [this] {
     static_cast<Report*>(region_.data())->episode.fetch_add(1, std::memory_order_release);
+  };
+  plan.after_warmup = [this] {
+    latencies_.clear();
+    fairness_sum_ = 0;
+    fairness_episodes_ = 0;
   };
   plan.judge = [this](const EpisodeResult& result) {
     const Report& report = *static_cast<const Report*>(region_.data());

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "contend/harness/latency_counters.h"
+
 namespace contend {
 
 double LatencySamples::percentile(double q) {
@@ -17,10 +19,7 @@ double LatencySamples::percentile(double q) {
 }
 
 void LatencySamples::set_counters(benchmark::State& state) {
-  if (samples_.empty()) return;
-  state.counters["p50_ns"] = benchmark::Counter(percentile(0.50));
-  state.counters["p99_ns"] = benchmark::Counter(percentile(0.99));
-  state.counters["p999_ns"] = benchmark::Counter(percentile(0.999));
+  set_latency_counters(state, samples_.size(), [this](double q) { return percentile(q); });
 }
 
 }  // namespace contend

@@ -1,6 +1,7 @@
 // Throughput and ping-pong episodes. See ipc_workload.h.
 #include "contend/ipc/ipc_workload.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -23,7 +24,9 @@ void check_shape(size_t message_bytes) {
 }  // namespace
 
 ThroughputWorkload::ThroughputWorkload(Channel& channel, const ThroughputShape& shape)
-    : channel_(channel), shape_(shape), ledger_(shape.producers, shape.per_producer) {
+    : channel_(channel),
+      shape_(shape),
+      ledger_(shape.producers, shape.per_producer, std::max(shape.consumers, 1)) {
   check_shape(shape.message_bytes);
   if (shape.producers < 1 || shape.consumers < 1 || shape.producers > 256)
     throw std::invalid_argument("throughput needs 1..256 producers and at least one consumer");
@@ -46,11 +49,12 @@ uint64_t ThroughputWorkload::produce(int producer, int client) {
 
 uint64_t ThroughputWorkload::consume(int client) {
   std::vector<std::byte> message(shape_.message_bytes);
-  DeliveryLedger::Cursor cursor = ledger_.new_cursor();
+  // Each consumer records into its own part of the ledger.
+  DeliveryLedger::Cursor cursor = ledger_.new_cursor(client - shape_.producers);
   uint64_t received = 0;
   // One consumer takes everything; several share the total by claiming.
   const bool alone = shape_.consumers == 1;
-  while (alone ? received < ledger_.expected() : ledger_.claim()) {
+  while (alone ? received < ledger_.expected() : ledger_.claim(cursor)) {
     channel_.receive(client, message);
     ++received;
     // A wrong message is noted in the ledger; keep draining so that the
@@ -118,6 +122,7 @@ uint64_t PingPongWorkload::echo(int client) {
 EpisodePlan PingPongWorkload::plan() {
   EpisodePlan plan;
   plan.prepare = [this] { ledger_.begin_episode(); };
+  plan.after_warmup = [this] { latencies_.clear(); };
   plan.judge = [this](const EpisodeResult&) {
     const uint64_t got = ledger_.received();
     EpisodeVerdict verdict{round_trips_, static_cast<double>(round_trips_ - got),

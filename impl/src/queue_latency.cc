@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "contend/harness/latency_counters.h"
 #include "contend/queue/latency_reservoir.h"
 
 namespace contend {
@@ -27,6 +28,11 @@ void LatencyReservoir::add(std::span<const int64_t> nanoseconds) {
   for (int64_t ns : nanoseconds) add(ns);
 }
 
+void LatencyReservoir::clear() {
+  seen_ = 0;
+  samples_.clear();
+}
+
 std::optional<double> LatencyReservoir::percentile(double q) const {
   if (samples_.empty()) return std::nullopt;
   std::vector<int64_t> sorted(samples_);
@@ -39,10 +45,8 @@ std::optional<double> LatencyReservoir::percentile(double q) const {
 }
 
 void LatencyReservoir::report(benchmark::State& state) const {
-  if (samples_.empty()) return;
-  state.counters["p50_ns"] = benchmark::Counter(*percentile(0.50));
-  state.counters["p99_ns"] = benchmark::Counter(*percentile(0.99));
-  state.counters["p999_ns"] = benchmark::Counter(*percentile(0.999));
+  // The percentiles come from the samples kept, so those are what count.
+  set_latency_counters(state, samples_.size(), [this](double q) { return *percentile(q); });
 }
 
 }  // namespace contend

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 #include "contend/harness/fairness.h"
 #include "contend/harness/futex.h"
@@ -33,6 +34,17 @@ namespace {
 
 // How often a waiting parent looks for dead children.
 constexpr auto kLivenessPoll = std::chrono::milliseconds(20);
+
+// fail_thread_start_for_test's countdown: threads to start before the one
+// that fails; negative when disarmed.
+std::atomic<int> thread_starts_before_failure{-1};
+
+// True for the thread start the test seam picked. One relaxed RMW only
+// when armed: the seam is off in every production run.
+bool injected_thread_start_failure() {
+  if (thread_starts_before_failure.load(std::memory_order_relaxed) < 0) return false;
+  return thread_starts_before_failure.fetch_sub(1, std::memory_order_relaxed) == 0;
+}
 
 }  // namespace
 
@@ -48,6 +60,7 @@ struct WorkerGroup::Control {
 struct alignas(64) WorkerGroup::Slot {
   int64_t start_ns = 0;
   int64_t finish_ns = 0;
+  int64_t work_done_ns = 0;  // set by the body (mark_work_done), 0 if not
   uint64_t ops = 0;
   char error[160] = {};      // a body that threw: its message, for the parent
   char pin_error[160] = {};  // set once if pinning failed: every episode is void
@@ -91,9 +104,32 @@ WorkerGroup::WorkerGroup(const Topology& topology, std::vector<Place> places,
 
 WorkerGroup::~WorkerGroup() { stop_workers(); }
 
+void fail_thread_start_for_test(int nth) {
+  thread_starts_before_failure.store(nth, std::memory_order_relaxed);
+}
+
+void WorkerGroup::start_thread(int index) {
+  if (injected_thread_start_failure())
+    throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                            "injected thread start failure");
+  threads_.emplace_back([this, index] { worker_loop(index); });
+}
+
+// A thread that cannot be started (std::system_error: out of threads or
+// memory) must not leave the ones already running joinable: destroying
+// those would call std::terminate. They are stopped and joined, and the
+// failure becomes an exception that skip_on_exception makes an error row.
 void WorkerGroup::start_threads() {
   threads_.reserve(places_.size());
-  for (int i = 0; i < size(); ++i) threads_.emplace_back([this, i] { worker_loop(i); });
+  for (int i = 0; i < size(); ++i) {
+    try {
+      start_thread(i);
+    } catch (const std::exception& e) {
+      stop_workers();
+      throw std::runtime_error("could not start worker thread " + std::to_string(i) + " of " +
+                               std::to_string(size()) + ": " + e.what());
+    }
+  }
 }
 
 void WorkerGroup::start_processes() {
@@ -137,7 +173,7 @@ void WorkerGroup::pin_self(int index) {
 void WorkerGroup::worker_loop(int index) {
   pin_self(index);
   Slot& slot = slots_[index];
-  const WorkerContext context{index, size(), &control_->stop};
+  const WorkerContext context{index, size(), &control_->stop, &slot.work_done_ns};
   uint32_t seen = 0;
   for (;;) {
     uint32_t epoch;
@@ -153,6 +189,7 @@ void WorkerGroup::worker_loop(int index) {
     while (control_->go.load(std::memory_order_acquire) != epoch) wait.pause();
 
     slot.start_ns = monotonic_ns();
+    slot.work_done_ns = 0;
     slot.error[0] = '\0';
     try {
       slot.ops = body_(context);
@@ -160,7 +197,8 @@ void WorkerGroup::worker_loop(int index) {
       slot.ops = 0;
       std::snprintf(slot.error, sizeof slot.error, "worker %d threw: %s", index, e.what());
     }
-    slot.finish_ns = monotonic_ns();
+    // A body that marked the end of its real work is timed to that mark.
+    slot.finish_ns = slot.work_done_ns ? slot.work_done_ns : monotonic_ns();
     if (control_->finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
         static_cast<uint32_t>(size()))
       futex_wake_all(control_->finished);
@@ -232,10 +270,13 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
     if (slot.pin_error[0] && result.error.empty()) result.error = slot.pin_error;
     if (slot.error[0] && result.error.empty()) result.error = slot.error;
     last_finish = std::max(last_finish, slot.finish_ns);
-    result.worker_seconds.push_back((slot.finish_ns - slot.start_ns) * 1e-9);
+    // A worker that started after the work it marked as done (it did none)
+    // spent no time on it.
+    result.worker_seconds.push_back(std::max<int64_t>(slot.finish_ns - slot.start_ns, 0) * 1e-9);
     result.worker_ops.push_back(slot.ops);
   }
   result.makespan_seconds = (last_finish - release_ns) * 1e-9;
+  result.release_ns = release_ns;
   return result;
 }
 

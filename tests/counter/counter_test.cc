@@ -92,5 +92,24 @@ TEST(CounterVerdict, JudgesExactnessAndImpossibleCounts) {
   EXPECT_NE((CounterVerdict{10, 11}.error(false)), "");  // more than was added
 }
 
+// items counts attempts (the workers' increments); counted is what the
+// counter holds, for every strategy: equal when exact, less when updates
+// were lost.
+TEST(CounterVerdict, EpisodeVerdictReportsWhatTheCounterHolds) {
+  const EpisodeVerdict racy = CounterVerdict{10, 7}.episode_verdict(false);
+  EXPECT_EQ(racy.error, "");
+  EXPECT_EQ(racy.items, 10u);
+  EXPECT_DOUBLE_EQ(racy.counted, 7.0);
+  EXPECT_DOUBLE_EQ(racy.lost, 3.0);
+  for_each_counter_strategy([]<class Counter>(std::type_identity<Counter>, std::string_view impl) {
+    const CounterVerdict counted = count_in_episode<Counter>(WorkerMode::kThread);
+    const EpisodeVerdict verdict = counted.episode_verdict(Counter::kExact);
+    EXPECT_DOUBLE_EQ(verdict.counted, static_cast<double>(counted.observed)) << impl;
+    if (Counter::kExact) {
+      EXPECT_DOUBLE_EQ(verdict.counted, static_cast<double>(verdict.items)) << impl;
+    }
+  });
+}
+
 }  // namespace
 }  // namespace contend

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "ipc/no_leftovers.h"
@@ -83,6 +85,71 @@ TEST_F(PoolCrash, ACrashedPoolWorkerIsAnErrorNamingTheSignal) {
   plan.prepare();
   const EpisodeResult result = group.run_episode();
   EXPECT_NE(result.error.find("killed by SIGKILL"), std::string::npos) << result.error;
+}
+
+// A spawned task's latency ends when the task completes, not when the
+// client gets round to joining it: a client held up before every join
+// (100 ms here) must not show in any task's latency.
+class SpawnLatencyTest : public testing::NoLeftoversWithParam<WorkerMode> {};
+
+TEST_P(SpawnLatencyTest, EndsAtTheTasksCompletionNotAtTheJoin) {
+  constexpr auto kHeldUp = 100ms;
+  PoolWorkload work(PoolKind::kSpawnPerTask, GetParam(), PoolShape{1, 3, 500, 60s},
+                    this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 2));
+  work.set_before_join_for_test([kHeldUp] { std::this_thread::sleep_for(kHeldUp); });
+  WorkerGroup group(this_machine(), work.group_places(),
+                    [&work](const WorkerContext& c) { return work.run_worker(c); }, GetParam());
+  EpisodePlan plan = work.plan();
+  plan.prepare();
+  const EpisodeResult result = group.run_episode();
+  ASSERT_TRUE(result.ok()) << result.error;
+  ASSERT_EQ(plan.judge(result).error, "");
+  ASSERT_EQ(work.latencies().size(), 3u);
+  EXPECT_GT(work.latencies().percentile(0.01), 0.0);
+  // Each task was joined only after the hold-up; its latency is shorter.
+  EXPECT_LT(work.latencies().percentile(1.0),
+            static_cast<double>(std::chrono::nanoseconds(kHeldUp).count()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, SpawnLatencyTest,
+                         ::testing::Values(WorkerMode::kThread, WorkerMode::kProcess),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
+// What the judges of warm-up episodes collected is forgotten before the
+// timed episodes: their latencies and pool fairness.
+TEST_F(PoolCrash, AfterWarmUpForgetsLatenciesAndFairness) {
+  PoolWorkload work(PoolKind::kWorkerPool, WorkerMode::kThread, PoolShape{2, 20, 500, 60s},
+                    this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 3));
+  WorkerGroup group(this_machine(), work.group_places(),
+                    [&work](const WorkerContext& c) { return work.run_worker(c); });
+  EpisodePlan plan = work.plan();
+  plan.prepare();
+  ASSERT_EQ(plan.judge(group.run_episode()).error, "");
+  ASSERT_EQ(work.latencies().size(), 20u);
+  ASSERT_GE(work.pool_fairness(), 0.0);
+  ASSERT_TRUE(plan.after_warmup);
+  plan.after_warmup();
+  EXPECT_EQ(work.latencies().size(), 0u);
+  EXPECT_LT(work.pool_fairness(), 0.0);
+}
+
+// Pool (and IPC) rows carry the number of samples behind their
+// percentiles, and only the percentiles those support.
+TEST(LatencySamples, ReportTheirCountAndOnlySupportedPercentiles) {
+  benchmark::RegisterBenchmark("pool_latency_counters", [](benchmark::State& state) {
+    for (auto _ : state) state.SetIterationTime(1e-6);
+    LatencySamples samples;
+    for (int64_t ns = 1; ns <= 50; ++ns) samples.add(ns);
+    samples.set_counters(state);
+  })->UseManualTime()->Iterations(1);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^pool_latency_counters/");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  const auto& counters = reporter.runs[0].counters;
+  EXPECT_DOUBLE_EQ(counters.at("latency_samples").value, 50.0);
+  EXPECT_DOUBLE_EQ(counters.at("p50_ns").value, 25.0);
+  EXPECT_EQ(counters.count("p99_ns"), 0u);
+  EXPECT_EQ(counters.count("p999_ns"), 0u);
 }
 
 TEST(PoolIds, AreStable) {

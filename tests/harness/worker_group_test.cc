@@ -1,5 +1,7 @@
 // WorkerGroup and run_episodes: the start gate, makespan, pinning, errors,
-// and (in process mode) that nothing is left behind.
+// and (in process mode) that nothing is left behind; warm-up episodes,
+// the counters run_episodes reports, the latency counter rule, contend's
+// flags and oversubscription with a client beside the workers.
 #include "contend/harness/worker_group.h"
 
 #include <gtest/gtest.h>
@@ -7,13 +9,22 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "contend/harness/bench_main.h"
+#include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/harness/shared_memory.h"
 #include "support/test_machine.h"
 
@@ -172,11 +183,209 @@ TEST(RunEpisodes, ReportsItemsFairnessAndLost) {
 
 TEST(RunEpisodes, AFailingCheckBecomesAnErrorNotANumber) {
   EpisodePlan plan;
+  plan.warmup_episodes = 0;  // the timed episode must be judged too
   plan.judge = [](const EpisodeResult&) { return EpisodeVerdict{1, 0, "3 items lost"}; };
   auto runs = run_one("episodes_bad", plan);
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_TRUE(runs[0].error_occurred);
   EXPECT_EQ(runs[0].error_message, "3 items lost");
+}
+
+// What run_episodes did, seen from the plan's callbacks.
+struct EpisodeLog {
+  int prepared = 0;
+  int judged = 0;
+  int prepared_at_after_warmup = -1;
+};
+
+EpisodePlan logging_plan(EpisodeLog& log, int warmup) {
+  EpisodePlan plan;
+  plan.warmup_episodes = warmup;
+  plan.prepare = [&log] { ++log.prepared; };
+  plan.judge = [&log](const EpisodeResult& r) {
+    ++log.judged;
+    return EpisodeVerdict{r.total_ops(), 0, ""};
+  };
+  plan.after_warmup = [&log] { log.prepared_at_after_warmup = log.prepared; };
+  return plan;
+}
+
+// Warm-up episodes run in full (prepared and judged) before the timed
+// ones, but only the timed ones are iterations and feed the counters.
+TEST(RunEpisodes, WarmUpEpisodesRunButAreNeitherTimedNorCounted) {
+  EpisodeLog log;
+  auto runs = run_one("episodes_warm", logging_plan(log, 2));
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_FALSE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].iterations, 3);
+  EXPECT_EQ(log.prepared, 2 + 3);
+  EXPECT_EQ(log.judged, 2 + 3);
+  EXPECT_EQ(log.prepared_at_after_warmup, 2);  // called once, between the two
+  EXPECT_DOUBLE_EQ(runs[0].counters.at("items").value, 14.0);
+}
+
+TEST(RunEpisodes, ZeroWarmUpEpisodesMeansNone) {
+  EpisodeLog log;
+  auto runs = run_one("episodes_cold", logging_plan(log, 0));
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].iterations, 3);
+  EXPECT_EQ(log.prepared, 3);
+  EXPECT_EQ(log.prepared_at_after_warmup, 0);
+}
+
+TEST(RunEpisodes, AFailedWarmUpIsAnErrorRow) {
+  EpisodePlan plan;
+  plan.warmup_episodes = 1;
+  plan.judge = [](const EpisodeResult&) { return EpisodeVerdict{1, 0, "2 items lost"}; };
+  auto runs = run_one("episodes_bad_warmup", plan);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_TRUE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].error_message, "2 items lost");
+  EXPECT_EQ(runs[0].iterations, 0);  // no timed episode ran
+}
+
+// `counted` (increments a counter really holds) is a counter only where
+// the verdicts carry it, and then its mean over the timed episodes.
+TEST(RunEpisodes, CountedIsReportedOnlyWhenTheVerdictsCarryIt) {
+  EpisodePlan counting;
+  int episode = 0;
+  counting.judge = [&episode](const EpisodeResult&) {
+    EpisodeVerdict verdict{10, 0, ""};
+    verdict.counted = episode++ < 1 ? 100.0 : 4.0 + episode;  // warm-up: 100, ignored
+    return verdict;
+  };
+  auto runs = run_one("episodes_counted", counting);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_DOUBLE_EQ(runs[0].counters.at("counted").value, (6.0 + 7.0 + 8.0) / 3);
+
+  EpisodePlan plain;
+  plain.judge = [](const EpisodeResult&) { return EpisodeVerdict{10, 0, ""}; };
+  runs = run_one("episodes_uncounted", plain);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].counters.count("counted"), 0u);
+}
+
+// A body that marks when its real work ended is timed to that mark, not to
+// its return: the makespan ends at the latest mark.
+TEST(WorkerGroupThread, MakespanEndsAtTheMarkedEndOfWork) {
+  Shared<std::array<std::atomic<int64_t>, 3>> marks;
+  auto* marked = marks.get();
+  WorkerGroup group(this_machine(), places(3), [marked](const WorkerContext& c) -> uint64_t {
+    const int64_t done = monotonic_ns();
+    (*marked)[c.index].store(done);
+    c.mark_work_done(done);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // not work: a wake-up, say
+    return 1;
+  });
+  EpisodeResult result = group.run_episode();
+  ASSERT_TRUE(result.ok()) << result.error;
+  int64_t last_mark = 0;
+  for (const auto& mark : *marked) last_mark = std::max(last_mark, mark.load());
+  const auto end = result.release_ns + std::llround(result.makespan_seconds * 1e9);
+  EXPECT_NEAR(static_cast<double>(end), static_cast<double>(last_mark), 2.0);
+}
+
+// A std::thread that cannot be started part-way through a group must not
+// terminate the process: the started ones are stopped and joined, and the
+// failure is an exception that becomes an error row.
+TEST(WorkerGroupThread, AThreadThatCannotStartIsAnErrorNotATermination) {
+  fail_thread_start_for_test(1);
+  try {
+    WorkerGroup group(this_machine(), places(3), [](const WorkerContext&) -> uint64_t { return 1; });
+    ADD_FAILURE() << "the group started although its second thread could not";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("could not start worker thread 1 of 3"),
+              std::string::npos)
+        << e.what();
+  }
+  fail_thread_start_for_test(-1);
+  // The seam fired once: the next group starts normally.
+  WorkerGroup group(this_machine(), places(3), [](const WorkerContext&) -> uint64_t { return 1; });
+  EXPECT_TRUE(group.run_episode().ok());
+}
+
+TEST(WorkerGroupThread, AThreadThatCannotStartBecomesAnErrorRow) {
+  benchmark::RegisterBenchmark("group_cannot_start", [](benchmark::State& state) {
+    skip_on_exception(state, [&] {
+      fail_thread_start_for_test(2);
+      WorkerGroup group(this_machine(), places(3),
+                        [](const WorkerContext&) -> uint64_t { return 1; });
+      run_episodes(state, group, EpisodePlan{});
+    });
+    fail_thread_start_for_test(-1);
+  })->UseManualTime()->Iterations(1);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^group_cannot_start/");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  EXPECT_TRUE(reporter.runs[0].error_occurred);
+  EXPECT_NE(reporter.runs[0].error_message.find("could not start worker thread 2"),
+            std::string::npos)
+      << reporter.runs[0].error_message;
+}
+
+// The latency rule: latency_samples with any percentile, p99 from 100
+// samples, p99.9 from 1000; nothing without samples.
+std::map<std::string, double> latency_counters_for(size_t samples) {
+  const std::string name = "latency_rule_" + std::to_string(samples);
+  benchmark::RegisterBenchmark(name.c_str(), [samples](benchmark::State& state) {
+    for (auto _ : state) state.SetIterationTime(1e-6);
+    set_latency_counters(state, samples, [](double q) { return 1000 * q; });
+  })->UseManualTime()->Iterations(1);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^" + name + "/");
+  std::map<std::string, double> counters;
+  if (reporter.runs.size() == 1)
+    for (const auto& [key, counter] : reporter.runs[0].counters) counters[key] = counter.value;
+  return counters;
+}
+
+TEST(LatencyCounters, PercentilesNeedEnoughSamples) {
+  using Counters = std::map<std::string, double>;
+  EXPECT_EQ(latency_counters_for(0), Counters{});
+  EXPECT_EQ(latency_counters_for(99), (Counters{{"latency_samples", 99}, {"p50_ns", 500}}));
+  EXPECT_EQ(latency_counters_for(100),
+            (Counters{{"latency_samples", 100}, {"p50_ns", 500}, {"p99_ns", 990}}));
+  EXPECT_EQ(latency_counters_for(999).count("p999_ns"), 0u);
+  EXPECT_EQ(latency_counters_for(1000),
+            (Counters{{"latency_samples", 1000}, {"p50_ns", 500}, {"p99_ns", 990},
+                      {"p999_ns", 999}}));
+}
+
+// A client or parent beside n workers makes n + 1: oversubscribed as soon
+// as that exceeds the allowed PUs, even where n alone does not.
+TEST(Oversubscription, CountsEveryoneWhoRuns) {
+  const Topology two = Topology::synthetic("core:2 pu:1");
+  EXPECT_FALSE(is_oversubscribed(two, 2));
+  EXPECT_TRUE(is_oversubscribed(two, 2 + 1));
+  EXPECT_FALSE(is_oversubscribed(this_machine(), this_machine().pu_count()));
+  EXPECT_TRUE(is_oversubscribed(this_machine(), this_machine().pu_count() + 1));
+}
+
+// contend's flags, parsed out of argv before Google Benchmark sees it.
+BenchEnvironment parse(std::vector<std::string> args, int* left = nullptr) {
+  args.insert(args.begin(), "bench_test");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  int argc = static_cast<int>(argv.size());
+  BenchEnvironment env = parse_contend_flags(argc, argv.data());
+  if (left) *left = argc;
+  return env;
+}
+
+TEST(ContendFlags, WarmUpEpisodesDefaultToOneAndMayBeZero) {
+  EXPECT_EQ(parse({}).warmup_episodes, 1);
+  int left = 0;
+  EXPECT_EQ(parse({"--contend_warmup_episodes=0", "--benchmark_filter=x"}, &left).warmup_episodes,
+            0);
+  EXPECT_EQ(left, 2);  // the program and Google Benchmark's own flag
+  EXPECT_EQ(parse({"--contend_warmup_episodes=3"}).warmup_episodes, 3);
+}
+
+TEST(ContendFlags, BadWarmUpCountsAreRejected) {
+  for (const char* bad : {"--contend_warmup_episodes=-1", "--contend_warmup_episodes=",
+                          "--contend_warmup_episodes=2x", "--contend_warmup_episodes=one"})
+    EXPECT_THROW(parse({bad}), std::invalid_argument) << bad;
+  EXPECT_THROW(parse({"--contend_episode_ms=0"}), std::invalid_argument);
 }
 
 }  // namespace

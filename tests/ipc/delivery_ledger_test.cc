@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,85 @@ TEST(DeliveryLedger, CatchesLossDuplicationReorderingCorruptionAndStaleMessages)
               for (uint64_t s : {0, 1, 2, 9}) l.record(message(16, {e, 0, s}), c);
             }).find("unknown"),
             std::string::npos);
+}
+
+// Receivers record into regions of their own; the judge merges them.
+TEST(DeliveryLedger, ReceiversRecordApartAndAreMergedAfterwards) {
+  DeliveryLedger ledger(2, 100, 3);
+  ledger.begin_episode();
+  std::vector<DeliveryLedger::Cursor> cursors;
+  for (int r = 0; r < 3; ++r) cursors.push_back(ledger.new_cursor(r));
+  // Producer 0's messages to receivers round robin, producer 1's all to one.
+  for (uint64_t s = 0; s < 100; ++s) {
+    ASSERT_TRUE(ledger.record(message(16, {ledger.episode(), 0, s}), cursors[s % 3]));
+    ASSERT_TRUE(ledger.record(message(16, {ledger.episode(), 1, s}), cursors[2]));
+  }
+  EXPECT_EQ(ledger.received(), 200u);
+  EXPECT_EQ(ledger.verdict(), "");
+}
+
+TEST(DeliveryLedger, EachReceiversRegionHasCacheLinesOfItsOwn) {
+  DeliveryLedger ledger(3, 1000, 4);  // 3000 bits: 47 words, not whole lines
+  for (int r = 0; r < ledger.receivers(); ++r) {
+    const auto bits = ledger.received_bits(r);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(bits.data()) % 64, 0u) << "receiver " << r;
+    if (r == 0) continue;
+    // The previous receiver's last line ends before this one's first.
+    const auto previous = ledger.received_bits(r - 1);
+    const auto previous_end = reinterpret_cast<uintptr_t>(previous.data() + previous.size());
+    EXPECT_LE((previous_end + 63) / 64 * 64, reinterpret_cast<uintptr_t>(bits.data()));
+  }
+  EXPECT_THROW(ledger.new_cursor(4), std::invalid_argument);
+}
+
+TEST(DeliveryLedger, AMessageTwoReceiversGotIsADuplicate) {
+  DeliveryLedger ledger(1, 4, 2);
+  ledger.begin_episode();
+  auto first = ledger.new_cursor(0), second = ledger.new_cursor(1);
+  for (uint64_t s : {0, 1, 2}) ASSERT_TRUE(ledger.record(message(16, {ledger.episode(), 0, s}), first));
+  // Each receiver alone saw nothing wrong: only the merge can tell.
+  ASSERT_TRUE(ledger.record(message(16, {ledger.episode(), 0, 1}), second));
+  ASSERT_TRUE(ledger.record(message(16, {ledger.episode(), 0, 3}), second));
+  EXPECT_NE(ledger.verdict().find("duplicate: producer 0 seq 1"), std::string::npos)
+      << ledger.verdict();
+}
+
+TEST(DeliveryLedger, LossAndOrderAreJudgedAcrossReceivers) {
+  DeliveryLedger ledger(1, 6, 2);
+  ledger.begin_episode();
+  auto first = ledger.new_cursor(0), second = ledger.new_cursor(1);
+  for (uint64_t s : {0, 2, 4}) ledger.record(message(16, {ledger.episode(), 0, s}), first);
+  for (uint64_t s : {1, 5}) ledger.record(message(16, {ledger.episode(), 0, s}), second);
+  EXPECT_EQ(ledger.verdict(), "lost 1 of 6 messages");
+  ledger.begin_episode();
+  first = ledger.new_cursor(0);
+  second = ledger.new_cursor(1);
+  ledger.record(message(16, {ledger.episode(), 0, 0}), first);
+  ledger.record(message(16, {ledger.episode(), 0, 2}), second);
+  ledger.record(message(16, {ledger.episode(), 0, 1}), second);  // after 2, same receiver
+  EXPECT_NE(ledger.verdict().find("out of order"), std::string::npos) << ledger.verdict();
+}
+
+// Claims come in batches, but add up to exactly the expected count, however
+// the receivers interleave.
+TEST(DeliveryLedger, ClaimsAddUpToTheExpectedCount) {
+  DeliveryLedger ledger(2, 150, 3);
+  for (int episode = 0; episode < 2; ++episode) {
+    ledger.begin_episode();
+    std::vector<DeliveryLedger::Cursor> cursors;
+    for (int r = 0; r < 3; ++r) cursors.push_back(ledger.new_cursor(r));
+    uint64_t claimed = 0;
+    std::vector<bool> done(3, false);
+    for (int turn = 0; !(done[0] && done[1] && done[2]); turn = (turn + 1) % 3) {
+      if (done[turn]) continue;
+      if (ledger.claim(cursors[turn])) {
+        ++claimed;
+      } else {
+        done[turn] = true;
+      }
+    }
+    EXPECT_EQ(claimed, ledger.expected());
+  }
 }
 
 // A channel that gets one message of an episode wrong, on the send side.

@@ -5,12 +5,19 @@
 // hang the episode.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "contend/harness/clock.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/blocking_queue.h"
 #include "contend/queue/producer_consumer_workload.h"
@@ -325,6 +332,142 @@ TEST(QueueJudge, ConfigsTheTraitsForbidAreRejected) {
   too_small.capacity = 64;
   EXPECT_THROW(ProducerConsumerWorkload<BoostLockfreeStack<QueueItem<8>>>{too_small},
                std::invalid_argument);
+}
+
+// --- What the harness measures ---------------------------------------------
+
+// The cache lines [first, last] that `bytes` at `at` cover.
+struct Lines {
+  uintptr_t first, last;
+};
+Lines lines_of(const void* at, size_t bytes) {
+  const auto begin = reinterpret_cast<uintptr_t>(at);
+  return {begin / 64, (begin + std::max<size_t>(bytes, 1) - 1) / 64};
+}
+
+// Consumers write their tallies on every pop: nothing one consumer writes
+// (the tally, its last-seq-per-producer and latency buffers) may share a
+// cache line with another consumer's.
+TEST(ConsumerTallies, NoTwoConsumersShareACacheLine) {
+  ProducerConsumerConfig config;
+  config.producers = 3;
+  config.consumers = 4;
+  config.items_per_producer = 1000;
+  ProducerConsumerWorkload<FaultyQueue<QueueItem<8>, Fault::kNone>> workload(config);
+  std::vector<std::vector<Lines>> owned(config.consumers);
+  for (int c = 0; c < config.consumers; ++c) {
+    const ConsumerTally& tally = workload.tally(c);
+    ASSERT_EQ(tally.last_seq.size(), 3u);
+    for (const void* start : {static_cast<const void*>(&tally),
+                              static_cast<const void*>(tally.last_seq.data()),
+                              static_cast<const void*>(tally.latencies_ns.data())})
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(start) % 64, 0u) << "consumer " << c;
+    owned[c] = {lines_of(&tally, sizeof tally),
+                lines_of(tally.last_seq.data(), tally.last_seq.capacity() * sizeof(uint64_t)),
+                lines_of(tally.latencies_ns.data(),
+                         tally.latencies_ns.capacity() * sizeof(int64_t))};
+  }
+  for (int a = 0; a < config.consumers; ++a)
+    for (int b = a + 1; b < config.consumers; ++b)
+      for (const Lines& x : owned[a])
+        for (const Lines& y : owned[b])
+          EXPECT_TRUE(x.last < y.first || y.last < x.first)
+              << "consumers " << a << " and " << b << " share a cache line";
+}
+
+// A blocking FIFO whose stop pills are handed over late: a pop that gets a
+// pill first waits, then notes when it handed it over (the wake-up).
+template <class T>
+class SlowPillQueue {
+ public:
+  using value_type = T;
+  static constexpr std::string_view kId = "slow_pill";
+  static constexpr QueueTraits traits{.order = QueueOrder::kFifo,
+                                      .capacity = QueueCapacity::kOptional,
+                                      .blocking = true,
+                                      .concurrency = QueueConcurrency::kMpmc};
+  explicit SlowPillQueue(size_t capacity) : queue_(capacity) {}
+  bool try_push(const T& item) { return queue_.put_nowait(item) == QueueResult::kOk; }
+  bool try_pop(T& item) { return handed_over(queue_.get_nowait(item) == QueueResult::kOk, item); }
+  void push(const T& item) { queue_.put(item); }
+  void pop(T& item) {
+    queue_.get(item);
+    handed_over(true, item);
+  }
+  bool pop_for(T& item, std::chrono::nanoseconds timeout) {
+    return handed_over(queue_.get(item, true, timeout) == QueueResult::kOk, item);
+  }
+
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  int64_t first_pill_ns() const { return first_pill_ns_.load(); }
+  void forget_pills() { first_pill_ns_.store(kNone); }
+
+ private:
+  bool handed_over(bool got, const T& item) {
+    if (!got || item.word != kStopWord) return got;
+    std::this_thread::sleep_for(2ms);
+    const int64_t now = monotonic_ns();
+    int64_t first = first_pill_ns_.load();
+    while (now < first && !first_pill_ns_.compare_exchange_weak(first, now)) {
+    }
+    return true;
+  }
+  BlockingFifoQueue<T> queue_;
+  std::atomic<int64_t> first_pill_ns_{kNone};
+};
+
+// Block mode, several consumers: the ones asleep when the items run out
+// are woken by stop pills. That wake-up is not work: the makespan must end
+// when the last item is consumed, before any pill is handed over.
+TEST(QueueMakespan, EndsWithTheLastItemNotWithTheStopPills) {
+  ProducerConsumerConfig config;
+  config.producers = 1;
+  config.consumers = 3;
+  config.items_per_producer = 2000;
+  config.wait = WaitMode::kBlock;
+  ProducerConsumerWorkload<SlowPillQueue<QueueItem<8>>> workload(config);
+  WorkerGroup group(this_machine(),
+                    place_workers(this_machine(), PlacementPolicy::kCompact, workload.workers()),
+                    [&workload](const WorkerContext& context) { return workload.run(context); });
+  for (int episode = 0; episode < 3; ++episode) {
+    workload.queue().forget_pills();
+    workload.prepare();
+    const EpisodeResult result = group.run_episode();
+    ASSERT_TRUE(result.ok()) << result.error;
+    ASSERT_EQ(workload.judge(result).error, "");
+    const int64_t pill = workload.queue().first_pill_ns();
+    ASSERT_NE(pill, workload.queue().kNone) << "no consumer was woken by a pill";
+    const int64_t end = result.release_ns + std::llround(result.makespan_seconds * 1e9);
+    EXPECT_LT(end, pill) << "episode " << episode;
+  }
+}
+
+// Rows carry the number of samples behind their percentiles, and only the
+// percentiles those support (latency_counters.h).
+TEST(LatencyReservoir, ReportsItsSampleCountAndOnlySupportedPercentiles) {
+  benchmark::RegisterBenchmark("reservoir_counters", [](benchmark::State& state) {
+    for (auto _ : state) state.SetIterationTime(1e-6);
+    LatencyReservoir reservoir;
+    for (int64_t ns = 1; ns <= 150; ++ns) reservoir.add(ns);
+    reservoir.report(state);
+  })->UseManualTime()->Iterations(1);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^reservoir_counters/");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  const auto& counters = reporter.runs[0].counters;
+  EXPECT_DOUBLE_EQ(counters.at("latency_samples").value, 150.0);
+  EXPECT_DOUBLE_EQ(counters.at("p50_ns").value, 75.0);
+  EXPECT_DOUBLE_EQ(counters.at("p99_ns").value, 149.0);
+  EXPECT_EQ(counters.count("p999_ns"), 0u);
+}
+
+TEST(LatencyReservoir, ClearForgetsEverySample) {
+  LatencyReservoir reservoir;
+  reservoir.add(std::vector<int64_t>{1, 2, 3});
+  reservoir.clear();
+  EXPECT_EQ(reservoir.size(), 0u);
+  EXPECT_EQ(reservoir.seen(), 0u);
+  EXPECT_EQ(reservoir.percentile(0.5), std::nullopt);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "contend/harness/episode_runner.h"
 #include "contend/harness/worker_group.h"
 
 namespace contend {
@@ -28,6 +29,9 @@ struct CounterVerdict {
   uint64_t lost() const { return expected > observed ? expected - observed : 0; }
   // Empty when the result is valid for a counter of this exactness.
   std::string error(bool exact) const;
+  // The episode's verdict: items = increments performed (attempts, for an
+  // unsynchronized counter), counted = increments the counter holds.
+  EpisodeVerdict episode_verdict(bool exact) const;
 };
 
 }  // namespace contend

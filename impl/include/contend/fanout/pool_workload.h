@@ -12,7 +12,9 @@
 // The client is worker 0 of the group and keeps at most 2n tasks
 // submitted but not collected (worker_pool) or n running (spawn_per_task),
 // so latency is measured under a steady load, not a burst of everything at
-// once. A task is a hash_sum() over its own range; the client checks that
+// once. Latency runs from submission to the result reaching the client
+// (worker_pool) or to the spawned task's own completion stamp
+// (spawn_per_task: the client only learns of it when it joins the task). A task is a hash_sum() over its own range; the client checks that
 // every task came back exactly once and that the results add up.
 // Pool workers and spawned tasks are pinned to places[1..n]; a spawned task
 // that did not run on its place is an error, like a worker that could not
@@ -23,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -59,12 +62,16 @@ class PoolWorkload {
   // workers, or the client alone for spawn_per_task.
   std::vector<Place> group_places() const;
   uint64_t run_worker(const WorkerContext& context);
-  // prepare + judge; the judge collects latencies and pool fairness.
+  // prepare + judge; the judge collects latencies and pool fairness
+  // (after_warmup forgets those of warm-up episodes).
   EpisodePlan plan();
   LatencySamples& latencies() { return latencies_; }
   // Mean Jain's index over the pool workers' task counts, worker_pool
   // only (negative before any judged episode).
   double pool_fairness() const;
+  // Test seam: called by a spawn_per_task client just before it joins or
+  // reaps each task (a delay here must not show in the task's latency).
+  void set_before_join_for_test(std::function<void()> hook) { before_join_ = std::move(hook); }
 
  private:
   struct Report;
@@ -77,7 +84,8 @@ class PoolWorkload {
   uint64_t run_pool_worker(int index);
   // Pins a spawned task to its place; returns the PU it now runs on.
   uint32_t pin_task(int slot) const;
-  void record(Report& report, uint64_t id, uint64_t sum, int64_t submit_ns, std::vector<bool>& seen);
+  void record(Report& report, uint64_t id, uint64_t sum, int64_t submit_ns, int64_t done_ns,
+              std::vector<bool>& seen);
 
   PoolKind kind_;
   WorkerMode mode_;
@@ -92,6 +100,7 @@ class PoolWorkload {
   LatencySamples latencies_;
   double fairness_sum_ = 0;
   int fairness_episodes_ = 0;
+  std::function<void()> before_join_;
 };
 
 }  // namespace contend

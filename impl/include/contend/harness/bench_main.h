@@ -8,6 +8,10 @@
 // contend flags:
 //   --contend_quick           shorter episodes and fewer scenario variants
 //   --contend_episode_ms=N    length of a timed episode (default 10, quick 2)
+//   --contend_warmup_episodes=N
+//                             untimed episodes before each repetition's timed
+//                             ones (default 1, 0 for none); recorded in the
+//                             context as contend_warmup_episodes
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -28,7 +32,20 @@ struct BenchEnvironment {
   std::vector<LadderPoint> ladder;
   bool quick = false;
   std::chrono::milliseconds episode{10};
+  int warmup_episodes = 1;  // every EpisodePlan's warmup_episodes
 };
+
+// Removes contend's flags from argv (Google Benchmark rejects unknown
+// ones) and builds the environment; throws std::invalid_argument on a bad
+// flag.
+BenchEnvironment parse_contend_flags(int& argc, char** argv);
+
+// True when `workers` threads or processes cannot each have an allowed PU
+// of their own. Scenarios that start a client or parent beside their
+// ladder point's workers ask this of the total, not of the ladder point.
+inline bool is_oversubscribed(const Topology& topology, int workers) {
+  return workers > topology.pu_count();
+}
 
 using Registrar = std::function<void(const BenchEnvironment&)>;
 

@@ -6,6 +6,12 @@
 // Benchmark's items_per_second is aggregate throughput over wall time.
 // A judged violation stops the instance with SkipWithError: an error row,
 // never a number.
+//
+// Before the timed loop, warm-up episodes (EpisodePlan::warmup_episodes,
+// --contend_warmup_episodes) run the same way but are neither timed nor
+// counted: otherwise every repetition's first timed episode would pay for
+// first touch (page faults, cold caches, lazily grown buffers). They are
+// judged all the same; a failed warm-up is an error row too.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -23,16 +29,28 @@ struct EpisodeVerdict {
   uint64_t items = 0;   // work the episode completed (what throughput counts)
   double lost = 0;      // items or updates that went missing (reported, not judged)
   std::string error;    // non-empty: the episode's result is wrong
+  // Counting episodes only: the increments the counter really holds (for an
+  // unsynchronized counter fewer than `items`, which counts attempts).
+  // Negative: not a counting episode, and no `counted` counter is set.
+  double counted = -1;
 };
 
 struct EpisodePlan {
   std::chrono::nanoseconds duration{};   // zero: bodies decide when they are done
   std::function<void()> prepare;         // before each episode (may be empty)
   std::function<EpisodeVerdict(const EpisodeResult&)> judge;
+  // Untimed, uncounted episodes before the timed ones (0: none). Benchmarks
+  // set it from BenchEnvironment::warmup_episodes.
+  int warmup_episodes = 1;
+  // Called once after the warm-up episodes (may be empty): forgets what
+  // their judges recorded beyond the verdict (latency samples, fairness
+  // sums), so that only timed episodes feed the reported figures.
+  std::function<void()> after_warmup;
 };
 
-// Runs the state's iterations as episodes and sets the counters `items`
-// (per episode), `fairness` (Jain's index, mean) and `lost` (per episode).
+// Runs the warm-up episodes, then the state's iterations as episodes, and
+// sets the counters `items` (per episode), `fairness` (Jain's index, mean),
+// `lost` (per episode) and, when the verdicts carry it, `counted` (mean).
 void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan);
 
 }  // namespace contend

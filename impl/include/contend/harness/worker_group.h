@@ -42,12 +42,20 @@ struct WorkerContext {
   int index = 0;     // 0..workers-1, also the index into the group's places
   int workers = 1;
   const std::atomic<uint32_t>* stop = nullptr;
+  int64_t* work_done_ns = nullptr;  // this worker's slot; see mark_work_done
 
   // True once a timed episode's duration has passed. Bodies of timed
   // episodes poll it (cheaply: every few dozen operations).
   bool stop_requested() const noexcept {
     return stop->load(std::memory_order_relaxed) != 0;
   }
+
+  // Declares when this worker's real work ended (a steady_clock /
+  // monotonic_ns stamp), for bodies that stay in the episode after it
+  // (a consumer still asleep until a stop pill wakes it): the makespan
+  // then counts this stamp instead of the body's return. Unmarked, the
+  // return counts.
+  void mark_work_done(int64_t at_ns) const noexcept { *work_done_ns = at_ns; }
 };
 
 // A worker's body: does one episode's work and returns how many operations
@@ -55,7 +63,8 @@ struct WorkerContext {
 using WorkerBody = std::function<uint64_t(const WorkerContext&)>;
 
 struct EpisodeResult {
-  double makespan_seconds = 0;          // release -> last finish
+  double makespan_seconds = 0;          // release -> last finish (of real work)
+  int64_t release_ns = 0;               // the release, on monotonic_ns's clock
   std::vector<double> worker_seconds;   // each worker's own start -> finish
   std::vector<uint64_t> worker_ops;
   std::string error;                    // non-empty: no valid measurement
@@ -68,7 +77,8 @@ struct EpisodeResult {
 class WorkerGroup {
  public:
   // Starts one worker per place, pinned there when the topology is this
-  // machine's. Throws when a worker cannot be started.
+  // machine's. Throws std::runtime_error when a worker cannot be started,
+  // after stopping and joining (or reaping) the ones already started.
   WorkerGroup(const Topology& topology, std::vector<Place> places, WorkerBody body,
               WorkerMode mode = WorkerMode::kThread);
   ~WorkerGroup();
@@ -88,6 +98,7 @@ class WorkerGroup {
   struct Slot;
 
   void start_threads();
+  void start_thread(int index);
   void start_processes();
   void pin_self(int index);
   void worker_loop(int index);
@@ -106,5 +117,10 @@ class WorkerGroup {
   std::vector<pid_t> children_;
   std::string broken_;  // set once a worker died: the group cannot continue
 };
+
+// Test seam: the `nth` worker thread started from now on (0 = the next
+// one, in any group) fails to start as if std::thread's constructor had
+// thrown; negative (the default) disarms it. Fires once.
+void fail_thread_start_for_test(int nth);
 
 }  // namespace contend

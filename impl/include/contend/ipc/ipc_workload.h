@@ -56,7 +56,8 @@ class PingPongWorkload {
 
   static constexpr int kWorkers = 2;
   uint64_t run_worker(const WorkerContext& context);
-  // The judge also collects each round trip's time into latencies().
+  // The judge also collects each round trip's time into latencies()
+  // (after_warmup forgets those of warm-up episodes).
   EpisodePlan plan();
   LatencySamples& latencies() { return latencies_; }
 

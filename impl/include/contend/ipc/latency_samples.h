@@ -2,8 +2,8 @@
 // to the p50_ns / p99_ns / p999_ns counters that become CSV columns.
 //
 // Samples from every episode of a repetition are pooled before the
-// percentiles are taken (nearest rank), so p99.9 means something only when
-// a repetition holds well over a thousand samples.
+// percentiles are taken (nearest rank); a percentile the pooled samples
+// are too few to support is not reported (latency_counters.h).
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -24,7 +24,8 @@ class LatencySamples {
   // The q-quantile (0 < q <= 1) by nearest rank; 0 when there are none.
   double percentile(double q);
 
-  // Sets p50_ns, p99_ns and p999_ns (nothing when there are no samples).
+  // Sets latency_samples and the percentiles they support (p50_ns, p99_ns,
+  // p999_ns; see latency_counters.h); nothing when there are no samples.
   void set_counters(benchmark::State& state);
 
  private:

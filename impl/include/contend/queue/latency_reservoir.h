@@ -26,12 +26,14 @@ class LatencyReservoir {
   void add(int64_t nanoseconds);
   void add(std::span<const int64_t> nanoseconds);
   size_t size() const { return samples_.size(); }
+  void clear();  // forgets every sample (those of warm-up episodes, say)
   uint64_t seen() const { return seen_; }
 
   // q in [0, 1]; nullopt without samples.
   std::optional<double> percentile(double q) const;
 
-  // Sets the p50_ns, p99_ns and p999_ns counters (when there are samples).
+  // Sets latency_samples and the percentiles they support (p50_ns, p99_ns,
+  // p999_ns; see latency_counters.h); nothing without samples.
   void report(benchmark::State& state) const;
 
  private:

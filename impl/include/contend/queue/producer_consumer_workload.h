@@ -15,7 +15,11 @@
 // locally and publish the count to a shared total every 64 pops and before
 // any wait. The consumer whose publication reaches the total is the last;
 // spinning consumers see the total and stop, sleeping ones (WaitMode::kBlock)
-// are woken by a stop pill per consumer that the last one pushes. A queue
+// are woken by a stop pill per consumer that the last one pushes. Waking
+// them is not the benchmark's work: the last consumer stamps the end of the
+// real work before pushing the pills, and every consumer reports that
+// stamp as its finish (WorkerContext::mark_work_done), so the makespan ends
+// with the last real item, not with the last pill's wake-up. A queue
 // that loses items would keep them waiting forever, so idle waits watch for
 // a stall (StallWatch) once all producers are done: the waits then end, and
 // the episode is judged "lost items" if items are in fact missing. (A
@@ -46,6 +50,7 @@
 #include <string>
 #include <vector>
 
+#include "contend/harness/cache_line.h"
 #include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/worker_group.h"
@@ -85,8 +90,10 @@ struct ProducerConsumerConfig {
   std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);
 };
 
-// One consumer's record of an episode. Over-aligned: consumers update
-// their own tallies on every pop and must not share cache lines.
+// One consumer's record of an episode. Over-aligned, and its buffers in
+// whole cache lines of their own (CacheLineAllocator): consumers update
+// their own tallies on every pop and must not share cache lines, neither
+// through the tallies nor through the buffers allocated beside each other.
 struct alignas(64) ConsumerTally {
   uint64_t count = 0;        // items popped (stop pills excluded)
   uint64_t checksum = 0;     // sum of item_hash(word) over popped items
@@ -97,8 +104,9 @@ struct alignas(64) ConsumerTally {
   uint64_t order_after = 0;  // ... and the word it came after
   uint64_t previous_word = 0;
   bool have_previous = false;
-  std::vector<uint64_t> last_seq;  // per producer, kNoSeq until one arrives
-  std::vector<int64_t> latencies_ns;
+  // Per producer, kNoSeq until one arrives.
+  std::vector<uint64_t, CacheLineAllocator<uint64_t>> last_seq;
+  std::vector<int64_t, CacheLineAllocator<int64_t>> latencies_ns;
 
   static constexpr uint64_t kNoSeq = ~uint64_t{0};
   void reset(int producers);
@@ -174,7 +182,8 @@ class ProducerConsumerWorkload {
     if (context.index < config_.producers) {
       return produce(context.index) * static_cast<uint64_t>(config_.producers);
     }
-    return consume(context.index - config_.producers) * static_cast<uint64_t>(config_.consumers);
+    return consume(context, context.index - config_.producers) *
+           static_cast<uint64_t>(config_.consumers);
   }
 
   // After each episode: checks it and pools its latency samples.
@@ -195,6 +204,9 @@ class ProducerConsumerWorkload {
   }
 
   const LatencyReservoir& latencies() const { return latencies_; }
+  // Forgets the latency samples judged so far (warm-up episodes').
+  void forget_latencies() { latencies_.clear(); }
+  const ConsumerTally& tally(int consumer) const { return *tallies_[static_cast<size_t>(consumer)]; }
 
  private:
   static constexpr uint64_t kPublishEvery = 64;
@@ -275,15 +287,29 @@ class ProducerConsumerWorkload {
   }
 
   // The last consumer: in blocking mode wakes every other consumer with a
-  // stop pill (pushed into the now empty queue, so none is left over).
-  uint64_t finish(const ConsumerTally& tally) {
+  // stop pill (pushed into the now empty queue, so none is left over),
+  // after stamping the end of the real work for all of them.
+  uint64_t finish([[maybe_unused]] const WorkerContext& context, const ConsumerTally& tally) {
     if constexpr (kBlocking) {
       if (config_.wait == WaitMode::kBlock) {
+        const int64_t end = monotonic_ns();
+        // Relaxed: the pill's push and pop through the queue order this
+        // store before the load in stopped_by_pill (as for send stamps).
+        work_end_ns_.store(end, std::memory_order_relaxed);
+        context.mark_work_done(end);
         value_type pill{};
         pill.word = kStopWord;
         for (int i = 1; i < config_.consumers; ++i) queue_.push(pill);
       }
     }
+    return tally.count;
+  }
+
+  // A consumer woken by the last one's stop pill: its real work ended by
+  // the time the last item was counted, which the last consumer stamped.
+  uint64_t stopped_by_pill(const WorkerContext& context, const ConsumerTally& tally) {
+    // Relaxed: pairs with the store in finish(), ordered by the pill.
+    context.mark_work_done(work_end_ns_.load(std::memory_order_relaxed));
     return tally.count;
   }
 
@@ -297,7 +323,7 @@ class ProducerConsumerWorkload {
     return true;
   }
 
-  uint64_t consume(int c) {
+  uint64_t consume(const WorkerContext& context, int c) {
     ConsumerTally& tally = *tallies_[c];
     auto& handle = *consumers_[c];
     StallWatch watch(config_.stall_timeout);
@@ -312,14 +338,14 @@ class ProducerConsumerWorkload {
     SpinWait spin;
     for (;;) {
       if (handle.try_pop(item)) {
-        if (item.word == kStopWord) return tally.count;
+        if (item.word == kStopWord) return stopped_by_pill(context, tally);
         take(tally, item.word);
-        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(tally);
+        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(context, tally);
         spin = SpinWait{};
         continue;
       }
       // Nothing there: make our pops count before deciding anything.
-      if (publish(unpublished)) return finish(tally);
+      if (publish(unpublished)) return finish(context, tally);
       if (!block) {
         if (consumed_.load(std::memory_order_acquire) >= total_) return tally.count;
         if (check_stall(watch)) return tally.count;
@@ -339,9 +365,9 @@ class ProducerConsumerWorkload {
         } else {
           handle.pop(item);
         }
-        if (item.word == kStopWord) return tally.count;
+        if (item.word == kStopWord) return stopped_by_pill(context, tally);
         take(tally, item.word);
-        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(tally);
+        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(context, tally);
       }
     }
   }
@@ -359,6 +385,7 @@ class ProducerConsumerWorkload {
   alignas(64) std::atomic<uint64_t> consumed_{0};
   alignas(64) std::atomic<int> producers_done_{0};
   std::atomic<bool> stalled_{false};
+  std::atomic<int64_t> work_end_ns_{0};  // blocking mode: when the last item was counted
 };
 
 }  // namespace contend

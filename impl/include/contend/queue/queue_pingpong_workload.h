@@ -80,6 +80,8 @@ class QueuePingPongWorkload {
   }
 
   const LatencyReservoir& latencies() const { return latencies_; }
+  // Forgets the latency samples judged so far (warm-up episodes').
+  void forget_latencies() { latencies_.clear(); }
 
  private:
 

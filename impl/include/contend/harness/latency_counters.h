@@ -1,0 +1,36 @@
+// set_latency_counters: the one rule for which latency percentiles a row
+// may carry, and the Google Benchmark counters that carry them.
+//
+// Every row with latencies carries `latency_samples`, the number of samples
+// behind its percentiles, and only the percentiles those samples support:
+//   p50_ns   at least 1 sample
+//   p99_ns   at least 100 samples (kMinSamplesForP99)
+//   p999_ns  at least 1000 samples (kMinSamplesForP999)
+// Below that, nearest rank returns the largest sample or close to it, a
+// number that looks like a tail percentile but is one unlucky sample.
+// Every benchmark that reports latencies goes through here, so the rule is
+// the same in every place.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+
+namespace contend {
+
+inline constexpr size_t kMinSamplesForP99 = 100;
+inline constexpr size_t kMinSamplesForP999 = 1000;
+
+// `percentile(q)` returns the q-quantile (0 < q <= 1) of the `samples`
+// samples. Nothing is set when there are none.
+template <class Percentile>
+void set_latency_counters(benchmark::State& state, size_t samples, Percentile&& percentile) {
+  if (samples == 0) return;
+  state.counters["latency_samples"] = benchmark::Counter(static_cast<double>(samples));
+  state.counters["p50_ns"] = benchmark::Counter(percentile(0.50));
+  if (samples >= kMinSamplesForP99) state.counters["p99_ns"] = benchmark::Counter(percentile(0.99));
+  if (samples >= kMinSamplesForP999)
+    state.counters["p999_ns"] = benchmark::Counter(percentile(0.999));
+}
+
+}  // namespace contend
