@@ -27,11 +27,10 @@ void run_counter(benchmark::State& state, const BenchEnvironment& env,
       mode);
   EpisodePlan plan;
   plan.duration = env.episode;
+  plan.warmup_episodes = env.warmup_episodes;
   plan.prepare = [shared] { shared->reset(); };
   plan.judge = [shared](const EpisodeResult& result) {
-    CounterVerdict verdict{result.total_ops(), shared->read()};
-    return EpisodeVerdict{verdict.expected, static_cast<double>(verdict.lost()),
-                          verdict.error(Counter::kExact)};
+    return CounterVerdict{result.total_ops(), shared->read()}.episode_verdict(Counter::kExact);
   };
   run_episodes(state, group, plan);
 }

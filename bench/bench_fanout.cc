@@ -86,9 +86,11 @@ void register_spawn(const BenchEnvironment& env) {
       // Quick: the big parent at the top point only.
       for (const LadderPoint& point : ladder_points(env, mib != 0)) {
         // Tasks are not pinned (they go where the scheduler puts them, as
-        // in a real program), so placement does not vary here.
+        // in a real program), so placement does not vary here. The parent
+        // spawns while its tasks run: n tasks and it may not fit the PUs.
         BenchmarkId id{"spawn", "spawn_join", std::string(to_string(kind)), spawn_mode(kind),
-                       point.workers, 0, 0, PlacementPolicy::kCompact, point.oversubscribed,
+                       point.workers, 0, 0, PlacementPolicy::kCompact,
+                       is_oversubscribed(env.topology, point.workers + 1),
                        {{"parent_mib", std::to_string(mib)}}};
         register_instance(id, [kind, batch = point.workers, mib](benchmark::State& state) {
           skip_on_exception(state, [&] { run_spawn(state, kind, batch, mib); });
@@ -107,7 +109,9 @@ void run_fanout(benchmark::State& state, const BenchEnvironment& env,
   FanoutWorkload work(total, static_cast<int>(places.size()), path);
   WorkerGroup group(env.topology, places,
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
-  run_episodes(state, group, work.plan());
+  EpisodePlan plan = work.plan();
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, group, plan);
 }
 
 void register_fanout(const BenchEnvironment& env) {
@@ -152,7 +156,9 @@ void run_pool(benchmark::State& state, const BenchEnvironment& env, PoolKind kin
   PoolWorkload work(kind, mode, PoolShape{workers, tasks, size.items}, env.topology, places);
   WorkerGroup group(env.topology, work.group_places(),
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
-  run_episodes(state, group, work.plan());
+  EpisodePlan plan = work.plan();
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, group, plan);
   if (state.error_occurred()) return;
   work.latencies().set_counters(state);
   // run_episodes' fairness would count the client as a worker.
@@ -167,8 +173,11 @@ void register_pool(const BenchEnvironment& env) {
       for (const TaskSize& size : sizes) {
         for (PlacementPolicy placement : placements(env)) {
           for (const LadderPoint& point : ladder_points(env, true)) {
+            // The client runs beside the n pool workers (or task slots):
+            // n + 1 of them may not fit the PUs even where n does.
             BenchmarkId id{"pool", "apply_async", std::string(to_string(kind)), mode,
-                           point.workers, 0, 0, placement, point.oversubscribed,
+                           point.workers, 0, 0, placement,
+                           is_oversubscribed(env.topology, point.workers + 1),
                            {{"task", size.name}}};
             // The client first, then the n pool workers (or task slots).
             auto places = place_workers(env.topology, placement, point.workers + 1);

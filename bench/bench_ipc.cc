@@ -57,7 +57,9 @@ void run_throughput(benchmark::State& state, const BenchEnvironment& env, const 
   ThroughputWorkload work(*channels.forward, shape);
   WorkerGroup group(env.topology, places,
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
-  run_episodes(state, group, work.plan());
+  EpisodePlan plan = work.plan();
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, group, plan);
 }
 
 void run_pingpong(benchmark::State& state, const BenchEnvironment& env, const ChannelKind& kind,
@@ -66,7 +68,9 @@ void run_pingpong(benchmark::State& state, const BenchEnvironment& env, const Ch
   PingPongWorkload work(*channels.forward, *channels.backward, round_trips(kind), payload);
   WorkerGroup group(env.topology, places,
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
-  run_episodes(state, group, work.plan());
+  EpisodePlan plan = work.plan();
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, group, plan);
   if (!state.error_occurred()) work.latencies().set_counters(state);
 }
 

@@ -52,8 +52,10 @@ void run_workload(benchmark::State& state, const BenchEnvironment& env,
     WorkerGroup group(env.topology, places,
                       [&workload](const WorkerContext& context) { return workload.run(context); });
     EpisodePlan plan;
+    plan.warmup_episodes = env.warmup_episodes;
     plan.prepare = [&workload] { workload.prepare(); };
     plan.judge = [&workload](const EpisodeResult& result) { return workload.judge(result); };
+    plan.after_warmup = [&workload] { workload.forget_latencies(); };
     run_episodes(state, group, plan);
     if (!state.error_occurred()) workload.latencies().report(state);
   });
