@@ -125,9 +125,11 @@ void register_fanout(const BenchEnvironment& env) {
   for (const Variant& v : variants) {
     for (PlacementPolicy placement : placements(env)) {
       for (const LadderPoint& point : ladder_points(env)) {
+        auto distinct = distinct_placement(env.topology, placement, point.workers);
+        if (!distinct) continue;  // same map as an earlier policy: measured there
         BenchmarkId id{"fanout", "hash_sum", std::string(to_string(v.path)), v.mode,
-                       point.workers, 0, 0, placement, point.oversubscribed, {}};
-        auto places = place_workers(env.topology, placement, point.workers);
+                       point.workers, 0, 0, placement, point.oversubscribed, {}, distinct->covers};
+        auto places = distinct->places;
         register_instance(id, [&env, places, v](benchmark::State& state) {
           skip_on_exception(state, [&] { run_fanout(state, env, places, v.mode, v.path); });
         });
@@ -173,14 +175,16 @@ void register_pool(const BenchEnvironment& env) {
       for (const TaskSize& size : sizes) {
         for (PlacementPolicy placement : placements(env)) {
           for (const LadderPoint& point : ladder_points(env, true)) {
+            // The client first, then the n pool workers (or task slots).
+            auto distinct = distinct_placement(env.topology, placement, point.workers + 1);
+            if (!distinct) continue;  // same map as an earlier policy: measured there
             // The client runs beside the n pool workers (or task slots):
             // n + 1 of them may not fit the PUs even where n does.
             BenchmarkId id{"pool", "apply_async", std::string(to_string(kind)), mode,
                            point.workers, 0, 0, placement,
                            is_oversubscribed(env.topology, point.workers + 1),
-                           {{"task", size.name}}};
-            // The client first, then the n pool workers (or task slots).
-            auto places = place_workers(env.topology, placement, point.workers + 1);
+                           {{"task", size.name}}, distinct->covers};
+            auto places = distinct->places;
             register_instance(id, [&env, kind, mode, size, places](benchmark::State& state) {
               skip_on_exception(state, [&] { run_pool(state, env, kind, mode, size, places); });
             });

@@ -93,11 +93,14 @@ void register_queue(const BenchEnvironment& env) {
         for (WaitMode wait : wait_modes(traits)) {
           for (const QueueShape& shape : shapes) {
             for (PlacementPolicy placement : kAllPlacements) {
+              auto distinct = distinct_placement(env.topology, placement, shape.threads());
+              if (!distinct) continue;  // same map as an earlier policy: measured there
               BenchmarkId id{family, "throughput", impl, WorkerMode::kThread, shape.threads(),
                              shape.producers, shape.consumers, placement, shape.oversubscribed,
                              {{"payload", bytes},
                               {"capacity", capacity_param(capacity)},
-                              {"wait", std::string(to_string(wait))}}};
+                              {"wait", std::string(to_string(wait))}},
+                             distinct->covers};
               ProducerConsumerConfig config;
               config.scenario = ExchangeScenario::kStream;
               config.producers = shape.producers;
@@ -105,7 +108,7 @@ void register_queue(const BenchEnvironment& env) {
               config.items_per_producer = sizes.items_per_producer;
               config.wait = wait;
               config.capacity = capacity;
-              auto places = place_workers(env.topology, placement, shape.threads());
+              auto places = distinct->places;
               register_instance(id, [&env, places, config](benchmark::State& state) {
                 run_workload<ProducerConsumerWorkload<Q>>(state, env, places, config);
               });
@@ -118,9 +121,11 @@ void register_queue(const BenchEnvironment& env) {
       if (!env.quick && payload == 8) {
         for (const QueueShape& shape : shapes) {
           for (PlacementPolicy placement : kAllPlacements) {
+            auto distinct = distinct_placement(env.topology, placement, shape.threads());
+            if (!distinct) continue;  // same map as an earlier policy: measured there
             BenchmarkId id{family, "drain", impl, WorkerMode::kThread, shape.threads(),
                            shape.producers, shape.consumers, placement, shape.oversubscribed,
-                           {{"payload", bytes}}};
+                           {{"payload", bytes}}, distinct->covers};
             ProducerConsumerConfig config;
             config.scenario = ExchangeScenario::kDrain;
             config.producers = shape.producers;
@@ -131,7 +136,7 @@ void register_queue(const BenchEnvironment& env) {
             config.capacity = traits.can_be_unbounded()
                                   ? 0
                                   : config.items_per_producer * static_cast<uint64_t>(shape.producers);
-            auto places = place_workers(env.topology, placement, shape.threads());
+            auto places = distinct->places;
             register_instance(id, [&env, places, config](benchmark::State& state) {
               run_workload<ProducerConsumerWorkload<Q>>(state, env, places, config);
             });
@@ -142,15 +147,18 @@ void register_queue(const BenchEnvironment& env) {
       // pingpong
       for (WaitMode wait : wait_modes(traits)) {
         for (PlacementPolicy placement : kAllPlacements) {
+          auto distinct = distinct_placement(env.topology, placement, 2);
+          if (!distinct) continue;  // same map as an earlier policy: measured there
           const bool oversubscribed = env.topology.pu_count() < 2;
           BenchmarkId id{family, "pingpong", impl, WorkerMode::kThread, 2, 1, 1, placement,
                          oversubscribed,
-                         {{"payload", bytes}, {"wait", std::string(to_string(wait))}}};
+                         {{"payload", bytes}, {"wait", std::string(to_string(wait))}},
+                         distinct->covers};
           QueuePingPongConfig config;
           config.round_trips = sizes.round_trips;
           config.wait = wait;
           config.capacity = pingpong_capacity(traits);
-          auto places = place_workers(env.topology, placement, 2);
+          auto places = distinct->places;
           register_instance(id, [&env, places, config](benchmark::State& state) {
             run_workload<QueuePingPongWorkload<Q>>(state, env, places, config);
           });

@@ -2,6 +2,11 @@
 
 namespace contend {
 
+std::vector<PlacementPolicy> BenchmarkId::covered_placements() const {
+  if (placements.empty()) return {placement};
+  return placements;
+}
+
 std::string BenchmarkId::name() const {
   std::string name = family + "/" + benchmark + "/" + impl;
   name += "/mode:" + std::string(to_string(mode));
@@ -9,6 +14,8 @@ std::string BenchmarkId::name() const {
   name += "/producers:" + std::to_string(producers);
   name += "/consumers:" + std::to_string(consumers);
   name += "/placement:" + std::string(to_string(placement));
+  // Always present, even for one policy, so the parser never has to guess.
+  name += "/placements:" + join_placements(covered_placements(), "+");
   name += std::string("/oversub:") + (oversubscribed ? "1" : "0");
   for (const auto& [key, value] : params) name += "/" + key + ":" + value;
   return name;

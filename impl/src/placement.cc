@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 
 namespace contend {
 
@@ -43,6 +44,12 @@ std::vector<int> scatter(const Topology& topology, const std::vector<int>& cores
     for (const auto& group : groups)
       if (round < group.size()) order.push_back(group[round]);
   return order;
+}
+
+// Same PU for every worker, in the same order (see DistinctPlacement).
+bool same_map(const std::vector<Place>& a, const std::vector<Place>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const Place& x, const Place& y) { return x.pu == y.pu; });
 }
 
 }  // namespace
@@ -95,6 +102,39 @@ std::vector<Place> place_workers(const Topology& topology, PlacementPolicy polic
     places.push_back(place);
   }
   return places;
+}
+
+std::vector<DistinctPlacement> distinct_placements(const Topology& topology, int workers) {
+  std::vector<DistinctPlacement> distinct;
+  for (PlacementPolicy policy : kAllPlacements) {
+    std::vector<Place> places = place_workers(topology, policy, workers);
+    auto same = std::find_if(distinct.begin(), distinct.end(), [&](const DistinctPlacement& d) {
+      return same_map(d.places, places);
+    });
+    if (same != distinct.end()) {
+      same->covers.push_back(policy);
+    } else {
+      distinct.push_back(DistinctPlacement{policy, {policy}, std::move(places)});
+    }
+  }
+  return distinct;
+}
+
+std::optional<DistinctPlacement> distinct_placement(const Topology& topology,
+                                                    PlacementPolicy policy, int workers) {
+  for (DistinctPlacement& d : distinct_placements(topology, workers))
+    if (d.canonical == policy) return std::move(d);
+  return std::nullopt;
+}
+
+std::string join_placements(const std::vector<PlacementPolicy>& policies,
+                            std::string_view separator) {
+  std::string out;
+  for (PlacementPolicy policy : policies) {
+    if (!out.empty()) out += separator;
+    out += to_string(policy);
+  }
+  return out;
 }
 
 }  // namespace contend

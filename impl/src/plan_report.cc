@@ -67,6 +67,40 @@ int max_group_id(const Topology& t, int Core::*field) {
   return m + 1;
 }
 
+// The policy whose map `policy` shares at this count ("" when it is its own),
+// so the per-policy listing can say "same as compact" instead of repeating.
+std::string same_as(const std::vector<DistinctPlacement>& distinct, PlacementPolicy policy) {
+  for (const DistinctPlacement& d : distinct)
+    if (d.canonical != policy &&
+        std::find(d.covers.begin(), d.covers.end(), policy) != d.covers.end())
+      return std::string(to_string(d.canonical));
+  return "";
+}
+
+// "compact, scatter" (two maps) or "compact=scatter" (one map for both).
+std::string distinct_summary(const std::vector<DistinctPlacement>& distinct) {
+  std::string out;
+  for (const DistinctPlacement& d : distinct) {
+    if (!out.empty()) out += ", ";
+    out += join_placements(d.covers, "=");
+  }
+  return out;
+}
+
+// [{"placement": "compact", "placements": ["compact", "scatter"]}, ...]
+std::string distinct_json(const std::vector<DistinctPlacement>& distinct) {
+  std::string out = "[";
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    out += i ? ", " : "";
+    out += "{\"placement\": " + json_string(std::string(to_string(distinct[i].canonical))) +
+           ", \"placements\": [";
+    for (size_t j = 0; j < distinct[i].covers.size(); ++j)
+      out += (j ? ", " : "") + json_string(std::string(to_string(distinct[i].covers[j])));
+    out += "]}";
+  }
+  return out + "]";
+}
+
 }  // namespace
 
 std::string plan_as_text(const Topology& t) {
@@ -80,11 +114,21 @@ std::string plan_as_text(const Topology& t) {
   out << "ladder:";
   for (const auto& point : ladder) out << " " << point.workers << (point.oversubscribed ? "*" : "");
   out << "   (* oversubscribed)\n";
+  // Policies with the same worker-to-PU map are measured once, as the first.
+  out << "distinct placements (a=b: one map, measured once as a):\n";
+  for (const auto& point : ladder)
+    out << "  " << point.workers << " worker(s): "
+        << distinct_summary(distinct_placements(t, point.workers)) << "\n";
   const int packages = max_group_id(t, &Core::package);
   const int l3s = max_group_id(t, &Core::l3);
   for (PlacementPolicy policy : kAllPlacements) {
     out << "\nplacement " << to_string(policy) << ":\n";
     for (const auto& point : ladder) {
+      const std::string same = same_as(distinct_placements(t, point.workers), policy);
+      if (!same.empty()) {
+        out << "  " << point.workers << " worker(s): same PUs as " << same << "\n";
+        continue;
+      }
       auto places = place_workers(t, policy, point.workers);
       out << "  " << point.workers << " worker(s): per package " << spread(places, &Place::package, packages)
           << ", per L3 " << spread(places, &Place::l3, l3s) << ", sharing a core "
@@ -107,7 +151,9 @@ std::string plan_as_json(const Topology& t) {
   const auto ladder = build_ladder(t);
   for (size_t i = 0; i < ladder.size(); ++i)
     out << (i ? ", " : "") << "{\"threads\": " << ladder[i].workers
-        << ", \"oversubscribed\": " << (ladder[i].oversubscribed ? "true" : "false") << "}";
+        << ", \"oversubscribed\": " << (ladder[i].oversubscribed ? "true" : "false")
+        << ", \"distinct_placements\": " << distinct_json(distinct_placements(t, ladder[i].workers))
+        << "}";
   out << "],\n \"placements\": {";
   const int most = ladder.back().workers;
   bool first_policy = true;

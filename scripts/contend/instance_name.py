@@ -3,7 +3,14 @@
 A bench binary registers each instance under a name that carries its identity:
 
     <family>/<benchmark>/<impl>/mode:<m>/threads:<n>/producers:<p>/consumers:<c>
-        /placement:<compact|scatter>/oversub:<0|1>[/<key>:<value>...]
+        /placement:<compact|scatter>/placements:<compact+scatter|...>
+        /oversub:<0|1>[/<key>:<value>...]
+
+`placement` is the policy that placed the workers; `placements` lists every
+policy that puts them on the same PUs in the same order, so one instance
+stands for all of them (on one L3 without SMT, compact and scatter are one
+map: measured once, as compact). Names from before the segment existed lack
+it; it then means the placement alone.
 
 Any further key:value segments are scenario parameters. Google Benchmark then
 appends suffixes of its own (manual_time, repeats:3, ...), which say how the
@@ -11,12 +18,16 @@ instance was measured, not what it is, so they are dropped here.
 """
 import re
 
+from contend import schema
+
 # Segments Google Benchmark appends by itself. `threads:N` is deliberately
 # absent: our harness owns the workers and puts threads:N in the name itself.
 GBENCH_SUFFIX_WORDS = {"manual_time", "real_time", "process_time"}
 GBENCH_SUFFIX_KEYS = {"min_time", "min_warmup_time", "iterations", "repeats"}
 
 REQUIRED_KEYS = ["mode", "threads", "producers", "consumers", "placement", "oversub"]
+# Identity keys that are not parameters but may be missing (older names).
+OPTIONAL_KEYS = ["placements"]
 INT_KEYS = ["threads", "producers", "consumers"]
 
 
@@ -28,7 +39,8 @@ def parse(name):
     """Returns the identity columns of an instance name as a dict.
 
     Keys: family, benchmark, impl, mode, threads, producers, consumers,
-    placement, oversubscribed (bool), params ("k=v;k=v" sorted by key, or "").
+    placement, placements ("+"-joined, canonical policy order), oversubscribed
+    (bool), params ("k=v;k=v" sorted by key, or "").
     """
     segments = [s for s in name.split("/") if s]
     if len(segments) < 3:
@@ -44,7 +56,7 @@ def parse(name):
                 f"not a contend benchmark name: {name!r} (segment {segment!r} is not key:value)")
         if key in GBENCH_SUFFIX_KEYS:
             continue
-        if key in REQUIRED_KEYS:
+        if key in REQUIRED_KEYS or key in OPTIONAL_KEYS:
             fields[key] = value
         else:
             params[key] = value
@@ -54,6 +66,8 @@ def parse(name):
             f"not a contend benchmark name: {name!r} (missing {', '.join(missing)})")
     identity = {"family": family, "benchmark": benchmark, "impl": impl,
                 "mode": fields["mode"], "placement": fields["placement"]}
+    identity["placements"] = _placements(name, fields["placement"],
+                                         fields.get("placements", fields["placement"]))
     for key in INT_KEYS:
         if not re.fullmatch(r"\d+", fields[key]):
             raise InstanceNameError(
@@ -65,6 +79,27 @@ def parse(name):
     identity["oversubscribed"] = fields["oversub"] == "1"
     identity["params"] = ";".join(f"{k}={params[k]}" for k in sorted(params))
     return identity
+
+
+def _placements(name, placement, value):
+    """The placements segment, policies in canonical (schema.PLACEMENTS) order.
+
+    The placement that placed the workers must be among them: a name saying
+    otherwise came from a broken writer, and its rows would be mislabelled.
+    """
+    policies = value.split("+")
+    if not all(policies) or len(set(policies)) != len(policies) or placement not in policies:
+        raise InstanceNameError(
+            f"not a contend benchmark name: {name!r} (placements:{value} must list "
+            f"placement {placement} and each policy once)")
+    order = {p: i for i, p in enumerate(schema.PLACEMENTS)}
+    policies.sort(key=lambda p: (order.get(p, len(order)), p))
+    return "+".join(policies)
+
+
+def covered(identity):
+    """The policies an instance stands for, as a list (old identities too)."""
+    return (identity.get("placements") or identity["placement"]).split("+")
 
 
 # Characters with a meaning in a POSIX extended regex, which is what Google

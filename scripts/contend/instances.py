@@ -32,7 +32,8 @@ class Instance:
         parts.append(f"threads={i['threads']}")
         if i["producers"] or i["consumers"]:
             parts.append(f"{i['producers']}p/{i['consumers']}c")
-        parts.append(i["placement"])
+        # "compact=scatter": one worker-to-PU map that both policies give.
+        parts.append("=".join(instance_name.covered(i)))
         if i["oversubscribed"]:
             parts.append("oversubscribed")
         return " ".join(parts)
@@ -83,6 +84,23 @@ SELECTORS = {"families": "family", "impls": "impl", "threads": "threads",
              "placements": "placement", "modes": "mode"}
 
 
+def offered(identity, key):
+    """The values an instance answers to for a selector key.
+
+    An instance measured once for several placements (compact=scatter on a
+    machine where both give the same map) answers to each of them, so
+    `--placements scatter` still selects it although it is named compact.
+    """
+    if key == "placement":
+        return set(instance_name.covered(identity))
+    return {identity[key]}
+
+
+def matches(identity, wanted):
+    return all(not wanted.get(flag) or offered(identity, key) & set(wanted[flag])
+               for flag, key in SELECTORS.items())
+
+
 def select(found, wanted):
     """Instances whose identity matches every given selector.
 
@@ -94,15 +112,13 @@ def select(found, wanted):
         values = wanted.get(flag)
         if not values:
             continue
-        available = sorted({i.identity[key] for i in found})
+        available = sorted(set().union(*(offered(i.identity, key) for i in found)))
         for value in values:
             if value not in available:
                 shown = ",".join(str(a) for a in available) or "none"
                 raise UsageError(f"--{flag}: no benchmark has {key} {value} "
                                  f"(available: {shown})")
-    chosen = [i for i in found
-              if all(not wanted.get(flag) or i.identity[key] in wanted[flag]
-                     for flag, key in SELECTORS.items())]
+    chosen = [i for i in found if matches(i.identity, wanted)]
     if not chosen:
         raise UsageError("no benchmark instance matches the selection")
     return chosen

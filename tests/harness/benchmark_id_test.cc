@@ -11,7 +11,7 @@ TEST(BenchmarkId, NameCarriesEveryIdentityField) {
                  PlacementPolicy::kScatter, true, {{"payload", "64"}, {"capacity", "1024"}}};
   EXPECT_EQ(id.name(),
             "fifo/throughput/moodycamel_tokens/mode:process/threads:4/producers:2/"
-            "consumers:2/placement:scatter/oversub:1/payload:64/capacity:1024");
+            "consumers:2/placement:scatter/placements:scatter/oversub:1/payload:64/capacity:1024");
 }
 
 TEST(BenchmarkId, DefaultsAreThreadCompactNoRoles) {
@@ -21,7 +21,16 @@ TEST(BenchmarkId, DefaultsAreThreadCompactNoRoles) {
   id.impl = "unsync";
   EXPECT_EQ(id.name(),
             "counter/increment/unsync/mode:thread/threads:1/producers:0/consumers:0/"
-            "placement:compact/oversub:0");
+            "placement:compact/placements:compact/oversub:0");
+}
+
+TEST(BenchmarkId, NameListsEveryPlacementTheMapStandsFor) {
+  BenchmarkId id{"counter", "increment", "unsync", WorkerMode::kThread, 2, 0, 0,
+                 PlacementPolicy::kCompact, false, {},
+                 {PlacementPolicy::kCompact, PlacementPolicy::kScatter}};
+  EXPECT_EQ(id.name(),
+            "counter/increment/unsync/mode:thread/threads:2/producers:0/consumers:0/"
+            "placement:compact/placements:compact+scatter/oversub:0");
 }
 
 }  // namespace

@@ -24,10 +24,16 @@ if SCRIPTS not in sys.path:
 
 
 def bench_name(impl, threads=1, placement="compact", oversub=0, family="counter",
-               benchmark="increment", mode="thread", producers=0, consumers=0, extra=""):
-    """A full instance name as a bench binary lists it (GB suffix included)."""
+               benchmark="increment", mode="thread", producers=0, consumers=0, extra="",
+               placements=None):
+    """A full instance name as a bench binary lists it (GB suffix included).
+
+    placements: the policies this instance stands for ("compact+scatter");
+    by default just `placement`, as the binaries name a map no other policy gives.
+    """
     return (f"{family}/{benchmark}/{impl}/mode:{mode}/threads:{threads}"
             f"/producers:{producers}/consumers:{consumers}/placement:{placement}"
+            f"/placements:{placements or placement}"
             f"/oversub:{oversub}{extra}/manual_time")
 
 

@@ -55,6 +55,17 @@ def test_identity_from_name_with_manual_time_suffix_dropped(rows):
     assert row["schema_version"] == schema.SCHEMA_VERSION
 
 
+def test_placements_column_comes_from_the_name(rows):
+    # The 1.7.1 fixture predates the placements segment: a map of its own.
+    assert pick(rows, "counter", "increment", "std_mutex")[0]["placements"] == "compact"
+    run = {"name": "counter/increment/x/mode:thread/threads:2/producers:0/consumers:0"
+                   "/placement:compact/placements:compact+scatter/oversub:0/manual_time",
+           "run_type": "iteration", "real_time": 1.0, "time_unit": "s", "items_per_second": 5.0}
+    row = gbench.row_from_run(run)
+    assert (row["placement"], row["placements"]) == ("compact", "compact+scatter")
+    assert row["params"] == ""
+
+
 def test_exact_values_microseconds(rows):
     row = pick(rows, "counter", "increment", "std_mutex")[0]
     assert row["seconds"] == pytest.approx(5.7105108259823760e+00 * 1e-6, rel=1e-12)

@@ -6,14 +6,36 @@ import pytest
 from contend import instance_name
 
 BASE = ("counter/increment/std_mutex/mode:thread/threads:4/producers:0/consumers:0"
-        "/placement:scatter/oversub:1")
+        "/placement:scatter/placements:scatter/oversub:1")
+# As the binaries named instances before the placements segment existed.
+OLD = BASE.replace("/placements:scatter", "")
+BOTH = ("counter/increment/std_mutex/mode:thread/threads:2/producers:0/consumers:0"
+        "/placement:compact/placements:compact+scatter/oversub:0/manual_time")
 
 
 def test_parse_identity():
     ident = instance_name.parse(BASE)
     assert ident == {"family": "counter", "benchmark": "increment", "impl": "std_mutex",
                      "mode": "thread", "threads": 4, "producers": 0, "consumers": 0,
-                     "placement": "scatter", "oversubscribed": True, "params": ""}
+                     "placement": "scatter", "placements": "scatter",
+                     "oversubscribed": True, "params": ""}
+
+
+def test_one_instance_for_several_placements():
+    ident = instance_name.parse(BOTH)
+    assert (ident["placement"], ident["placements"]) == ("compact", "compact+scatter")
+    assert ident["params"] == ""   # an identity key, not a scenario parameter
+    assert instance_name.covered(ident) == ["compact", "scatter"]
+
+
+def test_placements_come_back_in_canonical_order():
+    swapped = BOTH.replace("compact+scatter", "scatter+compact")
+    assert instance_name.parse(swapped)["placements"] == "compact+scatter"
+
+
+def test_old_names_stand_for_their_placement_alone():
+    assert instance_name.parse(OLD) == instance_name.parse(BASE)
+    assert instance_name.covered({"placement": "compact"}) == ["compact"]
 
 
 @pytest.mark.parametrize("suffix", [
@@ -44,6 +66,9 @@ def test_params_sorted_by_key():
     BASE.replace("threads:4", "threads:four"),
     BASE.replace("oversub:1", "oversub:yes"),
     BASE + "/whatever",                                              # not key:value
+    BASE.replace("placements:scatter", "placements:compact"),        # lacks its placement
+    BASE.replace("placements:scatter", "placements:scatter+scatter"),
+    BASE.replace("placements:scatter", "placements:scatter+"),
 ])
 def test_bad_names(name):
     with pytest.raises(instance_name.InstanceNameError, match="not a contend benchmark name"):

@@ -4,6 +4,8 @@
 
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace contend {
 namespace {
@@ -71,6 +73,66 @@ TEST(Placement, SmallMachines) {
   EXPECT_EQ(one[1].pu, 0);
   auto two = place_workers(Topology::synthetic("core:2 pu:1"), PlacementPolicy::kCompact, 2);
   EXPECT_NE(two[0].pu, two[1].pu);
+}
+
+// Policies in one entry, "+"-joined, one string per distinct map.
+std::vector<std::string> coverage(const Topology& t, int workers) {
+  std::vector<std::string> out;
+  for (const DistinctPlacement& d : distinct_placements(t, workers))
+    out.push_back(join_placements(d.covers, "+"));
+  return out;
+}
+
+using Maps = std::vector<std::string>;
+
+TEST(DistinctPlacements, OneL3WithoutSmtIsOneMapAtEveryCount) {
+  Topology t = Topology::synthetic("core:16 pu:1");
+  for (int workers = 1; workers <= 17; ++workers) {
+    auto distinct = distinct_placements(t, workers);
+    ASSERT_EQ(distinct.size(), 1u) << workers << " workers";
+    EXPECT_EQ(distinct[0].canonical, PlacementPolicy::kCompact);
+    EXPECT_EQ(join_placements(distinct[0].covers, "+"), "compact+scatter");
+  }
+}
+
+TEST(DistinctPlacements, OneCorePerL3CoincidesToo) {  // like the 2-core VM
+  Topology t = Topology::synthetic("l3:2 core:1 pu:1");
+  for (int workers = 1; workers <= 3; ++workers)
+    EXPECT_EQ(coverage(t, workers), Maps{"compact+scatter"}) << workers << " workers";
+}
+
+TEST(DistinctPlacements, TwoPackagesDifferPastOneWorker) {
+  Topology t = Topology::synthetic("pack:2 core:8 pu:1");
+  EXPECT_EQ(coverage(t, 1), Maps{"compact+scatter"});
+  for (int workers = 2; workers <= 15; ++workers)
+    EXPECT_EQ(coverage(t, workers), (Maps{"compact", "scatter"})) << workers << " workers";
+}
+
+TEST(DistinctPlacements, SamePusInAnotherOrderAreAnotherMap) {
+  // At the full core count both use every PU, but worker i sits elsewhere.
+  Topology t = Topology::synthetic("pack:2 core:8 pu:1");
+  EXPECT_EQ(coverage(t, 16), (Maps{"compact", "scatter"}));
+  EXPECT_EQ(coverage(t, 17), (Maps{"compact", "scatter"}));  // oversubscribed
+}
+
+TEST(DistinctPlacements, EntriesCarryTheirMap) {
+  for (const DistinctPlacement& d : distinct_placements(big_machine(), 4)) {
+    auto expected = place_workers(big_machine(), d.canonical, 4);
+    ASSERT_EQ(d.places.size(), expected.size());
+    for (size_t w = 0; w < expected.size(); ++w) EXPECT_EQ(d.places[w].pu, expected[w].pu);
+  }
+}
+
+TEST(DistinctPlacements, LookupByCanonicalPolicy) {
+  Topology one_l3 = Topology::synthetic("core:4 pu:1");
+  auto compact = distinct_placement(one_l3, PlacementPolicy::kCompact, 2);
+  ASSERT_TRUE(compact.has_value());
+  EXPECT_EQ(join_placements(compact->covers, "+"), "compact+scatter");
+  EXPECT_FALSE(distinct_placement(one_l3, PlacementPolicy::kScatter, 2).has_value());
+
+  auto scatter = distinct_placement(big_machine(), PlacementPolicy::kScatter, 2);
+  ASSERT_TRUE(scatter.has_value());
+  EXPECT_EQ(join_placements(scatter->covers, "+"), "scatter");
 }
 
 TEST(Placement, BadInput) {

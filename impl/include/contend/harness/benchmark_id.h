@@ -3,8 +3,12 @@
 //
 // The name is the contract with scripts/ (which parses it into CSV
 // columns): family/benchmark/impl, then key:value segments for mode,
-// threads, producers, consumers, placement, oversub, then any scenario
-// parameters (payload:8, capacity:64, ...).
+// threads, producers, consumers, placement, placements, oversub, then any
+// scenario parameters (payload:8, capacity:64, ...).
+//
+// `placement` is the policy that placed the workers; `placements:` lists
+// every policy whose worker-to-PU map is the same one ("compact+scatter"),
+// so one instance stands for all of them instead of measuring a map twice.
 #pragma once
 
 #include <string>
@@ -27,7 +31,12 @@ struct BenchmarkId {
   PlacementPolicy placement = PlacementPolicy::kCompact;
   bool oversubscribed = false;
   std::vector<std::pair<std::string, std::string>> params;
+  // Every policy this instance's map stands for (DistinctPlacement::covers);
+  // empty means just `placement`. Last and defaulted, so initializers that
+  // stop at params still fit (and -Wmissing-field-initializers stays quiet).
+  std::vector<PlacementPolicy> placements = {};
 
+  std::vector<PlacementPolicy> covered_placements() const;
   std::string name() const;
 };
 

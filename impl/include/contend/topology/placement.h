@@ -4,6 +4,7 @@
 // whether they share an L3, a package or a core, and so what the numbers mean.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +41,34 @@ std::vector<Place> place_workers(const Topology& topology, PlacementPolicy polic
 
 // The core visiting order a policy implies (Core::index values).
 std::vector<int> core_order(const Topology& topology, PlacementPolicy policy);
+
+// One worker-to-PU map that is worth measuring, and every policy that yields
+// it. On a machine with one L3 and no SMT, compact and scatter put the
+// workers on the same PUs: measuring both would measure one thing twice and
+// show the noise between the two as a difference.
+//
+// Two policies coincide when they give every worker i the same PU: the
+// sequence worker i -> PU is compared, not the set of PUs. Worker order
+// carries meaning (the first workers are the producers, or the pool's
+// client), so the same PUs handed out in another order are another map.
+struct DistinctPlacement {
+  PlacementPolicy canonical = PlacementPolicy::kCompact;  // first in kAllPlacements
+  std::vector<PlacementPolicy> covers;  // every policy with this map, kAllPlacements order
+  std::vector<Place> places;            // the map itself, as place_workers gives it
+};
+
+// One entry per distinct map for `workers` workers, in kAllPlacements order
+// of their canonical policies; together they cover every policy once.
+std::vector<DistinctPlacement> distinct_placements(const Topology& topology, int workers);
+
+// The entry whose canonical policy is `policy`, or nullopt when an earlier
+// policy already yields the same map (and so is where it gets measured).
+// Lets a loop over kAllPlacements skip the duplicates in place.
+std::optional<DistinctPlacement> distinct_placement(const Topology& topology,
+                                                    PlacementPolicy policy, int workers);
+
+// "compact+scatter" for separator "+": policy names in the given order.
+std::string join_placements(const std::vector<PlacementPolicy>& policies,
+                            std::string_view separator);
 
 }  // namespace contend

@@ -1,5 +1,6 @@
 // The plan for a machine, printed: its topology, its ladder of worker
-// counts, and where each worker of each ladder point is placed. What
+// counts, and where each worker of each ladder point is placed, with the
+// placement policies that coincide there (one map, measured once). What
 // `scripts/bench_all --plan` shows and what machine.json records.
 #pragma once
 
