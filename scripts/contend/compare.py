@@ -282,6 +282,9 @@ def overlay_figure(rows_by_machine, labels, cores, key):
                 ax.plot(x[~over], line["median"].to_numpy()[~over], "o", color=colours[i], ms=3)
                 ax.plot(x[over], line["median"].to_numpy()[over], "o", mfc="white",
                         mec=colours[i], ms=5)
+                shaky = line["unstable"].fillna(False).to_numpy(dtype=bool)
+                ax.plot(x[shaky], line["median"].to_numpy()[shaky], "x", color=colours[i],
+                        ms=8, mew=1.6)
             ax.axvline(cores[i], color=colours[i], lw=0.8, ls=":", alpha=0.8)
         ax.set_yscale("log")
         ax.set_title(impl, fontsize=10)
@@ -293,7 +296,9 @@ def overlay_figure(rows_by_machine, labels, cores, key):
     handles += [Line2D([], [], color="0.2", ls=ls, label=f"{p} placement")
                 for p, ls in PLACEMENT_STYLE.items()]
     handles += [Line2D([], [], color="0.2", ls=":", lw=0.8, label="that machine's core count"),
-                Line2D([], [], color="0.2", marker="o", mfc="white", ls="", label="oversubscribed")]
+                Line2D([], [], color="0.2", marker="o", mfc="white", ls="", label="oversubscribed"),
+                Line2D([], [], color="0.2", marker="x", ms=8, mew=1.6, ls="",
+                       label="unstable (rounds disagree)")]
     fig.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
                fontsize=9)
     fig.suptitle(f"{figures.figure_title(*key)}: machines overlaid", fontsize=12)

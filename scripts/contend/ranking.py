@@ -122,11 +122,11 @@ def rank(summary, evidence, key, label="impl", alpha=ALPHA, floor=FLOOR, prior_d
     """One row per point (the distinct values of `key` in summary), with
     COLUMNS: see the module doc. `label` names a candidate (a column; make
     one with candidate_labels when impls repeat at a point)."""
-    judged = [_judge(point, rows, evidence, label, prior_df)
-              for point, rows in summary.groupby(key, sort=True, dropna=False)]
+    groups = list(summary.groupby(list(key), sort=True, dropna=False))
+    judged = [_judge(point, rows, evidence, label, prior_df) for point, rows in groups]
     _adjust(judged, alpha)
     records = []
-    for point, j in zip(summary.groupby(key, sort=True, dropna=False).groups, judged):
+    for (point, _), j in zip(groups, judged):
         point = point if isinstance(point, tuple) else (point,)
         records.append({**dict(zip(key, point)), **_decide(j, floor)})
     return pd.DataFrame.from_records(records, columns=list(key) + COLUMNS)

@@ -65,7 +65,8 @@ def markdown_table(header, rows):
 
 
 def _looks_numeric(cell):
-    text = cell.strip().rstrip("%kMGTx").lstrip("+-")
+    # Trailing marks: * oversubscribed, ! unstable; the cell is still a number.
+    text = cell.strip().rstrip("*!").rstrip("%kMGTx").lstrip("+-")
     if text in ("", "-"):
         return True
     try:

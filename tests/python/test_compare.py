@@ -91,3 +91,82 @@ def test_compare_bad_input(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     assert "empty" in _one_line_exit_2(run_tool("compare", counter_only, empty))
+
+
+# ---- rounds, ties, placements ------------------------------------------------------
+
+def _rounds_run(path, machine, seed, **kwargs):
+    rows = synthetic_runs.make_rows(**{**machine, "seed": seed, "rounds": 3,
+                                       "round_noise": 0.1, "repetitions": 3, **kwargs})
+    return synthetic_runs.write_run(path, rows, synthetic_runs.machine_json(**machine))
+
+
+def test_two_runs_of_the_same_model_do_not_change_winner(tmp_path):
+    a = _rounds_run(tmp_path / "a", synthetic_runs.TWO_CORE, seed=21)
+    b = _rounds_run(tmp_path / "b", synthetic_runs.TWO_CORE, seed=22)
+    done = run_tool("compare", a, b, "--out", tmp_path / "cmp")
+    assert done.returncode == 0, done.stderr
+    assert "The winner changes with the hardware at 0 of" in done.stdout
+    assert "on at least one machine" in done.stdout and "3 rounds" in done.stdout
+    for column in ("m1 winner", "m1 runner-up", "m1 margin [95% CI]", "m2 95% CI"):
+        assert column in done.stdout, column
+    wins = pd.read_csv(tmp_path / "cmp" / "winners.csv", keep_default_na=False)
+    assert {"status_0", "runner_up_1", "margin_low_0", "margin_high_1", "q_0", "tie"} <= set(wins)
+    assert not wins["changes"].any()
+    aligned = pd.read_csv(tmp_path / "cmp" / "aligned-by-load.csv")
+    assert {"ci_low_0", "ci_high_1", "unstable_0", "rounds_1"} <= set(aligned)
+    assert (aligned["ci_low_0"] <= aligned["median_0"]).all()
+
+
+def _points_and_evidence(runs):
+    summaries = [results.instance_summary(r.df) for r in runs]
+    return ([compare.machine_points(r, s) for r, s in zip(runs, summaries)],
+            [compare.ranking.Evidence.of(r.df, s) for r, s in zip(runs, summaries)])
+
+
+def test_a_map_measured_once_for_both_placements_aligns_with_both(tmp_path):
+    # Machine 1 measured compact = scatter once ("compact+scatter"); machine 2
+    # measured the two apart. Both placements still align, and win or tie.
+    rows = synthetic_runs.make_rows(seed=31, rounds=3, round_noise=0.1, repetitions=2)
+    once = [dict(r, placements="compact+scatter") for r in rows if r["placement"] == "compact"]
+    one = synthetic_runs.write_run(tmp_path / "one", once,
+                                   synthetic_runs.machine_json(**synthetic_runs.TWO_CORE))
+    two = _rounds_run(tmp_path / "two", synthetic_runs.TWO_CORE, seed=32)
+    runs = [results.load_run(one), results.load_run(two)]
+    points, evidence = _points_and_evidence(runs)
+    by_threads = compare.align(points, "threads")
+    assert set(by_threads["placement"]) == {"compact", "scatter"}
+    wins = compare.winners(points, evidence, "load")
+    assert set(wins["placement"]) == {"compact", "scatter"}
+    assert set(wins["status_0"]) <= {"winner", "tie"}
+
+
+def test_a_tie_on_one_machine_is_not_a_change(tmp_path):
+    # m2: std_mutex as fast as sharded_padded (both names tied), m1: sharded wins.
+    base = synthetic_runs.make_rows(**synthetic_runs.SIXTEEN_CORE, seed=41, rounds=3,
+                                    round_noise=0.1, repetitions=2, families=("counter",))
+    twin = synthetic_runs.make_rows(**synthetic_runs.SIXTEEN_CORE, seed=42, rounds=3,
+                                    round_noise=0.1, repetitions=2, families=("counter",))
+    twin = {(r["placement"], r["threads"], r["round"], r["repetition"]): r["items_per_second"]
+            for r in twin if r["impl"] == "sharded_padded"}
+    for r in base:
+        if r["impl"] == "std_mutex":
+            r["items_per_second"] = twin[(r["placement"], r["threads"], r["round"], r["repetition"])]
+    m1 = _rounds_run(tmp_path / "m1", synthetic_runs.SIXTEEN_CORE, seed=43, families=("counter",))
+    m2 = synthetic_runs.write_run(tmp_path / "m2", base,
+                                  synthetic_runs.machine_json(**synthetic_runs.SIXTEEN_CORE))
+    points, evidence = _points_and_evidence([results.load_run(m1), results.load_run(m2)])
+    wins = compare.winners(points, evidence, "load")
+    assert (wins["status_0"] == "winner").all() and (wins["winner_0"] == "sharded_padded").all()
+    assert (wins["status_1"] == "tie").mean() >= 0.75
+    assert not wins.loc[wins["status_1"] == "tie", "changes"].any()
+    assert "tie" in compare.verdict_line(wins)
+
+
+def test_partial_runs_say_so(tmp_path):
+    run = _rounds_run(tmp_path / "p", synthetic_runs.TWO_CORE, seed=51)
+    machine = synthetic_runs.machine_json(**synthetic_runs.TWO_CORE)
+    machine.update(complete=False, processes_measured=7, processes_planned=9)
+    (run / "machine.json").write_text(__import__("json").dumps(machine))
+    line = compare.machine_lines([results.load_run(run)], ["p"])[0]
+    assert "partial run: 7 of 9 processes" in line

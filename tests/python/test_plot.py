@@ -62,3 +62,59 @@ def test_plot_bad_input_is_one_line_exit_2(tmp_path):
         done = run_tool("plot", *args)
         assert done.returncode == 2, args
         assert len(stderr_lines(done)) == 1 and stderr_lines(done)[0].startswith("plot: error:")
+
+
+# ---- rounds: intervals, unstable marks, ties, partial runs ---------------------------
+
+def _rounds_run(tmp_path, **machine_extra):
+    rows = synthetic_runs.make_rows(seed=61, rounds=3, round_noise=0.1, repetitions=3)
+    for r in rows:            # one instance whose third process ran 2.5x faster
+        if r["impl"] == "spin_ttas" and r["threads"] == 1 and r["round"] == 2:
+            r["items_per_second"] *= 2.5
+    # moodycamel's twin: a true tie at the top of every fifo point.
+    again = synthetic_runs.make_rows(seed=62, rounds=3, round_noise=0.1, repetitions=3,
+                                     families=("fifo",))
+    rows += [dict(r, impl="moodycamel_twin") for r in again if r["impl"] == "moodycamel"]
+    machine = synthetic_runs.machine_json(**synthetic_runs.TWO_CORE)
+    machine.update(machine_extra)
+    return synthetic_runs.write_run(tmp_path / "run", rows, machine)
+
+
+def test_report_of_a_run_with_rounds(tmp_path):
+    noise = {"instances": 30, "rounds": 3, "between_sd_median": 0.09,
+             "within_sd_median": 0.02, "unstable_share": 0.05}
+    run = _rounds_run(tmp_path, complete=False, processes_measured=40, processes_planned=42,
+                      noise=noise)
+    done = run_tool("plot", run)
+    assert done.returncode == 0, done.stderr
+    page = (run / "report" / "index.html").read_text()
+    banner = page.index("partial run: 40 of 42 processes")
+    assert banner < page.index("<h2>Machine</h2>")           # at the top
+    assert "typically differ by ~9%" in page                  # the noise score, in words
+    assert "95% CI low" in page and "<th>unstable</th>" in page
+    assert 'class="unstable"' in page                         # spin_ttas at 1 worker
+    assert "tie: moodycamel" in page or "tie: moodycamel_twin" in page
+    assert "95% confidence interval across" in page
+
+
+def test_band_is_the_interval_with_rounds_and_min_max_without(tmp_path):
+    from contend import plot, results
+    with_rounds = results.load_run(_rounds_run(tmp_path))
+    summary = plot.run_summary(with_rounds)
+    assert plot.band_columns(summary) == ("ci_low", "ci_high")
+    one_round = plot.run_summary(results.load_run(RUNS["two_core"]))
+    assert plot.band_columns(one_round) == ("min", "max")
+    assert (one_round["rep_min"] <= one_round["median"]).all()
+    assert (one_round["rep_max"] >= one_round["median"]).all()
+    assert "1 round" in plot.BAND_LABEL[("min", "max")]
+
+
+def test_figures_keep_both_placement_lines_for_a_shared_map(tmp_path):
+    from contend import plot, results
+    rows = synthetic_runs.make_rows(seed=71, rounds=2, repetitions=2, families=("counter",))
+    rows = [dict(r, placements="compact+scatter") for r in rows if r["placement"] == "compact"]
+    run = results.load_run(synthetic_runs.write_run(tmp_path / "shared", rows))
+    summary = plot.run_summary(run)
+    assert set(summary["placement"]) == {"compact", "scatter"}
+    lines = {key["placement"]: len(line) for key, line in plot.scaling.line_groups(summary)}
+    assert lines["compact"] == lines["scatter"]
