@@ -54,7 +54,7 @@ CONFIDENCE = 0.95
 
 # Per point in rank()'s output, after the point key.
 COLUMNS = ["status", "verdict", "winner", "top", "tied", "runner_up", "margin", "margin_low",
-           "margin_high", "p", "q", "top_median", "candidates", "excluded", "unstable"]
+           "margin_high", "p", "q", "top_median", "top_index", "candidates", "excluded", "unstable"]
 STATUSES = ("winner", "tie", "alone", "none")
 
 
@@ -120,8 +120,10 @@ def exclusion_reason(row):
 
 def rank(summary, evidence, key, label="impl", alpha=ALPHA, floor=FLOOR, prior_df=PRIOR_DF):
     """One row per point (the distinct values of `key` in summary), with
-    COLUMNS: see the module doc. `label` names a candidate (a column; make
-    one with candidate_labels when impls repeat at a point)."""
+    COLUMNS: see the module doc. `label` names a candidate (a column, "impl"
+    by default); a label that repeats at a point keeps its best row only, so
+    an impl never ties with itself under another placement or split.
+    `top_index` is the top's row label in `summary`."""
     groups = list(summary.groupby(list(key), sort=True, dropna=False))
     judged = [_judge(point, rows, evidence, label, prior_df) for point, rows in groups]
     _adjust(judged, alpha)
@@ -192,11 +194,13 @@ def _decide(j, floor):
     excluded = ", ".join(j["excluded"])
     base = {c: math.nan for c in ["margin", "margin_low", "margin_high", "p", "q", "top_median"]}
     base.update(excluded=excluded, candidates=len(ranked), runner_up="", tied="", winner="",
-                top="", unstable=False)
+                top="", top_index=None, unstable=False)
     if not len(ranked):
         return {**base, "status": "none", "verdict": "-"}
     top = ranked.iloc[0]
-    base.update(top=top[label], top_median=top["median"], unstable=bool(top.get("unstable", False)))
+    # top_index: the top's row label in the caller's frame (its placement, roles...).
+    base.update(top=top[label], top_median=top["median"], top_index=top.name,
+                unstable=bool(top.get("unstable", False)))
     if len(ranked) == 1:
         return {**base, "status": "alone", "winner": top[label], "tied": top[label],
                 "verdict": f"{top[label]} (only eligible)"}
@@ -220,19 +224,6 @@ def _decide(j, floor):
 
 
 # ---- labels and text ------------------------------------------------------------
-
-def candidate_labels(rows, point, qualifiers):
-    """A name per row: its impl, plus the qualifier columns whose values
-    differ among the rows of its point (so "moodycamel" stays short unless
-    the same impl competes at one point as compact and scatter, say)."""
-    names = pd.Series(rows["impl"].astype(str), index=rows.index)
-    for _, group in rows.groupby(point, sort=False, dropna=False):
-        varying = [c for c in qualifiers if group[c].nunique(dropna=False) > 1]
-        if varying and group["impl"].duplicated().any():
-            for i, r in group.iterrows():
-                names[i] = f"{r['impl']} ({', '.join(str(r[c]) for c in varying)})"
-    return names
-
 
 def margin_text(row, digits=2):
     """'1.32 [1.20, 1.45]' (top / runner-up with its 95% interval), '-' if none."""

@@ -249,23 +249,22 @@ def winners_section(summary, evidence):
     errors or lost updates (unsync) are never eligible."""
     point = ["family", "benchmark", "params", "mode", "placement", "threads"]
     rows_at = full_load(summary)
-    rows_at = rows_at.assign(split=[f"{p}p{c}c" if (p or c) else "" for p, c in
-                                    zip(rows_at["producers"], rows_at["consumers"])])
-    rows_at = rows_at.assign(label=ranking.candidate_labels(rows_at, point, ["split"]))
-    ranked = ranking.rank(rows_at, evidence, point, label="label")
+    # One candidate per impl (its best role split): an impl does not tie with itself.
+    ranked = ranking.rank(rows_at, evidence, point, label="impl")
+    ranked = ranked.assign(split=[_split(rows_at, i) for i in ranked["top_index"]])
     order = sorted(range(len(ranked)), key=lambda j: (
         figures.family_rank(ranked["family"].iloc[j]),
         tuple(ranked[c].iloc[j] for c in point[1:])))
     rows, classes = [], []
     for r in ranked.iloc[order].itertuples(index=False):
         rows.append([r.family, r.benchmark, r.params, r.mode, r.placement,
-                     number(int(r.threads), str(int(r.threads))), r.verdict,
+                     number(int(r.threads), str(int(r.threads))), r.split, r.verdict,
                      number(r.top_median), r.runner_up or "-",
                      number(r.margin, ranking.margin_text(r._asdict())),
                      number(r.q, tables.p_value(r.q)),
                      Cell("yes", css="unstable") if r.unstable else "", r.excluded])
         classes.append("")
-    header = ["family", "benchmark", "params", "mode", "placement", "workers", "fastest impl",
+    header = ["family", "benchmark", "params", "mode", "placement", "workers", "roles", "fastest impl",
               "items/s", "runner-up", "margin [95% CI]", "q (BH)", "unstable", "not eligible"]
     ties = ranking.ties(ranked)
     note = (f'<p class="note">A winner is named only when its lead over the runner-up is '
@@ -275,6 +274,13 @@ def winners_section(summary, evidence):
             f"points are ties. Margin = top / runner-up medians with its 95% interval. "
             f"Instances with failed repetitions or lost updates are never eligible.</p>")
     return "<h2>Fastest at full load</h2>\n" + note + html_table(header, rows, classes)
+
+
+def _split(rows, index):
+    if index is None or index != index:
+        return ""
+    r = rows.loc[index]
+    return f"{r['producers']}p{r['consumers']}c" if (r["producers"] or r["consumers"]) else ""
 
 
 def instance_rows(summary):

@@ -16,8 +16,8 @@ import pandas as pd
 from contend import ranking, results
 from contend.units import format_rate
 
-HEADER = ["family", "benchmark", "mode", "threads", "fastest", "items/s", "runner-up",
-          "margin [95% CI]"]
+HEADER = ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
+          "runner-up", "margin [95% CI]"]
 POINT = ["family", "benchmark", "params", "mode", "threads"]
 
 
@@ -33,11 +33,18 @@ def best_per_benchmark(run, per_instance=None):
     per_instance = results.instance_summary(run.df) if per_instance is None else per_instance
     evidence = ranking.Evidence.of(run.df, per_instance)
     rows = full_load(per_instance)
-    rows = rows.assign(split=[f"{p}p{c}c" if (p or c) else "" for p, c in
-                              zip(rows["producers"], rows["consumers"])])
-    # A name says more than the impl only where the impl competes twice.
-    rows = rows.assign(label=ranking.candidate_labels(rows, POINT, ["placements", "split"]))
-    return ranking.rank(rows, evidence, POINT, label="label")
+    table = ranking.rank(rows, evidence, POINT, label="impl")
+    where = [_where(rows, i) for i in table["top_index"]]
+    return table.assign(placement=where)
+
+
+def _where(rows, index):
+    """The fastest instance's placement(s) and producer/consumer split."""
+    if index is None or index != index:
+        return ""
+    r = rows.loc[index]
+    split = f" {r['producers']}p{r['consumers']}c" if (r["producers"] or r["consumers"]) else ""
+    return (r.get("placements") or r["placement"]) + split
 
 
 def render(run, per_instance=None):
@@ -53,7 +60,7 @@ def render(run, per_instance=None):
     for r in table.itertuples(index=False):
         name = r.benchmark + (f" [{r.params}]" if r.params else "")
         cells.append([r.family, name, r.mode, str(r.threads),
-                      r.verdict + (" (unstable)" if r.unstable else ""),
+                      r.verdict + (" (unstable)" if r.unstable else ""), r.placement,
                       format_rate(r.top_median), r.runner_up or "-",
                       ranking.margin_text(r._asdict())])
     widths = [max(len(r[i]) for r in cells) for i in range(len(HEADER))]
@@ -61,7 +68,7 @@ def render(run, per_instance=None):
     for r in cells:
         body = [c.ljust(w) for c, w in zip(r, widths)]
         # Right-align the rate so magnitudes line up.
-        body[5] = r[5].rjust(widths[5])
+        body[6] = r[6].rjust(widths[6])
         lines.append("  " + "  ".join(body).rstrip())
     ties = ranking.ties(table)
     lines.append(f"  {ties} of {len(table)} tied: no lead significant across rounds and "

@@ -61,7 +61,7 @@ def test_close_impls_are_a_tie_with_runner_up_and_margin():
 def test_render_table():
     lines = summary.render(run_of(rounds_of("std_mutex", 2, [12.3e6] * 3)
                                   + rounds_of("x", 4, [5e3] * 3, family="fifo")))
-    assert lines[0].split() == ["family", "benchmark", "mode", "threads", "fastest", "items/s",
+    assert lines[0].split() == ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
                                 "runner-up", "margin", "[95%", "CI]"]
     assert "12.3M/s" in lines[1] and "counter" in lines[1] and "only eligible" in lines[1]
     assert "5.00k/s" in lines[2] and "fifo" in lines[2]
