@@ -5,8 +5,13 @@ warms up, a neighbour's CI job starts, the governor changes its mind. On a
 shared 2-core runner those drifts are as large as the regressions we hunt.
 Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
 drifts, and swapping who goes first every round cancels a steady trend too;
-pooling the rounds gives each side rounds x repetitions samples, enough for
-the per-benchmark test to reach significance after Holm correction.
+pooling the runs gives each side every process of every run as one round
+(3 runs of 3 rounds = 9 processes a side).
+
+Confirm stage: instances the first verdict flags are measured again, and
+only they, in --confirm-rounds more alternated runs (bench_all --only FILE);
+the gate fails only if the pooled evidence still says regression, as
+Chromium's Pinpoint and Mozilla's retriggers do before blaming a commit.
 
 Each revision is checked out as a git worktree under build/ab/worktrees/ and
 built and run with *its own* scripts (bench_all of that revision), so a
@@ -23,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import results, schema
+from . import evidence, regress, results, schema
 from .cli import UsageError
 
 SIDES = ("A", "B")
@@ -113,6 +118,14 @@ class GitWorktreeRunner:
             self.log(f"{worktree.name}: bench_all exited {code}; using what it recorded")
         return new[-1].parent
 
+    def supports_only(self, worktree):
+        """Whether that revision's bench_all has --only (older ones do not)."""
+        path = Path(worktree) / "scripts" / "contend" / "bench_all.py"
+        try:
+            return '"--only"' in path.read_text(encoding="utf-8")
+        except OSError:
+            return False
+
     def cleanup(self, worktree):
         self.git("worktree", "remove", "--force", str(worktree), check=False)
         if Path(worktree).exists():
@@ -154,14 +167,16 @@ def _result_csvs(roots):
 
 
 def pool(run_dirs, out_dir, run_id):
-    """One run folder from several: all repetitions of every round, numbered
-    0..n-1 per instance so no two samples share a repetition index."""
+    """One run folder from several: every process of every run becomes one
+    round of the pooled run (rounds renumbered 0..n-1 per run, in order), so
+    no two processes share a round. Complete only if every run was."""
     runs = [results.load_run(d) for d in run_dirs]
     frames, offset = [], 0
     for run in runs:
         df = run.df.copy()
-        df["repetition"] = df["repetition"] + offset
-        offset = int(df["repetition"].max()) + 1
+        df["round"] = df["round"] + offset
+        top = df["round"].max()
+        offset = (offset if pd.isna(top) else int(top)) + 1
         frames.append(df)
     pooled = pd.concat(frames, ignore_index=True)
     pooled["run_id"] = run_id
@@ -172,49 +187,125 @@ def pool(run_dirs, out_dir, run_id):
     out_dir.mkdir(parents=True, exist_ok=True)
     pooled[schema.COLUMNS].to_csv(out_dir / "results.csv", index=False)
     machine = dict(runs[0].machine)
-    machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs])
+    machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs],
+                   complete=all(r.machine.get("complete", True) is not False for r in runs))
     (out_dir / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
     return results.load_run(out_dir)
+
+
+class Session:
+    """Both revisions checked out and built; runs them alternately as often
+    as asked (the rounds, then the confirm stage); removes the worktrees on
+    exit unless keep_worktrees."""
+
+    def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False):
+        self.runner, self.out_dir, self.keep = runner, Path(out_dir), keep_worktrees
+        self.revs = {"A": rev_a, "B": rev_b}
+        self.sha, self.trees = {}, {}
+        self.runs_of = {side: [] for side in SIDES}
+
+    def __enter__(self):
+        self.sha = {side: self.runner.resolve(self.revs[side]) for side in SIDES}
+        try:
+            for side in SIDES:
+                self.trees[side] = self.runner.prepare(side, self.sha[side])
+            for side in SIDES:
+                self.runner.build(self.trees[side])
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        if not self.keep:
+            for tree in self.trees.values():
+                self.runner.cleanup(tree)
+        return False
+
+    def measure(self, rounds, args_of, stage="rounds"):
+        """`rounds` alternated runs; args_of: side -> bench_all flags. Returns
+        (A, B): each side's every run so far pooled (out_dir/A, out_dir/B for
+        the first stage, out_dir/<stage>/A, /B after later ones)."""
+        for side, r in alternation(rounds):
+            produced = Path(self.runner.bench(self.trees[side], args_of[side]))
+            kept = self.out_dir / stage / f"{side}-{r}"
+            if kept.exists():
+                shutil.rmtree(kept)
+            shutil.copytree(produced, kept)
+            self.runs_of[side].append(kept)
+        where = self.out_dir if stage == "rounds" else self.out_dir / stage
+        return tuple(pool(self.runs_of[side], where / side, f"ab-{side}-{self.sha[side][:12]}")
+                     for side in SIDES)
+
+    def only_args(self, side, names_file, keys):
+        """bench_all flags that measure exactly `keys`: --only where that
+        revision has it, else the narrowest --families/--impls/... cover
+        (the verdict then looks at the flagged instances only anyway)."""
+        supports = getattr(self.runner, "supports_only", lambda tree: True)
+        if supports(self.trees[side]):
+            return ["--only", str(names_file)]
+        cover = {flag: sorted({str(k[results.INSTANCE.index(col)]) for k in keys})
+                 for flag, col in (("--families", "family"), ("--impls", "impl"),
+                                   ("--modes", "mode"), ("--placements", "placement"),
+                                   ("--threads", "threads"))}
+        return [x for flag, values in cover.items() for x in (flag, ",".join(values))]
 
 
 def run_ab(runner, rev_a, rev_b, rounds, bench_args, out_dir, keep_worktrees=False):
     """Builds both revisions, alternates their runs, pools each side.
 
-    Returns (baseline run, candidate run). Every round's run folder is kept
-    under out_dir/<side>/round-<n>/; the pooled ones are out_dir/A and out_dir/B.
+    Returns (baseline run, candidate run). Every run's folder is kept under
+    out_dir/rounds/<side>-<n>/; the pooled ones are out_dir/A and out_dir/B.
     """
-    sha = {"A": runner.resolve(rev_a), "B": runner.resolve(rev_b)}
-    out_dir = Path(out_dir)
-    trees = {}
-    try:
-        for side in SIDES:
-            trees[side] = runner.prepare(side, sha[side])
-        for side in SIDES:
-            runner.build(trees[side])
-        rounds_of = {side: [] for side in SIDES}
-        for side, r in alternation(rounds):
-            produced = Path(runner.bench(trees[side], bench_args))
-            kept = out_dir / "rounds" / f"{side}-{r}"
-            if kept.exists():
-                shutil.rmtree(kept)
-            shutil.copytree(produced, kept)
-            rounds_of[side].append(kept)
-    finally:
-        if not keep_worktrees:
-            for tree in trees.values():
-                runner.cleanup(tree)
-    return tuple(pool(rounds_of[side], out_dir / side, f"ab-{side}-{sha[side][:12]}")
-                 for side in SIDES)
+    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
+        return session.measure(rounds, {side: bench_args for side in SIDES})
 
 
-def run_ab_from_args(args):
+def gate(runner, rev_a, rev_b, rounds, bench_args, out_dir, confirm_rounds=0,
+         keep_worktrees=False, **judging):
+    """The whole A/B gate: rounds, verdict, then the confirm stage for what
+    it flagged. Returns (candidate run, verdict). `judging`: threshold,
+    alpha, suite_threshold, allow_missing (regress.verdict_for_runs)."""
+    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
+        baseline, candidate = session.measure(rounds, {side: bench_args for side in SIDES})
+        v = _verdict(baseline, candidate, judging)
+        flagged = regress.flagged_for_confirm(v)
+        if not flagged or not confirm_rounds:
+            return candidate, v
+        names = write_names(out_dir / "confirm" / "only.txt", flagged, candidate)
+        _log(f"confirm stage: {len(flagged)} flagged instance(s), {confirm_rounds} more "
+             "alternated run(s) of only those")
+        args_of = {side: bench_args + session.only_args(side, names, flagged) for side in SIDES}
+        baseline, candidate = session.measure(confirm_rounds, args_of, "confirm")
+        return candidate, regress.confirm(v, _verdict(baseline, candidate, judging), flagged)
+
+
+def _verdict(baseline, candidate, judging):
+    v = regress.verdict_for_runs(baseline, candidate, judging.get("threshold", regress.DEFAULT_THRESHOLD),
+                                 judging.get("alpha", regress.DEFAULT_ALPHA), True,
+                                 judging.get("suite_threshold"), judging.get("allow_missing", False))
+    return v
+
+
+def write_names(path, keys, run):
+    """The instance names bench_all --only reads, one per line."""
+    side = evidence.side_from_results(run.df)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(evidence.instance_name(k, side[k]) + "\n" for k in keys))
+    return path
+
+
+def gate_from_args(args, suite_threshold):
     root = Path(args.repo).resolve() if args.repo else repo_root()
     if not (root / ".git").exists():
         raise UsageError(f"{root}: not a git checkout")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = Path(args.out) if args.out else root / "build" / "ab" / "runs" / stamp
     runner = GitWorktreeRunner(root, root / "build" / "ab")
-    baseline, candidate = run_ab(runner, args.inputs[0], args.inputs[1], args.rounds,
-                                 args.bench_args, out_dir, args.keep_worktrees)
-    _log(f"pooled runs: {baseline.run_dir} (A) and {candidate.run_dir} (B)")
-    return baseline, candidate
+    candidate, v = gate(runner, args.inputs[0], args.inputs[1], args.rounds, args.bench_args,
+                        out_dir, args.confirm_rounds, args.keep_worktrees,
+                        threshold=args.threshold, alpha=args.alpha,
+                        suite_threshold=suite_threshold, allow_missing=args.allow_missing)
+    _log(f"pooled runs: {out_dir / 'A'} (A) and {out_dir / 'B'} (B)")
+    return candidate, v

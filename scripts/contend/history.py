@@ -21,9 +21,15 @@ from .cli import UsageError
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
 
-HISTORY_COLUMNS = (["schema_version", "machine_id", "git_sha", "run_id", "timestamp_utc"]
-                   + results.INSTANCE + ["oversubscribed", "median_items_per_second",
-                                         "repetitions"])
+# The columns every history file has (the first version wrote only these).
+BASE_COLUMNS = (["schema_version", "machine_id", "git_sha", "run_id", "timestamp_utc"]
+                + results.INSTANCE + ["oversubscribed", "median_items_per_second",
+                                      "repetitions"])
+# Added for scripts/regress --baseline-history: rounds behind the median,
+# their spread, and the instance's errors (so a recorded error is not "new").
+# Older files lack them and read as empty.
+EXTRA_COLUMNS = ["rounds", "between_sd", "errors", "error"]
+HISTORY_COLUMNS = BASE_COLUMNS + EXTRA_COLUMNS
 ORDER = ["timestamp_utc", "run_id"]
 FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 
@@ -41,9 +47,9 @@ def default_history_dir():
 
 
 def history_rows(run):
-    """The rows `record` appends for one run: one per measured instance."""
+    """The rows `record` appends for one run: one per instance, with its
+    median (empty when every repetition failed) and its errors."""
     summary = results.instance_summary(run.df)
-    summary = summary.loc[summary["median"].notna()]
     stamp = run.df["timestamp_utc"].max() if (run.df["timestamp_utc"] != "").any() else ""
     return pd.DataFrame({
         "schema_version": schema.SCHEMA_VERSION, "machine_id": run.machine_id,
@@ -52,7 +58,19 @@ def history_rows(run):
         "oversubscribed": summary["oversubscribed"].to_numpy(),
         "median_items_per_second": summary["median"].to_numpy(),
         "repetitions": summary["n"].to_numpy(),
+        "rounds": summary["rounds"].to_numpy(),
+        "between_sd": summary["between_sd"].to_numpy(),
+        "errors": summary["errors"].to_numpy(),
+        "error": summary["error"].to_numpy(),
     }, columns=HISTORY_COLUMNS)
+
+
+def history_path(machine_id, history_dir=None):
+    """<history_dir or results/history>/<machine_id>.csv"""
+    if not machine_id or machine_id == "mixed":
+        raise UsageError("the run has no single machine_id: no history to use")
+    directory = Path(history_dir) if history_dir else default_history_dir()
+    return directory / f"{machine_id}.csv"
 
 
 def record(run, history_dir=None):
@@ -62,10 +80,10 @@ def record(run, history_dir=None):
         raise UsageError(f"{run.csv_path}: cannot record: no single machine_id in the run")
     if not run.run_id or run.run_id == "mixed":
         raise UsageError(f"{run.csv_path}: cannot record: no single run_id in the run")
-    directory = Path(history_dir) if history_dir else default_history_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{machine_id}.csv"
-    new = history_rows(run).astype(str)
+    path = history_path(machine_id, history_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = history_rows(run)
+    new = rows.astype(str).replace({"nan": ""})
     if path.exists():
         old = read_history_text(path)
         old = old.loc[old["run_id"] != run.run_id]
@@ -75,7 +93,7 @@ def record(run, history_dir=None):
     partial = path.with_name(path.name + ".partial")
     new.to_csv(partial, index=False)
     os.replace(partial, path)
-    return path, len(history_rows(run))
+    return path, len(rows)
 
 
 def read_history_text(path):
@@ -88,27 +106,48 @@ def read_history_text(path):
         raise UsageError(f"{path}: empty file, not a history CSV")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
         raise UsageError(f"{path}: not a readable CSV ({str(e).strip().splitlines()[0]})")
-    missing = [c for c in HISTORY_COLUMNS if c not in df.columns]
+    missing = [c for c in BASE_COLUMNS if c not in df.columns]
     if missing:
         raise UsageError(f"{path}: not a contend history file (missing {', '.join(missing)})")
+    for column in EXTRA_COLUMNS:          # an older file: the new columns read as empty
+        if column not in df.columns:
+            df[column] = ""
     return df
 
 
-def load_history(path):
-    """The history as typed rows sorted by time; UsageError when unusable."""
-    df = read_history_text(path)
-    if not len(df):
-        raise UsageError(f"{path}: no rows, only a header")
-    typed = df.assign(
+def typed(df, path):
+    """History text rows with numbers and flags typed; UsageError when unusable.
+    Rows of instances that only failed (no median, errors > 0) are kept."""
+    failed_only = (df["median_items_per_second"] == "") & (
+        pd.to_numeric(df["errors"], errors="coerce").fillna(0) > 0)
+    out = df.assign(
         threads=pd.to_numeric(df["threads"], errors="coerce"),
         producers=pd.to_numeric(df["producers"], errors="coerce"),
         consumers=pd.to_numeric(df["consumers"], errors="coerce"),
         median_items_per_second=pd.to_numeric(df["median_items_per_second"], errors="coerce"),
+        errors=pd.to_numeric(df["errors"], errors="coerce").fillna(0).astype("int64"),
         oversubscribed=df["oversubscribed"].str.lower().isin(["true", "1", "yes"]))
-    if typed[["threads", "median_items_per_second"]].isna().any().any():
+    if out["threads"].isna().any() or (out["median_items_per_second"].isna() & ~failed_only).any():
         raise UsageError(f"{path}: non-numeric threads or median_items_per_second")
-    typed = typed.astype({"threads": "int64", "producers": "int64", "consumers": "int64"})
-    return typed.sort_values(ORDER, kind="stable").reset_index(drop=True)
+    out = out.astype({"threads": "int64", "producers": "int64", "consumers": "int64"})
+    return out.sort_values(ORDER, kind="stable").reset_index(drop=True)
+
+
+def last_runs(df, k, exclude=""):
+    """The run ids of the k most recent recorded runs (oldest first), leaving
+    out `exclude` (the candidate itself, when it was recorded already)."""
+    runs = df.loc[df["run_id"] != exclude, ORDER].drop_duplicates("run_id", keep="last")
+    return list(runs.sort_values(ORDER, kind="stable")["run_id"])[-k:]
+
+
+def load_history(path):
+    """The history as typed rows sorted by time, only instances with a
+    median (what can be drawn); UsageError when unusable."""
+    df = read_history_text(path)
+    if not len(df):
+        raise UsageError(f"{path}: no rows, only a header")
+    rows = typed(df, path)
+    return rows.loc[rows["median_items_per_second"].notna()].reset_index(drop=True)
 
 
 def detect_steps(values, min_step=MIN_STEP, sigmas=NOISE_SIGMAS, min_points=MIN_POINTS):

@@ -1,54 +1,95 @@
 """scripts/regress: the CI gate. Is the candidate slower than the baseline?
 
-    scripts/regress BASELINE CANDIDATE [--threshold 0.05] [--alpha 0.05]
-                    [--markdown FILE] [--record] [--history-dir DIR] [--any-machine]
-    scripts/regress --record RUN                 (only append RUN to the history)
-    scripts/regress --ab REV_A REV_B [--rounds 3] [--keep-worktrees] [--out DIR]
-                    [...] -- [bench_all flags]   (build both, alternate, then judge)
+    scripts/regress BASELINE CANDIDATE [--threshold 0.05] [--alpha 0.05] [...]
+    scripts/regress --baseline-history K CANDIDATE      (last K recorded runs)
+    scripts/regress --record RUN                        (only append RUN to the history)
+    scripts/regress --aa RUN RUN [RUN...]               (false alarms over every pair)
+    scripts/regress --ab REV_A REV_B [--rounds 3] [--confirm-rounds 3] [...] -- [bench_all flags]
 
-Per benchmark instance (identity + workers) the repetitions are the samples:
-- ratio = median(candidate) / median(baseline) throughput;
-- limit = max(threshold, 3 x the baseline's coefficient of variation): a
-  benchmark that is noisy on its own must move further to count;
-- p = one-sided Mann-Whitney U "candidate slower" (see stats.py for why
-  one-sided), Holm-corrected over every gating instance plus the suite test;
-- regression = ratio < 1 - limit and Holm p <= alpha. Improvements mirror it.
-Suite-wide: the geometric mean of the ratios, and a regression when it is below
-1 - suite threshold and a one-sided Wilcoxon signed-rank test over the
-per-instance log ratios is significant (in the same Holm family): a slowdown
-spread over every benchmark is caught even when each single one has too few
-repetitions. The suite threshold defaults to 2 x threshold for two separate
-runs, because a whole machine drifts by a few percent between runs made
-minutes apart (an A/A pair of quick runs here, made while the machine was
-also compiling, differed by 5.9% across the board), and to the threshold
-itself in --ab mode, where alternation cancels that drift.
+The method (a gate with power and no false alarms):
 
-Never gating, always reported: oversubscribed instances (they measure the
-scheduler), instances present on one side only, errors present in both.
-Gating: an instance that errors in the candidate but not in the baseline: a
-failed correctness check is a regression of the worst kind.
+1. Samples are processes. Each instance's samples are its round medians (one
+   per process; evidence.py); with --baseline-history each recorded run's
+   instance median is one baseline sample and the candidate is one more run.
+2. Per instance: the mean difference d of log samples (candidate - baseline)
+   and its standard error from a moderated variance (stats.compare_rounds): the
+   instance's pooled log variance shrunk toward a prior, the median pooled
+   variance of the instances of its family (oversubscribed points apart, they
+   are noisier), worth PRIOR_DF degrees of freedom. Three rounds a side give an
+   instance 4 degrees of freedom of its own: alone, its t-test is both weak and
+   fooled by a lucky tight pair; the prior fixes both.
+3. Relative to the suite: between two separate runs the whole machine drifts
+   (an A/A pair of quick runs here differed by 5.9% across the board). The
+   suite shift s is the median d over the gating instances; a test rejects
+   only if the slowdown is significant both absolutely (d < 0) and relative
+   to the suite (d - s < 0): the larger of the two one-sided p-values is the
+   p-value of that intersection-union test. A drift therefore never names an
+   instance or an impl; a real suite-wide slowdown is the suite test's job.
+4. Per impl: the instances of one impl id (all its shapes) are pooled: the
+   mean of their d, with the standard error of that mean and Welch-
+   Satterthwaite degrees of freedom. One impl slowed by 25% across its shapes
+   is caught and named even when no single shape of it is.
+5. Suite: geometric mean of the ratios over the gating instances, and a
+   one-sided Wilcoxon signed-rank test over their d. A regression when it is
+   below 1 - suite threshold (default 2 x threshold for separate runs, the
+   threshold itself with --ab, where alternation cancels drift) and significant.
+6. False discoveries: Benjamini-Hochberg at --alpha over every gating test
+   (instances, impls, suite) together: it controls the share of false findings
+   and, under the global null of an A/A pair, the chance of any. Holm over
+   ~200 instances needs p <= 0.00025 from 3 rounds a side: no instance could
+   ever fail, which is a gate that always says yes.
+7. Effect floor: a finding must also be slower than --threshold, absolutely
+   and relative to the suite. (The floor is a condition on the estimate, not a
+   shifted null: at 3 rounds the estimate's noise is larger than 5%, so a
+   shifted null would cost power exactly where the gate needs it.)
+8. Every gating instance states its minimal detectable effect (80% power at
+   the level BH gives a lone finding, alpha / tests, with its degrees of
+   freedom): a green gate is not proof of no change.
+
+Always gating: a new error (at every point; only a spinning lock's timeout at
+an oversubscribed point is expected), a throughput that is 0, negative, NaN or
+infinite, an instance missing from the candidate (unless --allow-missing).
+Refused (exit 2): baseline and candidate the same run, an interrupted run.
+Never gating: slowdowns at oversubscribed points (they measure the scheduler).
 
 Exit status: 0 no regression, 1 regression, 2 bad input.
 """
+import itertools
 import math
+import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import special as _special
 
-from . import history, results, stats, tables
+from . import evidence, history, results, stats
 from .args import OneLineParser
 from .cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 
 DEFAULT_THRESHOLD = 0.05
 DEFAULT_ALPHA = 0.05
-NOISE_FACTOR = 3.0          # limit = max(threshold, NOISE_FACTOR x baseline CV)
+DEFAULT_CONFIRM_ROUNDS = 3
+# The prior's weight in degrees of freedom. 4 = what one instance's own
+# rounds give at 3 vs 3: the prior never outweighs an instance that has
+# rounds of its own (a truly noisy instance keeps most of its variance), yet
+# doubles the degrees of freedom of a 3-round t-test (t quantile at 99%: 3.75
+# with 4, 2.90 with 8), which is where the power comes from. Larger values
+# trust one family-wide variance too much: the 2-core VM's instances differ
+# in between-process spread by several times.
+PRIOR_DF = 4.0
+POWER = 0.8
+# Fewer gating instances than this: no suite shift is estimated (s = 0); a
+# median over a handful of instances would be one of them.
+MIN_FOR_SHIFT = 8
 
 REGRESSION = "regression"
 IMPROVEMENT = "improvement"
 NEW_ERROR = "new error"
+INVALID = "invalid throughput"
+MISSING = "missing from candidate"
+EXPECTED_TIMEOUT = "expected timeout"
 SLOWER_NS = "slower, not significant"
 FASTER_NS = "faster, not significant"
 UNCHANGED = "unchanged"
@@ -56,246 +97,347 @@ ERROR_BOTH = "error in both"
 ERROR_FIXED = "error fixed"
 ONLY_BASELINE = "only in baseline"
 ONLY_CANDIDATE = "only in candidate"
+NOT_CONFIRMED = "slower, not confirmed"
+# Verdicts that fail the gate wherever they appear (oversubscribed or not).
+ALWAYS_GATING = {NEW_ERROR, INVALID, MISSING}
 
 
 @dataclass
 class Verdict:
     instances: pd.DataFrame            # one row per instance, see judge()
+    impls: pd.DataFrame                # one row per impl with >= 2 tested instances
     threshold: float
     alpha: float
     geomean: float = math.nan          # over gating instances
-    suite_p: float = math.nan          # Holm-adjusted
+    shift: float = 1.0                 # the suite's shift as a ratio (exp of median d)
+    suite_p: float = math.nan          # BH-adjusted
     suite_regression: bool = False
     suite_threshold: float = math.nan
+    baseline_kind: str = "rounds"      # or "runs" (history baseline)
     warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
     baseline_label: str = ""
     candidate_label: str = ""
 
     @property
     def gating_failures(self):
         df = self.instances
-        return df.loc[df["gating"] & df["verdict"].isin([REGRESSION, NEW_ERROR])]
+        return df.loc[df["gating"]]
+
+    @property
+    def impl_failures(self):
+        return self.impls.loc[self.impls["gating"]] if len(self.impls) else self.impls
 
     @property
     def exit_code(self):
-        return EXIT_FAILURE if (len(self.gating_failures) or self.suite_regression) else EXIT_OK
+        failed = len(self.gating_failures) or len(self.impl_failures) or self.suite_regression
+        return EXIT_FAILURE if failed else EXIT_OK
+
+    @property
+    def detectable(self):
+        """Median minimal detectable slowdown over the gating instances."""
+        mde = self.instances.loc[~self.instances["oversubscribed"], "mde"].dropna()
+        return float(mde.median()) if len(mde) else math.nan
 
 
-def samples_by_instance(df):
-    """{instance key: (throughput samples, error count, oversubscribed, [first error])}."""
-    failed = (df["error"] != "").to_numpy()
-    throughput = df["items_per_second"].to_numpy(dtype=float)
-    over = df["oversubscribed"].to_numpy(dtype=bool)
-    errors = df["error"].to_numpy()
-    out = {}
-    # .indices: positions per group, so the loop below is numpy, not pandas.
-    for key, rows in df.groupby(results.INSTANCE, sort=True).indices.items():
-        bad = failed[rows]
-        out[key] = (throughput[rows][~bad], int(bad.sum()), bool(over[rows].any()),
-                    list(errors[rows][bad][:1]))
-    return out
+# ---- the tests ------------------------------------------------------------
 
+def pooled_log_var(b, c):
+    """(sum of squares about each side's log mean, degrees of freedom)."""
+    lb, lc = np.log(b), np.log(c)
+    return (float(((lb - lb.mean()) ** 2).sum() + ((lc - lc.mean()) ** 2).sum()),
+            len(b) + len(c) - 2)
+
+
+def family_priors(tested, base, cand):
+    """Prior variance per (family, oversubscribed): the median over those
+    instances of their pooled log variance, divided by the median of a
+    chi-square over its degrees of freedom (0.84 at 4 df). The median of
+    sample variances sits below the variance they estimate, and a prior that
+    is too small makes every tight instance look significant; the correction
+    makes the median an estimate of the typical variance itself (it halved
+    the A/A false alarms in test_regress.py). Groups with no estimate borrow
+    the correction over every instance."""
+    by_group, every = {}, []
+    for key in tested:
+        ss, df = pooled_log_var(base[key].samples, cand[key].samples)
+        if df > 0:
+            group = (key[0], base[key].oversubscribed or cand[key].oversubscribed)
+            by_group.setdefault(group, []).append((ss / df, df))
+            every.append((ss / df, df))
+    return {g: _median_variance(v) for g, v in by_group.items()}, _median_variance(every)
+
+
+def _median_variance(pairs):
+    if not pairs:
+        return math.nan
+    variances, dfs = zip(*pairs)
+    nu = float(np.median(dfs))
+    return float(np.median(variances)) * nu / float(_special.chdtri(nu, 0.5))
+
+
+def t_less(t, df):
+    """One-sided p of a t statistic ("slower"): nan without a test."""
+    if not (t == t) or not df > 0:
+        return math.nan
+    return float(_special.stdtr(df, t))
+
+
+def instance_test(b, c, prior_var, prior_df):
+    """d (mean log difference), se and df of one instance (candidate vs baseline)."""
+    r = stats.compare_rounds(c, b, prior_var, prior_df)
+    d = float(np.log(c).mean() - np.log(b).mean())
+    return {"ratio": r["ratio"], "low": r["low"], "high": r["high"], "d": d,
+            "se": r["se"], "df": r["df"]}
+
+
+def slower_p(d, se, df, shift):
+    """max(p absolute, p relative to the suite shift): significant only if both are."""
+    if not (se == se) or se <= 0:
+        if se == 0:
+            return 0.0 if d < min(0.0, shift) else 1.0
+        return math.nan
+    return max(t_less(d / se, df), t_less((d - shift) / se, df))
+
+
+def faster_p(d, se, df):
+    if not (se == se) or se <= 0:
+        return (0.0 if d > 0 else 1.0) if se == 0 else math.nan
+    return t_less(-d / se, df)
+
+
+def mde_of(se, df, tests, alpha, threshold):
+    """The slowdown this test finds with POWER probability when it is the only
+    finding (BH then needs p <= alpha / tests), and never below the floor."""
+    if not (se == se) or not df > 0:
+        return math.nan
+    level = alpha / max(tests, 1)
+    z = _special.stdtrit(df, 1 - level) + _special.stdtrit(df, POWER)
+    return max(threshold, float(1 - math.exp(-z * se)))
+
+
+def welch_df(se, df):
+    """Welch-Satterthwaite degrees of freedom of a mean of independent estimates."""
+    v = np.asarray(se, dtype=float) ** 2
+    denominator = float(np.sum(v ** 2 / np.asarray(df, dtype=float)))
+    return float(v.sum() ** 2 / denominator) if denominator > 0 else math.nan
+
+
+def is_expected_timeout(impl, error, oversubscribed):
+    """A spinning lock may time out when a preempted holder leaves its waiters
+    spinning on a core: expected where workers outnumber PUs, nowhere else."""
+    return bool(oversubscribed and re.search(r"spin", impl) and "timeout" in error.lower())
+
+
+# ---- judging ----------------------------------------------------------------
 
 def judge(baseline_df, candidate_df, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
-          suite_threshold=None):
-    """The verdict for every instance of two results tables (already validated).
+          suite_threshold=None, allow_missing=False, prior_df=None):
+    """The verdict for two validated results tables (rounds as samples)."""
+    return judge_sides(evidence.side_from_results(baseline_df),
+                       evidence.side_from_results(candidate_df), threshold, alpha,
+                       suite_threshold, allow_missing, prior_df)
 
-    suite_threshold: the geometric-mean slowdown that counts suite-wide
-    (default: 2 x threshold, see the module doc)."""
+
+def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
+                suite_threshold=None, allow_missing=False, prior_df=None,
+                baseline_kind="rounds"):
+    """The verdict for two {instance key: Evidence} maps; see the module doc."""
     if suite_threshold is None:
         suite_threshold = 2 * threshold
-    base = samples_by_instance(baseline_df)
-    cand = samples_by_instance(candidate_df)
+    if prior_df is None:
+        prior_df = PRIOR_DF
     if not any(k in cand for k in base):
         raise UsageError("baseline and candidate have no benchmark instance in common")
+    keys = sorted(set(base) | set(cand))
+    tested = [k for k in keys if k in base and k in cand and len(base[k].samples)
+              and len(cand[k].samples) and not cand[k].errors and not cand[k].invalid]
+    priors, fallback = family_priors(tested, base, cand)
+    tests = {}
+    for k in tested:
+        group = (k[0], base[k].oversubscribed or cand[k].oversubscribed)
+        tests[k] = instance_test(base[k].samples, cand[k].samples,
+                                 priors.get(group, fallback), prior_df)
+    over = {k: base.get(k, cand.get(k)).oversubscribed or (k in cand and cand[k].oversubscribed)
+            for k in keys}
+    gating = [k for k in tested if not over[k]]
+    d_gating = [tests[k]["d"] for k in gating]
+    shift = float(np.median(d_gating)) if len(d_gating) >= MIN_FOR_SHIFT else 0.0
+
+    for k in tested:
+        t = tests[k]
+        t["p_slower"] = slower_p(t["d"], t["se"], t["df"], shift)
+        t["p_faster"] = faster_p(t["d"], t["se"], t["df"])
+    df = instance_frame(keys, base, cand, tests, over)
+    position = {k: i for i, k in enumerate(keys)}
+    gating_at = [position[k] for k in gating]
+    over_at = [position[k] for k in tested if over[k]]
+    impls = impl_frame(gating, tests, shift)
+    suite_raw = stats.wilcoxon_less_p(d_gating)
+
+    # One BH family for every gating test; oversubscribed points get their
+    # own, so their (never gating) verdicts still mean something.
+    family = list(df["p_slower"].to_numpy()[gating_at]) + list(impls["p_slower"]) + [suite_raw]
+    q = stats.benjamini_hochberg(family)
+    df["q_slower"] = _adjusted(len(df), (gating_at, q[:len(gating)]), (over_at, stats.benjamini_hochberg(
+        df["p_slower"].to_numpy()[over_at])))
+    impls["q_slower"] = q[len(gating):-1]
+    suite_p = float(q[-1])
+    p_faster = df["p_faster"].to_numpy()
+    df["q_faster"] = _adjusted(len(df), (gating_at, stats.benjamini_hochberg(p_faster[gating_at])),
+                               (over_at, stats.benjamini_hochberg(p_faster[over_at])))
+
+    n_tests = len([p for p in family if p == p])
+    df["mde"] = [mde_of(tests[k]["se"], tests[k]["df"], n_tests, alpha, threshold)
+                 if k in tests else math.nan for k in keys]
+    shift_ratio = math.exp(shift)
+    df["rel_ratio"] = df["ratio"] / shift_ratio
+    df["verdict"] = [_verdict(r, alpha, threshold, allow_missing) for r in df.itertuples(index=False)]
+    df["gating"] = (df["verdict"].isin(ALWAYS_GATING)
+                    | ((df["verdict"] == REGRESSION) & ~df["oversubscribed"]))
+    impls["verdict"] = [REGRESSION if _slower(r.q_slower, r.ratio, r.ratio / shift_ratio,
+                                               alpha, threshold) else
+                        (SLOWER_NS if r.ratio < 1 - threshold else UNCHANGED)
+                        for r in impls.itertuples(index=False)]
+    impls["gating"] = impls["verdict"] == REGRESSION
+
+    ratios = df["ratio"].to_numpy()[gating_at]
+    geomean = stats.geometric_mean(ratios)
+    v = Verdict(instances=df, impls=impls, threshold=threshold,
+                alpha=alpha, geomean=geomean, shift=shift_ratio, suite_p=suite_p,
+                suite_threshold=suite_threshold, baseline_kind=baseline_kind,
+                suite_regression=bool(geomean < 1 - suite_threshold and suite_p <= alpha))
+    v.warnings = power_warnings(v, gating)
+    return v
+
+
+def instance_frame(keys, base, cand, tests, over):
     rows = []
-    for key in sorted(set(base) | set(cand)):
-        b, c = base.get(key), cand.get(key)
-        b_samples = b[0] if b else np.array([])
-        c_samples = c[0] if c else np.array([])
-        b_median, c_median = stats.median(b_samples), stats.median(c_samples)
-        ratio = c_median / b_median if b_median > 0 else math.nan
-        limit = max(threshold, NOISE_FACTOR * stats.cv(b_samples))
+    for k in keys:
+        b, c = base.get(k), cand.get(k)
+        t = tests.get(k, {})
+        both_medians = b is not None and c is not None and len(b.samples) and len(c.samples)
         rows.append({
-            **dict(zip(results.INSTANCE, key)),
-            "oversubscribed": bool((b and b[2]) or (c and c[2])),
-            "n_baseline": len(b_samples), "n_candidate": len(c_samples),
-            "baseline": b_median, "candidate": c_median, "ratio": ratio, "limit": limit,
-            "p_slower": stats.mann_whitney_p(c_samples, b_samples, "less"),
-            "p_faster": stats.mann_whitney_p(c_samples, b_samples, "greater"),
-            "errors_baseline": b[1] if b else 0, "errors_candidate": c[1] if c else 0,
-            "error": (c[3] if c and c[3] else (b[3] if b and b[3] else [""]))[0],
+            **dict(zip(results.INSTANCE, k)), "oversubscribed": over[k],
             "present": "both" if b and c else ("baseline" if b else "candidate"),
+            "rounds_baseline": len(b.samples) if b else 0,
+            "rounds_candidate": len(c.samples) if c else 0,
+            "baseline": b.median if b else math.nan, "candidate": c.median if c else math.nan,
+            "ratio": t.get("ratio", (c.median / b.median) if both_medians else math.nan),
+            "low": t.get("low", math.nan), "high": t.get("high", math.nan),
+            "p_slower": t.get("p_slower", math.nan), "p_faster": t.get("p_faster", math.nan),
+            "errors_baseline": b.errors if b else 0, "errors_candidate": c.errors if c else 0,
+            "invalid": c.invalid if c else 0,
+            "error": (c.error if c and c.error else (b.error if b and b.error else "")),
+            "note": "",
         })
-    df = pd.DataFrame(rows)
-    measured = df["ratio"].notna() & (df["errors_candidate"] == 0)
-    gating_numbers = measured & ~df["oversubscribed"]
-
-    # Suite-wide test first: it joins the gating instances' Holm family.
-    log_ratios = np.log(df.loc[gating_numbers, "ratio"].to_numpy(dtype=float))
-    geomean = stats.geometric_mean(df.loc[gating_numbers, "ratio"])
-    suite_raw = stats.wilcoxon_less_p(log_ratios)
-    family = list(df.loc[gating_numbers, "p_slower"]) + [suite_raw]
-    adjusted = stats.holm(family)
-    df["p_slower_holm"] = math.nan
-    df.loc[gating_numbers, "p_slower_holm"] = adjusted[:-1]
-    suite_p = adjusted[-1]
-    df["p_faster_holm"] = math.nan
-    df.loc[gating_numbers, "p_faster_holm"] = stats.holm(df.loc[gating_numbers, "p_faster"])
-    # Oversubscribed points: their own families, so their (never gating)
-    # verdicts still mean something.
-    over = measured & df["oversubscribed"]
-    df.loc[over, "p_slower_holm"] = stats.holm(df.loc[over, "p_slower"])
-    df.loc[over, "p_faster_holm"] = stats.holm(df.loc[over, "p_faster"])
-
-    df["verdict"] = [_verdict(r, alpha) for r in df.itertuples(index=False)]
-    df["gating"] = ~df["oversubscribed"] & df["verdict"].isin([REGRESSION, NEW_ERROR])
-    verdict = Verdict(instances=df, threshold=threshold, alpha=alpha, geomean=geomean,
-                      suite_p=suite_p, suite_threshold=suite_threshold,
-                      suite_regression=bool(geomean < 1 - suite_threshold and suite_p <= alpha))
-    verdict.warnings = power_warnings(df.loc[gating_numbers], len(family), alpha)
-    return verdict
+    return pd.DataFrame(rows)
 
 
-def _verdict(r, alpha):
+def _adjusted(n, *families):
+    """A column of n values holding each family's adjusted p-values at its
+    positions, NaN elsewhere (untested instances)."""
+    column = np.full(n, math.nan)
+    for positions, values in families:
+        column[positions] = values
+    return column
+
+
+def impl_frame(gating, tests, shift):
+    """The impl-level tests: every impl with at least two gating instances."""
+    by_impl = {}
+    for k in gating:
+        if tests[k]["se"] == tests[k]["se"] and tests[k]["df"] > 0:
+            by_impl.setdefault(k[3], []).append(tests[k])
+    rows = []
+    for impl, group in sorted(by_impl.items()):
+        if len(group) < 2:
+            continue
+        d = float(np.mean([t["d"] for t in group]))
+        se = math.sqrt(sum(t["se"] ** 2 for t in group)) / len(group)
+        df = welch_df([t["se"] for t in group], [t["df"] for t in group])
+        rows.append({"impl": impl, "instances": len(group), "ratio": math.exp(d),
+                     "p_slower": slower_p(d, se, df, shift), "se": se, "df": df})
+    return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "p_slower", "se", "df"])
+
+
+def _slower(q, ratio, rel_ratio, alpha, threshold):
+    return q == q and q <= alpha and ratio < 1 - threshold and rel_ratio < 1 - threshold
+
+
+def _verdict(r, alpha, threshold, allow_missing):
     if r.present != "both":
-        return ONLY_BASELINE if r.present == "baseline" else ONLY_CANDIDATE
+        if r.present == "candidate":
+            return ONLY_CANDIDATE
+        return ONLY_BASELINE if allow_missing else MISSING
+    if r.invalid:
+        return INVALID
     if r.errors_candidate and not r.errors_baseline:
-        return NEW_ERROR
+        return EXPECTED_TIMEOUT if is_expected_timeout(r.impl, r.error, r.oversubscribed) else NEW_ERROR
     if r.errors_candidate:
         return ERROR_BOTH
-    if r.ratio != r.ratio:     # NaN: one side has no valid sample
+    if r.p_slower != r.p_slower:     # no test: a side has no samples
         return ERROR_FIXED if r.errors_baseline else UNCHANGED
-    if r.ratio < 1 - r.limit:
-        return REGRESSION if r.p_slower_holm <= alpha else SLOWER_NS
-    if r.ratio > 1 + r.limit:
-        return IMPROVEMENT if r.p_faster_holm <= alpha else FASTER_NS
+    if _slower(r.q_slower, r.ratio, r.rel_ratio, alpha, threshold):
+        return REGRESSION
+    if r.errors_baseline:
+        return ERROR_FIXED
+    if r.ratio < 1 - threshold:
+        return SLOWER_NS
+    if r.ratio > 1 + threshold:
+        return IMPROVEMENT if r.q_faster <= alpha else FASTER_NS
     return ERROR_FIXED if r.errors_baseline else UNCHANGED
 
 
-def power_warnings(gating, tests, alpha):
-    """Says so when the repetitions are too few for any single instance to
-    ever pass Holm's first step: a silent gate must not look like a green one."""
-    if not len(gating):
+def power_warnings(v, gating):
+    if not gating:
         return ["no gating instance with numbers on both sides: nothing was judged"]
-    n_b, n_c = int(gating["n_baseline"].min()), int(gating["n_candidate"].min())
-    best_p = stats.min_one_sided_p(n_c, n_b)
-    needed = alpha / max(tests, 1)
-    if best_p <= needed:
-        return []
-    reps = stats.repetitions_needed(alpha, tests)
-    return [f"with {n_b} baseline vs {n_c} candidate repetitions the smallest possible p is "
-            f"{best_p:.2g}, but Holm over {tests} tests needs <= {needed:.2g}: no single "
-            f"benchmark can be flagged, only the suite-wide test can gate; use >= {reps} "
-            "repetitions per side (e.g. more --rounds with --ab)"]
+    df = v.instances
+    one = df.loc[~df["oversubscribed"] & df["p_slower"].notna()]
+    out = []
+    if len(one) and (one[["rounds_baseline", "rounds_candidate"]].min(axis=1) < 2).all() \
+            and v.baseline_kind == "rounds":
+        out.append("one round per instance on a side: each instance's variance comes from "
+                   "its family's prior alone; run bench_all with --rounds 3 or more")
+    return out
 
 
-def same_machine_check(baseline, candidate, any_machine):
+# ---- input checks -------------------------------------------------------------
+
+def check_runs(baseline, candidate, any_machine=False):
+    """Refuses what cannot be judged: the same run twice, interrupted runs,
+    two machines (unless any_machine)."""
+    if baseline.run_id and baseline.run_id == candidate.run_id and baseline.run_id != "mixed":
+        raise UsageError(f"baseline and candidate are the same run ({candidate.run_id}): "
+                         "nothing to compare")
+    for role, run in (("baseline", baseline), ("candidate", candidate)):
+        check_complete(run, role)
     a, b = baseline.machine_id, candidate.machine_id
     if a and b and a != b and not any_machine:
         raise UsageError(f"baseline ran on {a} but candidate on {b}: regress compares one "
                          "machine with itself (use scripts/compare, or --any-machine)")
 
 
-# ---- output ---------------------------------------------------------------
-
-SECTIONS = [(NEW_ERROR, "New errors (gating)"), (REGRESSION, "Regressions"),
-            (IMPROVEMENT, "Improvements"), (SLOWER_NS, "Slower, not significant"),
-            (ERROR_BOTH, "Errors in both"), (ERROR_FIXED, "Errors fixed"),
-            (ONLY_BASELINE, "Only in baseline"), (ONLY_CANDIDATE, "Only in candidate")]
-HEADER = ["family", "benchmark", "params", "impl", "mode", "roles", "placement", "workers",
-          "baseline/s", "candidate/s", "ratio", "change", "limit", "p (Holm)", "n b/c", "note"]
-
-
-def table_rows(df):
-    rows = []
-    for r in df.itertuples(index=False):
-        roles = f"{r.producers}p{r.consumers}c" if (r.producers or r.consumers) else ""
-        note = "oversubscribed, not gating" if r.oversubscribed else ""
-        if r.error:
-            note = (note + "; " if note else "") + f"error: {r.error}"
-        rows.append([r.family, r.benchmark, r.params, r.impl, r.mode, roles, r.placement,
-                     str(r.threads), tables.si(r.baseline), tables.si(r.candidate),
-                     tables.ratio(r.ratio), tables.percent_change(r.ratio),
-                     f"{r.limit:.1%}", tables.p_value(_holm_for(r)),
-                     f"{r.n_baseline}/{r.n_candidate}", note])
-    return rows
+def check_complete(run, role):
+    """machine.json "complete": false = bench_all was interrupted (an absent
+    key is an older run, which wrote machine.json only at the end)."""
+    if run.machine.get("complete", True) is False:
+        done, planned = run.machine.get("processes_measured"), run.machine.get("processes_planned")
+        extent = f" after {done} of {planned} processes" if done is not None and planned else ""
+        raise UsageError(f"{role} {run.run_id or run.csv_path} was interrupted{extent} "
+                         "(machine.json complete: false): an incomplete run cannot be judged")
 
 
-def _holm_for(r):
-    return r.p_faster_holm if r.ratio == r.ratio and r.ratio > 1 else r.p_slower_holm
-
-
-def summary_line(v):
-    df = v.instances
-    counts = df["verdict"].value_counts()
-    gating_n = int((df["ratio"].notna() & ~df["oversubscribed"]).sum())
-    state = "REGRESSION" if v.exit_code else "no regression"
-    parts = [f"{state}: geometric mean ratio {tables.ratio(v.geomean)} "
-             f"({tables.percent_change(v.geomean)}) over {gating_n} gating instances, "
-             f"suite p (Holm) {tables.p_value(v.suite_p)}"]
-    for verdict, _ in SECTIONS:
-        if counts.get(verdict, 0):
-            parts.append(f"{counts[verdict]} {verdict}")
-    parts.append(f"{int(counts.get(UNCHANGED, 0) + counts.get(FASTER_NS, 0))} unchanged/faster n.s.")
-    return "; ".join(parts)
-
-
-def _ordered(df):
-    return df.sort_values(["ratio"] + results.INSTANCE, kind="stable", na_position="last")
-
-
-def text_report(v):
-    lines = [f"regress: baseline {v.baseline_label}  vs  candidate {v.candidate_label}",
-             f"threshold {v.threshold:.1%} (or {NOISE_FACTOR:g} x baseline CV), suite threshold "
-             f"{v.suite_threshold:.1%}, alpha {v.alpha:g}, one-sided Mann-Whitney U, Holm-corrected"]
-    lines += [f"warning: {w}" for w in v.warnings]
-    for verdict, title in SECTIONS:
-        part = v.instances.loc[v.instances["verdict"] == verdict]
-        if len(part):
-            lines += ["", f"{title} ({len(part)}):", tables.text_table(HEADER, table_rows(_ordered(part)))]
-    if v.suite_regression:
-        lines += ["", f"Suite-wide regression: geometric mean {tables.percent_change(v.geomean)} "
-                  f"(suite threshold {v.suite_threshold:.1%}), "
-                  f"Wilcoxon p (Holm) {tables.p_value(v.suite_p)}"]
-    lines += ["", summary_line(v)]
-    return "\n".join(lines)
-
-
-# GitHub refuses comments over 65,536 characters; stay well below.
-MARKDOWN_LIMIT = 60000
-MARKDOWN_SECTION_ROWS = 40
-
-
-def markdown_report(v):
-    """The PR comment: verdict, summary, one table per kind of finding (the
-    worst first, each cut at MARKDOWN_SECTION_ROWS), and every instance
-    folded away when that still fits a comment."""
-    icon = ":x:" if v.exit_code else ":white_check_mark:"
-    failures = len(v.gating_failures)
-    head = (f"{failures} gating failure{'s' if failures != 1 else ''}" if failures
-            else ("suite-wide slowdown" if v.suite_regression else "no regression"))
-    lines = [f"### {icon} contend regress: {head}", "",
-             f"Baseline `{v.baseline_label}` vs candidate `{v.candidate_label}`.  ",
-             f"Threshold {v.threshold:.1%} (or {NOISE_FACTOR:g} x baseline CV), suite-wide "
-             f"{v.suite_threshold:.1%}, alpha {v.alpha:g}, one-sided Mann-Whitney U per benchmark, "
-             "Holm-corrected; oversubscribed points never gate.", "", f"**{summary_line(v)}**"]
-    lines += [f"> :warning: {w}" for w in v.warnings]
-    for verdict, title in SECTIONS:
-        part = _ordered(v.instances.loc[v.instances["verdict"] == verdict])
-        if len(part):
-            lines += ["", f"#### {title} ({len(part)})", "",
-                      tables.markdown_table(HEADER, table_rows(part.head(MARKDOWN_SECTION_ROWS)))]
-            if len(part) > MARKDOWN_SECTION_ROWS:
-                lines.append(f"\n... and {len(part) - MARKDOWN_SECTION_ROWS} more "
-                             "(`scripts/regress --verbose` lists all)")
-    text = "\n".join(lines) + "\n"
-    details = "\n".join(["", "<details><summary>All instances</summary>", "",
-                         tables.markdown_table(HEADER + ["verdict"],
-                                               [r + [x] for r, x in zip(table_rows(v.instances),
-                                                                        v.instances["verdict"])]),
-                         "", "</details>", ""])
-    return text + details if len(text) + len(details) <= MARKDOWN_LIMIT else text
+def check_baseline_numbers(run):
+    """A baseline must be usable throughout: a 0 or infinite baseline would
+    make every ratio meaningless (the candidate's are judged, not refused)."""
+    df = run.df
+    bad = (df["error"] == "") & ~evidence.usable_throughput(df["items_per_second"])
+    if bad.any():
+        row = df.loc[bad].iloc[0]
+        raise UsageError(f"baseline {run.run_id or run.csv_path}: items_per_second "
+                         f"{row['items_per_second']!r} for {row['impl']} at {row['threads']} "
+                         "workers without an error: not a usable baseline")
 
 
 def label(run):
@@ -304,11 +446,92 @@ def label(run):
 
 
 def verdict_for_runs(baseline, candidate, threshold, alpha, any_machine=False,
-                     suite_threshold=None):
-    same_machine_check(baseline, candidate, any_machine)
-    v = judge(baseline.df, candidate.df, threshold, alpha, suite_threshold)
+                     suite_threshold=None, allow_missing=False):
+    check_runs(baseline, candidate, any_machine)
+    check_baseline_numbers(baseline)
+    v = judge(baseline.df, candidate.df, threshold, alpha, suite_threshold, allow_missing)
     v.baseline_label, v.candidate_label = label(baseline), label(candidate)
     return v
+
+
+def verdict_from_history(path, k, candidate, threshold, alpha, suite_threshold=None,
+                         allow_missing=False):
+    """The candidate against the last k recorded runs of its machine: each
+    run's instance median is one baseline sample, the candidate's median is
+    one more run (a prediction test: does it fall outside how runs vary?)."""
+    check_complete(candidate, "candidate")
+    text = history.read_history_text(path)
+    if not len(text):
+        raise UsageError(f"{path}: no rows, only a header")
+    recorded = history.typed(text, path)
+    runs = history.last_runs(recorded, k, exclude=candidate.run_id)
+    if len(runs) < 2:
+        raise UsageError(f"{path}: {len(runs)} recorded run(s) besides the candidate; "
+                         "--baseline-history needs at least 2")
+    base = evidence.side_from_history(recorded, runs)
+    latest = set(evidence.side_from_history(recorded, runs[-1:]))
+    # Only the latest run's instances can be "missing": older runs may have
+    # measured a selection the suite no longer has.
+    cand = evidence.side_from_results(candidate.df)
+    for key, e in cand.items():
+        e.samples = np.array([e.median]) if len(e.samples) else e.samples
+    for key in set(base) - latest - set(cand):
+        del base[key]
+    v = judge_sides(base, cand, threshold, alpha, suite_threshold, allow_missing,
+                    baseline_kind="runs")
+    v.baseline_label = f"last {len(runs)} recorded runs in {path}"
+    v.candidate_label = label(candidate)
+    return v
+
+
+# ---- the confirm stage (A/B) ----------------------------------------------------
+
+def flagged_for_confirm(v):
+    """Instance keys worth re-measuring: every gating slowdown, and every
+    gating instance of an impl flagged as a whole. Errors, invalid numbers and
+    missing instances need no second look: they are facts, not estimates."""
+    df = v.instances
+    slow = df["verdict"] == REGRESSION
+    impls = set(v.impl_failures["impl"]) if len(v.impls) else set()
+    pick = (slow & ~df["oversubscribed"]) | (df["impl"].isin(impls) & ~df["oversubscribed"]
+                                             & df["p_slower"].notna())
+    return [tuple(r) for r in df.loc[pick, results.INSTANCE].itertuples(index=False)]
+
+
+def confirm(first, pooled, flagged):
+    """The final verdict after the confirm stage: `pooled` judged the first
+    rounds plus the extra ones. A slowdown fails only if it was flagged first
+    and the pooled evidence still says so (Pinpoint / retrigger style)."""
+    df = pooled.instances
+    keys = [tuple(r) for r in df[results.INSTANCE].itertuples(index=False)]
+    was = set(flagged)
+    first_impls = set(first.impl_failures["impl"]) if len(first.impls) else set()
+    for i, key in enumerate(keys):
+        if df.at[i, "verdict"] == REGRESSION and key not in was:
+            df.at[i, "verdict"], df.at[i, "note"] = SLOWER_NS, "not re-measured"
+        elif key in was and df.at[i, "verdict"] != REGRESSION:
+            df.at[i, "verdict"], df.at[i, "note"] = NOT_CONFIRMED, "flagged, then not confirmed"
+        elif key in was:
+            df.at[i, "note"] = "confirmed"
+    df["gating"] = (df["verdict"].isin(ALWAYS_GATING)
+                    | ((df["verdict"] == REGRESSION) & ~df["oversubscribed"]))
+    if len(pooled.impls):
+        keep = pooled.impls["impl"].isin(first_impls)
+        pooled.impls.loc[pooled.impls["gating"] & ~keep, "verdict"] = SLOWER_NS
+        pooled.impls["gating"] = pooled.impls["gating"] & keep
+    pooled.notes.append(f"confirm stage: {len(was)} flagged instance(s) re-measured; "
+                        f"{int((df['note'] == 'confirmed').sum())} still slower")
+    return pooled
+
+
+# ---- A/A: how often does the gate cry wolf on these runs? --------------------------
+
+def aa_pairs(runs, threshold, alpha, suite_threshold):
+    """Judges every pair of runs of one build; returns [(a, b, verdict)]."""
+    out = []
+    for a, b in itertools.combinations(runs, 2):
+        out.append((a, b, verdict_for_runs(a, b, threshold, alpha, False, suite_threshold)))
+    return out
 
 
 # ---- command line -----------------------------------------------------------
@@ -324,23 +547,38 @@ def parse(argv):
                            "no regression, 1 regression, 2 bad input.")
     parser.add_argument("inputs", nargs="*", metavar="RUN",
                         help="BASELINE CANDIDATE (run folders or results.csv); with --ab: "
-                             "REV_A REV_B (git revisions, A = baseline)")
+                             "REV_A REV_B (git revisions, A = baseline); with "
+                             "--baseline-history: CANDIDATE; with --aa: two or more runs")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                         help="smallest slowdown that counts, as a fraction (default 0.05)")
     parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
-                        help="family-wise significance level after Holm (default 0.05)")
+                        help="false-discovery rate (Benjamini-Hochberg) over every gating "
+                             "test (default 0.05)")
     parser.add_argument("--suite-threshold", type=float, metavar="F",
                         help="geometric-mean slowdown that fails the suite as a whole "
                              "(default: 2 x threshold; = threshold with --ab)")
+    parser.add_argument("--allow-missing", action="store_true",
+                        help="instances of the baseline absent from the candidate do not fail")
+    parser.add_argument("--baseline-history", type=int, metavar="K",
+                        help="baseline: the last K recorded runs of the candidate's machine "
+                             "(results/history/<machine_id>.csv, or --history-dir)")
+    parser.add_argument("--aa", action="store_true",
+                        help="judge every pair of the given runs of one build; print the "
+                             "false-alarm count")
     parser.add_argument("--markdown", metavar="FILE", help="also write a markdown report")
     parser.add_argument("--record", action="store_true",
                         help="append the candidate to results/history/<machine_id>.csv")
-    parser.add_argument("--history-dir", metavar="DIR", help="where --record writes")
+    parser.add_argument("--history-dir", metavar="DIR",
+                        help="where --record writes and --baseline-history reads")
     parser.add_argument("--any-machine", action="store_true",
                         help="allow baseline and candidate from different machines")
     parser.add_argument("--ab", action="store_true",
                         help="build REV_A and REV_B and alternate their bench_all runs")
-    parser.add_argument("--rounds", type=int, default=3, help="A/B rounds (default 3)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="A/B: alternated bench_all runs per side (default 3)")
+    parser.add_argument("--confirm-rounds", type=int, default=DEFAULT_CONFIRM_ROUNDS,
+                        help="A/B: extra alternated runs of only the flagged instances before "
+                             "failing (default 3; 0 = no confirm stage)")
     parser.add_argument("--keep-worktrees", action="store_true",
                         help="A/B: keep build/ab/worktrees for a faster next run")
     parser.add_argument("--out", metavar="DIR",
@@ -350,6 +588,11 @@ def parse(argv):
     parser.add_argument("--verbose", action="store_true", help="print every instance")
     args = parser.parse_args(argv)
     args.bench_args = bench_args
+    _check_args(args)
+    return args
+
+
+def _check_args(args):
     if not 0 <= args.threshold < 1:
         raise UsageError(f"--threshold must be in [0, 1), got {args.threshold}")
     if args.suite_threshold is not None and not 0 <= args.suite_threshold < 1:
@@ -358,44 +601,61 @@ def parse(argv):
         raise UsageError(f"--alpha must be in (0, 1), got {args.alpha}")
     if args.rounds < 1:
         raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
-    if (bench_args or args.repo) and not args.ab:
+    if args.confirm_rounds < 0:
+        raise UsageError(f"--confirm-rounds must be at least 0, got {args.confirm_rounds}")
+    if args.baseline_history is not None and args.baseline_history < 2:
+        raise UsageError(f"--baseline-history needs at least 2 runs, got {args.baseline_history}")
+    if (args.bench_args or args.repo) and not args.ab:
         raise UsageError("bench_all flags after -- and --repo need --ab")
-    return args
+    if sum(bool(x) for x in (args.ab, args.aa, args.baseline_history is not None)) > 1:
+        raise UsageError("--ab, --aa and --baseline-history are separate modes: give one")
 
 
 def main(argv):
+    from . import regress_report as report
     args = parse(argv)
-    if args.record and len(args.inputs) == 1 and not args.ab:
+    if args.record and len(args.inputs) == 1 and not (args.ab or args.baseline_history):
         path, added = history.record(results.load_run(args.inputs[0]), args.history_dir)
         print(f"regress: recorded {added} instances in {path}")
         return EXIT_OK
-    if len(args.inputs) != 2:
-        raise UsageError("expected BASELINE and CANDIDATE" if not args.ab
-                         else "expected two git revisions: --ab REV_A REV_B")
-    if args.ab:
-        from . import ab
-        baseline, candidate = ab.run_ab_from_args(args)
-    else:
-        baseline, candidate = results.load_run(args.inputs[0]), results.load_run(args.inputs[1])
-    # A/B sides ran on this very machine, even if the two revisions name it
-    # differently; alternation cancels machine drift, so the suite-wide test
-    # can use the per-benchmark threshold.
+    if args.aa:
+        return main_aa(args, report)
     suite = args.suite_threshold
     if suite is None:
         suite = args.threshold if args.ab else 2 * args.threshold
-    v = verdict_for_runs(baseline, candidate, args.threshold, args.alpha,
-                         args.any_machine or args.ab, suite)
-    print(text_report(v))
-    if args.verbose:
-        print(tables.text_table(HEADER + ["verdict"],
-                                [r + [x] for r, x in zip(table_rows(v.instances),
-                                                         v.instances["verdict"])]))
-    if args.markdown:
-        Path(args.markdown).write_text(markdown_report(v), encoding="utf-8")
+    if args.baseline_history is not None:
+        if len(args.inputs) != 1:
+            raise UsageError("expected one CANDIDATE with --baseline-history K")
+        candidate = results.load_run(args.inputs[0])
+        path = history.history_path(candidate.machine_id, args.history_dir)
+        v = verdict_from_history(path, args.baseline_history, candidate, args.threshold,
+                                 args.alpha, suite, args.allow_missing)
+    elif args.ab:
+        if len(args.inputs) != 2:
+            raise UsageError("expected two git revisions: --ab REV_A REV_B")
+        from . import ab
+        candidate, v = ab.gate_from_args(args, suite)
+    else:
+        if len(args.inputs) != 2:
+            raise UsageError("expected BASELINE and CANDIDATE")
+        baseline, candidate = (results.load_run(p) for p in args.inputs)
+        v = verdict_for_runs(baseline, candidate, args.threshold, args.alpha,
+                             args.any_machine, suite, args.allow_missing)
+    report.emit(v, args)
     if args.record:
         path, added = history.record(candidate, args.history_dir)
         print(f"regress: recorded {added} instances in {path}")
     return v.exit_code
+
+
+def main_aa(args, report):
+    if len(args.inputs) < 2:
+        raise UsageError("--aa needs at least two runs of one build")
+    runs = [results.load_run(p) for p in args.inputs]
+    suite = args.suite_threshold if args.suite_threshold is not None else 2 * args.threshold
+    pairs = aa_pairs(runs, args.threshold, args.alpha, suite)
+    print(report.aa_report(pairs))
+    return EXIT_OK
 
 
 if __name__ == "__main__":

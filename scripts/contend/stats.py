@@ -35,6 +35,7 @@ Rounds (a process is the unit of evidence):
 import math
 
 import numpy as np
+from scipy import special as _special
 from scipy import stats as _scipy_stats
 
 
@@ -193,8 +194,10 @@ def compare_rounds(a, b, prior_var=math.nan, prior_df=0.0, confidence=0.95):
         return out
     # The test uses the difference of log means: the t statistic's own centre.
     t = (lx.mean() - ly.mean()) / se
-    out["p_less"] = float(_scipy_stats.t.cdf(t, df))
-    out["p_greater"] = float(_scipy_stats.t.sf(t, df))
+    # scipy.special's t CDF: the same numbers as stats.t.cdf / .sf, about a
+    # hundred times faster (the gate's A/A tests call this thousands of times).
+    out["p_less"] = float(_special.stdtr(df, t))
+    out["p_greater"] = float(_special.stdtr(df, -t))
     return out
 
 
@@ -238,7 +241,7 @@ def benjamini_hochberg(p_values):
 
 
 def _t_quantile(confidence, df):
-    return float(_scipy_stats.t.ppf(0.5 + confidence / 2, df))
+    return float(_special.stdtrit(df, 0.5 + confidence / 2))
 
 
 def _positive(values):

@@ -1,130 +1,216 @@
 """scripts/regress: the gate's error rates, its verdicts, its inputs, A/B mode.
 
-The A/A trial counts here are what docs/results-tools.md quotes; run with
-`-s` to see the measured rates printed.
+The false-alarm and power numbers the README quotes are measured here on
+synthetic runs with realistic per-process noise; run with `-s` to see them.
 """
 import json
+import math
 import os
 import random
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs as synth  # noqa: E402
-from contend import ab, regress, results  # noqa: E402
+from contend import ab, evidence, history, regress, results  # noqa: E402
+from contend import regress_report as report  # noqa: E402
 from contend.cli import UsageError  # noqa: E402
 from tool_helpers import frame, run_tool, stderr_lines  # noqa: E402
 
 AA_TRIALS = 200
+POWER_TRIALS = 20
+IMPLS = list(synth.COUNTER_IMPLS) + list(synth.FIFO_IMPLS)
+QUICK = dict(rounds=3, repetitions=2)        # bench_all --quick
 
 
-def noise_of(trial):
-    """Per-trial noise: 2-6% log-normal plus 0-15% chance of a slow outlier
-    repetition, the spread seen on shared 2-core machines."""
-    rng = random.Random(trial)
-    return dict(noise=rng.uniform(0.02, 0.06), outlier_rate=rng.uniform(0.0, 0.15))
+def condition(trial):
+    """Per-trial noise as the 2-core VM shows it: 8-12% between processes,
+    2-4% inside one, 0-15% of repetitions a 10-40% slow outlier, and the
+    candidate's whole run drifting by -5%..+2% (separate runs)."""
+    rng = random.Random(10_000 + trial)
+    noise = dict(round_noise=rng.uniform(0.08, 0.12), noise=rng.uniform(0.02, 0.04),
+                 outlier_rate=rng.uniform(0.0, 0.15))
+    return noise, rng.uniform(0.95, 1.02)
 
 
-def aa_false_alarm_rate(trials, repetitions):
-    alarms = 0
-    for t in range(trials):
-        a = frame(synth.make_rows(seed=2 * t, repetitions=repetitions, **noise_of(t)))
-        b = frame(synth.make_rows(seed=2 * t + 1, repetitions=repetitions, **noise_of(t)))
-        alarms += regress.judge(a, b).exit_code != 0
-    return alarms / trials
+def typed(rows):
+    """make_rows' dicts are typed already: skip CSV validation in the trials."""
+    return pd.DataFrame(rows)
 
 
-def test_aa_false_alarm_rate_with_ab_sized_samples():
-    # 9 per side = bench_all --quick (3 repetitions) x --rounds 3: every
-    # per-benchmark test is live, so this is the gate's real false-alarm rate.
-    rate = aa_false_alarm_rate(AA_TRIALS, repetitions=9)
-    print(f"\nA/A false-alarm rate, 9 vs 9 repetitions: {rate:.3f} over {AA_TRIALS} trials")
-    assert rate <= 0.02
+def trial_pair(trial, slow=None):
+    """(baseline, candidate) frames; slow: {impl or (impl, threads): factor}."""
+    noise, drift = condition(trial)
+    factors = {impl: drift for impl in IMPLS}
+    for key, factor in (slow or {}).items():
+        factors[key] = drift * factor
+    a = typed(synth.make_rows(seed=2 * trial, **QUICK, **noise))
+    b = typed(synth.make_rows(seed=2 * trial + 1, slowdown=factors, **QUICK, **noise))
+    return a, b
 
 
-def test_aa_false_alarm_rate_with_quick_run_pairs():
-    # 3 per side: only the suite-wide test can fire; it must stay quiet too.
-    rate = aa_false_alarm_rate(AA_TRIALS // 2, repetitions=3)
-    print(f"\nA/A false-alarm rate, 3 vs 3 repetitions: {rate:.3f} over {AA_TRIALS // 2} trials")
-    assert rate <= 0.02
+def named(v, impl):
+    return impl in set(v.impl_failures["impl"]) | set(v.gating_failures["impl"])
 
 
-@pytest.mark.parametrize("repetitions", [3, 9])
-def test_a_30_percent_slowdown_is_caught(repetitions):
+def test_aa_false_alarms_stay_at_or_below_one_percent():
+    alarms = sum(regress.judge(*trial_pair(t)).exit_code != 0 for t in range(AA_TRIALS))
+    print(f"\nA/A false alarms: {alarms} of {AA_TRIALS} ({alarms / AA_TRIALS:.1%})")
+    assert alarms <= AA_TRIALS // 100
+
+
+def test_one_impl_slowed_by_25_percent_is_caught_and_named():
+    # Counter impls: 4 gating instances each on 2 cores (1 and 2 workers x 2
+    # placements); the fifo impls' 2 are measured in the notes, not here.
+    counter = list(synth.COUNTER_IMPLS)
     caught = 0
+    for t in range(POWER_TRIALS):
+        impl = counter[t % len(counter)]
+        v = regress.judge(*trial_pair(5000 + t, {impl: 0.75}))
+        caught += v.exit_code == 1 and named(v, impl)
+        blamed = set(v.impl_failures["impl"]) | set(v.gating_failures["impl"])
+        assert blamed <= {impl}, blamed
+    print(f"\n25% impl slowdown caught and named: {caught} of {POWER_TRIALS}")
+    assert caught >= 0.95 * POWER_TRIALS
+
+
+def test_one_instance_slowed_by_50_percent_is_caught():
+    caught = 0
+    for t in range(POWER_TRIALS):
+        impl = IMPLS[t % len(IMPLS)]
+        v = regress.judge(*trial_pair(7000 + t, {(impl, 2): 0.5}))
+        flagged = v.gating_failures
+        caught += v.exit_code == 1 and ((flagged["impl"] == impl) & (flagged["threads"] == 2)).any()
+    print(f"\n50% single-instance slowdown caught: {caught} of {POWER_TRIALS}")
+    assert caught >= 0.95 * POWER_TRIALS
+
+
+def test_a_machine_drift_is_not_blamed_on_the_impls():
+    # Every instance 6% slower (two separate runs): judged only absolutely,
+    # every impl would be "slower"; relative to the suite's shift none is.
+    # At this drift only the relative test protects, so a rare lone false
+    # finding remains (measured ~2%; see the notes).
+    blamed_trials = 0
     for t in range(20):
-        a = frame(synth.make_rows(seed=500 + t, repetitions=repetitions, **noise_of(t)))
-        c = frame(synth.make_rows(seed=900 + t, repetitions=repetitions, slowdown=0.7,
-                                  **noise_of(t)))
-        v = regress.judge(a, c)
-        caught += v.exit_code == 1
-        assert v.geomean == pytest.approx(0.7, abs=0.05)
-    assert caught == 20
+        noise, _ = condition(t)
+        a = typed(synth.make_rows(seed=2 * t, **QUICK, **noise))
+        b = typed(synth.make_rows(seed=2 * t + 1, slowdown=0.94, **QUICK, **noise))
+        v = regress.judge(a, b)
+        blamed = set(v.impl_failures["impl"]) | set(v.gating_failures["impl"])
+        assert len(blamed) <= 1
+        blamed_trials += bool(blamed)
+        assert v.shift == pytest.approx(0.94, abs=0.05)
+    assert blamed_trials <= 1
 
 
-def test_with_enough_samples_single_benchmarks_are_named():
-    a = frame(synth.make_rows(seed=1, repetitions=9))
-    c = frame(synth.make_rows(seed=2, repetitions=9, slowdown={"std_mutex": 0.7}))
-    v = regress.judge(a, c)
-    assert v.exit_code == 1 and not v.suite_regression
-    flagged = v.gating_failures
-    assert set(flagged["impl"]) == {"std_mutex"} and not flagged["oversubscribed"].any()
-    assert len(flagged) >= 3          # of its 4 instances that have a PU per worker
-    assert not v.warnings
+def test_a_real_suite_wide_slowdown_is_caught_by_the_suite_test():
+    a, b = trial_pair(3, {impl: 0.8 for impl in IMPLS})
+    v = regress.judge(a, b)
+    assert v.suite_regression and v.exit_code == 1
+    assert not len(v.impl_failures)        # the suite, not every impl, is named
+    # A/B mode: alternation cancels drift, so the suite threshold is 1 x.
+    a, b = (typed(synth.make_rows(seed=s, slowdown=f, **QUICK, round_noise=0.03))
+            for s, f in ((1, None), (2, 0.93)))
+    assert not regress.judge(a, b).suite_regression
+    assert regress.judge(a, b, suite_threshold=0.05).suite_regression
 
 
 def test_a_slowdown_only_where_oversubscribed_never_gates():
-    a = frame(synth.make_rows(seed=1, repetitions=9))
-    rows = synth.make_rows(seed=2, repetitions=9)
+    a = typed(synth.make_rows(seed=1, **QUICK, round_noise=0.03))
+    rows = synth.make_rows(seed=2, **QUICK, round_noise=0.03)
     for row in rows:
         if row["oversubscribed"]:
             row["items_per_second"] *= 0.5
-    v = regress.judge(a, frame(rows))
+    v = regress.judge(a, typed(rows))
     assert v.exit_code == 0
     over = v.instances.loc[v.instances["oversubscribed"]]
     assert (over["verdict"] == regress.REGRESSION).any() and not over["gating"].any()
 
 
-def test_errors_new_in_the_candidate_gate_old_ones_do_not():
-    clean = synth.make_rows(seed=1, repetitions=5)
-    broken = synth.make_rows(seed=2, repetitions=5, error_at=("spin_ttas", 2, "compact", 3))
-    v = regress.judge(frame(clean), frame(broken))
-    assert v.exit_code == 1
-    assert list(v.gating_failures["verdict"]) == [regress.NEW_ERROR]
-    assert regress.judge(frame(broken), frame(broken)).exit_code == 0
-    fixed = regress.judge(frame(broken), frame(clean)).instances
+def error_rows(rows, impl, threads, message, crash=False, placement="compact"):
+    """Turns the instance's round-0 rows into one error row (a crash: no
+    round, no repetition) or marks its repetitions failed."""
+    out = []
+    for row in rows:
+        if (row["impl"], row["threads"], row["placement"], row["round"]) == (impl, threads,
+                                                                          placement, 0):
+            if crash and row["repetition"] > 0:
+                continue
+            row = dict(row, items_per_second="", error=message)
+            if crash:
+                row.update(round="", repetition="")
+        out.append(row)
+    return out
+
+
+def test_new_errors_gate_at_every_point_but_a_spinning_timeout_when_oversubscribed():
+    base = frame(synth.make_rows(seed=1, **QUICK))
+    over = regress.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "std_mutex", 3,
+                                                "count check failed"))).gating_failures
+    assert list(over["verdict"]) == [regress.NEW_ERROR] and over["oversubscribed"].all()
+    spin = regress.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 3,
+                                                "timeout after 60 s", crash=True)))
+    assert spin.exit_code == 0
+    assert (spin.instances["verdict"] == regress.EXPECTED_TIMEOUT).sum() == 1
+    inside = frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 2,
+                              "timeout after 60 s", crash=True))
+    assert regress.judge(base, inside).exit_code == 1          # not oversubscribed: gating
+    assert regress.judge(inside, inside).exit_code == 0        # error in both
+    fixed = regress.judge(inside, base).instances
     assert (fixed["verdict"] == regress.ERROR_FIXED).sum() == 1
 
 
+@pytest.mark.parametrize("bad", [0.0, -5.0, math.inf])
+def test_an_unusable_candidate_throughput_fails(bad):
+    rows = synth.make_rows(seed=2, **QUICK)
+    rows[0]["items_per_second"] = bad
+    v = regress.judge(typed(synth.make_rows(seed=1, **QUICK)), typed(rows))
+    assert v.exit_code == 1 and list(v.gating_failures["verdict"]) == [regress.INVALID]
+
+
+def test_missing_instances_fail_unless_allowed():
+    base = typed(synth.make_rows(seed=1, **QUICK))
+    rows = [r for r in synth.make_rows(seed=2, **QUICK) if r["impl"] == "std_mutex"]
+    v = regress.judge(base, typed(rows))
+    assert v.exit_code == 1 and set(v.gating_failures["verdict"]) == {regress.MISSING}
+    assert len(v.gating_failures) == 30
+    assert regress.judge(base, typed(rows), allow_missing=True).exit_code == 0
+
+
+def test_every_gating_instance_states_what_it_could_detect():
+    v = regress.judge(*trial_pair(1))
+    gating = v.instances.loc[~v.instances["oversubscribed"]]
+    assert gating["mde"].between(v.threshold, 1).all()
+    assert 0.1 < v.detectable < 0.6
+    text = report.text_report(v)
+    assert f"this gate could detect slowdowns of {v.detectable:.0%} (median over instances" in text
+    assert "detectable" in text.splitlines()[4] or "detectable" in text
+
+
 def test_markdown_stays_within_a_pull_request_comment(monkeypatch):
-    v = regress.judge(frame(synth.make_rows(seed=1, repetitions=9)),
-                      frame(synth.make_rows(seed=2, repetitions=9, slowdown=0.7)))
-    full = regress.markdown_report(v)
+    v = regress.judge(*trial_pair(1, {impl: 0.6 for impl in IMPLS}))
+    full = report.markdown_report(v)
     assert "<details>" in full and "more (`scripts/regress --verbose`" not in full
-    monkeypatch.setattr(regress, "MARKDOWN_SECTION_ROWS", 5)
-    monkeypatch.setattr(regress, "MARKDOWN_LIMIT", 4000)
-    short = regress.markdown_report(v)
+    assert "this gate could detect slowdowns of" in full
+    monkeypatch.setattr(report, "MARKDOWN_SECTION_ROWS", 5)
+    monkeypatch.setattr(report, "MARKDOWN_LIMIT", 4000)
+    short = report.markdown_report(v)
     assert "<details>" not in short and "more (`scripts/regress --verbose` lists all)" in short
     assert len(short) < len(full) and short.startswith("### :x: contend regress")
 
 
-def test_too_few_repetitions_are_said_out_loud():
-    v = regress.judge(frame(synth.make_rows(seed=1, repetitions=3)),
-                      frame(synth.make_rows(seed=2, repetitions=3)))
-    assert len(v.warnings) == 1 and "no single benchmark can be flagged" in v.warnings[0]
-
-
 # ---- the entry point ----------------------------------------------------------
 
-def make_pair(tmp_path, slowdown=None, repetitions=5, **kwargs):
-    a = synth.make_run(tmp_path / "base", run_id="base", seed=1, repetitions=repetitions)
-    b = synth.make_run(tmp_path / "cand", run_id="cand", seed=2, repetitions=repetitions,
-                       slowdown=slowdown, **kwargs)
+def make_pair(tmp_path, slowdown=None, **kwargs):
+    a = synth.make_run(tmp_path / "base", run_id="base", seed=1, **QUICK, round_noise=0.05)
+    b = synth.make_run(tmp_path / "cand", run_id="cand", seed=2, slowdown=slowdown, **QUICK,
+                       round_noise=0.05, **kwargs)
     return a, b
 
 
@@ -133,10 +219,13 @@ def test_cli_exit_codes_and_markdown(tmp_path):
     done = run_tool("regress", a, b)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no regression: geometric mean ratio" in done.stdout
-    slow = synth.make_run(tmp_path / "slow", run_id="slow", seed=3, repetitions=5, slowdown=0.7)
+    assert "this gate could detect slowdowns of" in done.stdout
+    slow = synth.make_run(tmp_path / "slow", run_id="slow", seed=3, **QUICK, round_noise=0.05,
+                          slowdown={"std_mutex": 0.6})
     md = tmp_path / "report.md"
     done = run_tool("regress", a, slow, "--markdown", md, "--threshold", "0.1", "--alpha", "0.01")
     assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL: impl std_mutex slower across its 4 instances" in done.stdout
     assert "REGRESSION" in done.stdout and "threshold 10.0%" in done.stdout
     text = md.read_text()
     assert text.startswith("### :x: contend regress") and "<details>" in text
@@ -145,16 +234,104 @@ def test_cli_exit_codes_and_markdown(tmp_path):
 
 def test_record_appends_to_the_machine_history(tmp_path):
     a, b = make_pair(tmp_path)
-    history = tmp_path / "history"
-    done = run_tool("regress", a, b, "--record", "--history-dir", history)
+    history_dir = tmp_path / "history"
+    done = run_tool("regress", a, b, "--record", "--history-dir", history_dir)
     assert done.returncode == 0, done.stderr
-    path = history / "pc2-1f0e2d3c.csv"
+    path = history_dir / "pc2-1f0e2d3c.csv"
     assert f"recorded 36 instances in {path}" in done.stdout
-    done = run_tool("regress", "--record", a, "--history-dir", history)
+    done = run_tool("regress", "--record", a, "--history-dir", history_dir)
     assert done.returncode == 0, done.stderr
-    done = run_tool("regress", "--record", a, "--history-dir", history)   # idempotent
+    done = run_tool("regress", "--record", a, "--history-dir", history_dir)   # idempotent
     lines = path.read_text().splitlines()
     assert len(lines) == 1 + 2 * 36 and lines[0].startswith("schema_version,machine_id,git_sha")
+    assert lines[0].endswith(",rounds,between_sd,errors,error")
+
+
+def record_history(tmp_path, count, drift_sd=0.03):
+    """`count` recorded runs of one machine, each drifting as a whole."""
+    rng = random.Random(4)
+    directory = tmp_path / "history"
+    for i in range(count):
+        run = synth.make_run(tmp_path / "runs" / str(i), run_id=f"2025010{i}T000000Z-0000",
+                             seed=100 + i, **QUICK, round_noise=0.08,
+                             slowdown=math.exp(rng.gauss(0, drift_sd)))
+        history.record(results.load_run(run), directory)
+    return directory
+
+
+def test_baseline_from_history(tmp_path):
+    directory = record_history(tmp_path, 6)
+    same = synth.make_run(tmp_path / "same", run_id="same", seed=7, **QUICK, round_noise=0.08)
+    done = run_tool("regress", "--baseline-history", "5", same, "--history-dir", directory)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "last 5 recorded runs" in done.stdout and "samples b/c" in done.stdout
+    slow = synth.make_run(tmp_path / "slow", run_id="slow", seed=8, **QUICK, round_noise=0.08,
+                          slowdown={"std_mutex": 0.6})
+    done = run_tool("regress", "--baseline-history", "5", slow, "--history-dir", directory)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "impl std_mutex slower" in done.stdout
+    # The candidate itself recorded already: it is never its own baseline.
+    history.record(results.load_run(slow), directory)
+    done = run_tool("regress", "--baseline-history", "5", slow, "--history-dir", directory)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no such history file" in _one_line_exit_2(run_tool(
+        "regress", "--baseline-history", "3", same, "--history-dir", tmp_path / "none"))
+    one = record_history(tmp_path / "one", 1)
+    assert "needs at least 2" in _one_line_exit_2(run_tool(
+        "regress", "--baseline-history", "3", same, "--history-dir", one))
+
+
+def test_history_baseline_reads_old_history_files(tmp_path):
+    directory = record_history(tmp_path, 4)
+    path = directory / "pc2-1f0e2d3c.csv"
+    old = pd.read_csv(path, dtype=str, keep_default_na=False)[history.BASE_COLUMNS]
+    old.to_csv(path, index=False)
+    same = synth.make_run(tmp_path / "same", run_id="same", seed=7, **QUICK, round_noise=0.08)
+    done = run_tool("regress", "--baseline-history", "4", same, "--history-dir", directory)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_aa_mode_counts_false_alarms_over_every_pair(tmp_path):
+    runs = [synth.make_run(tmp_path / str(i), run_id=f"r{i}", seed=i, **QUICK, round_noise=0.05)
+            for i in range(3)]
+    done = run_tool("regress", "--aa", *runs)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "A/A: 0 false alarm(s) in 3 pairs (0.0%)"
+
+
+def test_bad_candidates_never_pass(tmp_path):
+    a, b = make_pair(tmp_path)
+    assert "same run" in _one_line_exit_2(run_tool("regress", a, a))
+    machine = json.loads((b / "machine.json").read_text())
+    (b / "machine.json").write_text(json.dumps(dict(machine, complete=False,
+                                                    processes_measured=8, processes_planned=285)))
+    line = _one_line_exit_2(run_tool("regress", a, b))
+    assert "interrupted after 8 of 285 processes" in line
+    (b / "machine.json").write_text(json.dumps(dict(machine, complete=True)))
+    assert run_tool("regress", a, b).returncode == 0
+    partial = synth.write_run(tmp_path / "partial", [r for r in synth.make_rows(
+        run_id="partial", seed=5, **QUICK) if r["impl"] == "std_mutex" and r["threads"] == 1])
+    done = run_tool("regress", a, partial)
+    assert done.returncode == 1 and "FAIL: 34 instance(s) of the baseline missing" in done.stdout
+    assert run_tool("regress", a, partial, "--allow-missing").returncode == 0
+    zero = synth.make_rows(run_id="zero", seed=6, **QUICK)
+    for row in zero:
+        if row["impl"] == "moodycamel":
+            row["items_per_second"] = 0.0
+    done = run_tool("regress", a, synth.write_run(tmp_path / "zero", zero))
+    assert done.returncode == 1 and "FAIL: 4 instance(s) with a 0, negative" in done.stdout
+    assert "not a usable baseline" in _one_line_exit_2(run_tool("regress", tmp_path / "zero", a))
+
+
+def test_crash_rows_without_round_or_repetition_never_break_it(tmp_path):
+    rows = error_rows(synth.make_rows(run_id="crash", seed=6, **QUICK), "std_mutex", 2,
+                      "killed by signal 11 (SIGSEGV)", crash=True)
+    crash = synth.write_run(tmp_path / "crash", rows)
+    a, _ = make_pair(tmp_path)
+    done = run_tool("regress", a, crash)
+    assert done.returncode == 1 and "FAIL: 1 new error(s)" in done.stdout
+    assert run_tool("regress", crash, a).returncode == 0
+    assert run_tool("regress", "--record", crash, "--history-dir", tmp_path / "h").returncode == 0
 
 
 def _one_line_exit_2(done):
@@ -177,15 +354,19 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     lines[2] = "1" + lines[2][1:]
     mixed.write_text("\n".join(lines) + "\n")
     assert "mixed schema versions" in _one_line_exit_2(run_tool("regress", mixed, b))
-    other_machine = synth.make_run(tmp_path / "16", synth.SIXTEEN_CORE, seed=4, repetitions=2)
+    other_machine = synth.make_run(tmp_path / "16", synth.SIXTEEN_CORE, seed=4, **QUICK)
     assert "compares one machine" in _one_line_exit_2(run_tool("regress", a, other_machine))
-    fifo_only = synth.write_run(tmp_path / "fifo", synth.make_rows(families=("fifo",), seed=5))
+    fifo_only = synth.write_run(tmp_path / "fifo", synth.make_rows(families=("fifo",), seed=5,
+                                                                       run_id="fifo"))
     counter_only = synth.write_run(tmp_path / "ctr", synth.make_rows(families=("counter",)))
     assert "in common" in _one_line_exit_2(run_tool("regress", counter_only, fifo_only))
     assert "--threshold" in _one_line_exit_2(run_tool("regress", a, b, "--threshold", "2"))
     _one_line_exit_2(run_tool("regress", a))
     _one_line_exit_2(run_tool("regress", a, b, "--", "--quick"))
     _one_line_exit_2(run_tool("regress", a, b, "--frobnicate"))
+    assert "separate modes" in _one_line_exit_2(run_tool("regress", "--aa", "--baseline-history",
+                                                         "3", a, b))
+    assert "--confirm-rounds" in _one_line_exit_2(run_tool("regress", a, b, "--confirm-rounds", "-1"))
 
 
 # ---- A/A smoke check on this machine --------------------------------------------------
@@ -244,8 +425,17 @@ class StubRunner:
         self.calls.append(("bench", tree.name, tuple(bench_args)))
         if n == self.fail_at:
             raise UsageError("bench_all of B wrote no results.csv (exit 2)")
-        return synth.make_run(self.tmp / "produced" / str(n), run_id=f"r{n}", seed=n,
-                              repetitions=3, slowdown=self.factor if tree.name == "B" else None)
+        rows = synth.make_rows(run_id=f"r{n}", seed=n, **QUICK, round_noise=0.05,
+                               slowdown=self.factor if tree.name == "B" else None)
+        if "--only" in bench_args:
+            wanted = {line for line in Path(bench_args[bench_args.index("--only") + 1])
+                      .read_text().splitlines() if line}
+            side = evidence.side_from_results(frame(rows))
+            rows = [r for r in rows if evidence.instance_name(
+                tuple(r[c] for c in results.INSTANCE), side[tuple(r[c] for c in results.INSTANCE)])
+                in wanted]
+        return synth.write_run(self.tmp / "produced" / str(n), rows,
+                               synth.machine_json(**dict(synth.TWO_CORE, run_id=f"r{n}")))
 
     def cleanup(self, tree):
         self.calls.append(("cleanup", tree.name))
@@ -260,13 +450,49 @@ def test_ab_pools_rounds_per_side_and_cleans_up(tmp_path):
     assert runner.calls[-2:] == [("cleanup", "A"), ("cleanup", "B")]
     for run, side in ((a, "A"), (b, "B")):
         assert run.run_dir == tmp_path / "out" / side and run.run_id.startswith(f"ab-{side}-")
-        reps = run.df.groupby(results.INSTANCE)["repetition"].agg(["nunique", "max"])
-        assert (reps["nunique"] == 9).all() and (reps["max"] == 8).all()
+        # 3 runs of 3 rounds: 9 processes, renumbered 0..8, per instance.
+        rounds = run.df.groupby(results.INSTANCE)["round"].agg(["nunique", "max"])
+        assert (rounds["nunique"] == 9).all() and (rounds["max"] == 8).all()
         assert json.loads((run.run_dir / "machine.json").read_text())["ab_rounds"]
     assert len(list((tmp_path / "out" / "rounds").iterdir())) == 6
     v = regress.verdict_for_runs(a, b, 0.05, 0.05)
-    assert v.exit_code == 1 and not v.warnings          # 9 vs 9: single benchmarks can gate
-    assert (v.instances["verdict"] == regress.REGRESSION).sum() > 10
+    # Everything 30% slower: the suite test names it (relative to the
+    # suite no single impl stands out).
+    assert v.exit_code == 1 and not v.warnings and v.suite_regression
+
+
+class TransientRunner(StubRunner):
+    """B's std_mutex 40% slower in its first 3 runs; in the confirm runs
+    either still slower (`stays`) or as much faster, so that the pooled
+    evidence says no change: the confirm stage must follow the evidence."""
+
+    def __init__(self, tmp_path, stays):
+        super().__init__(tmp_path)
+        self.stays, self.b_runs = stays, 0
+
+    def bench(self, tree, bench_args):
+        if tree.name == "B":
+            later = 0.6 if self.stays else 1 / 0.6
+            self.factor = {"std_mutex": 0.6 if self.b_runs < 3 else later}
+            self.b_runs += 1
+        return super().bench(tree, bench_args)
+
+
+@pytest.mark.parametrize("stays,expected", [(False, 0), (True, 1)])
+def test_ab_confirm_stage_reruns_only_the_flagged_instances(tmp_path, stays, expected):
+    runner = TransientRunner(tmp_path, stays)
+    candidate, v = ab.gate(runner, "main", "topic", 3, ["--quick"], tmp_path / "out",
+                           confirm_rounds=3)
+    confirm_calls = [c for c in runner.calls if c[0] == "bench" and "--only" in c[2]]
+    assert len(confirm_calls) == 6
+    names = (tmp_path / "out" / "confirm" / "only.txt").read_text().splitlines()
+    assert names and all("/std_mutex/" in n for n in names)
+    assert v.exit_code == expected, report.text_report(v)
+    assert any("confirm stage" in n for n in v.notes)
+    if expected:
+        assert set(v.impl_failures["impl"]) | set(v.gating_failures["impl"]) == {"std_mutex"}
+    else:
+        assert (v.instances["verdict"] == regress.NOT_CONFIRMED).any()
 
 
 def test_ab_cleans_up_when_a_round_fails(tmp_path):
