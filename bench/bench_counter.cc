@@ -6,6 +6,8 @@
 // then the final count is checked against the sum of the workers' own
 // counts. Synchronized strategies must be exact; `unsync` reports its lost
 // updates instead.
+#include <algorithm>
+
 #include "contend/counter/counter_strategies.h"
 #include "contend/counter/counter_workload.h"
 #include "contend/harness/bench_main.h"
@@ -35,11 +37,23 @@ void run_counter(benchmark::State& state, const BenchEnvironment& env,
   run_episodes(state, group, plan);
 }
 
+// Quick mode measures processes at the full machine only (the largest point
+// that is not oversubscribed): the threads-versus-processes question, asked
+// once, where it matters most; threads keep the whole ladder.
+bool in_quick_run(const BenchEnvironment& env, WorkerMode mode, const LadderPoint& point) {
+  if (mode == WorkerMode::kThread) return true;
+  int top = 1;
+  for (const LadderPoint& p : env.ladder)
+    if (!p.oversubscribed) top = std::max(top, p.workers);
+  return point.workers == top && !point.oversubscribed;
+}
+
 void register_counters(const BenchEnvironment& env) {
   for_each_counter_strategy([&]<class Counter>(std::type_identity<Counter>, std::string_view impl) {
     for (WorkerMode mode : {WorkerMode::kThread, WorkerMode::kProcess}) {
       for (PlacementPolicy placement : kAllPlacements) {
         for (const LadderPoint& point : env.ladder) {
+          if (env.quick && !in_quick_run(env, mode, point)) continue;
           auto distinct = distinct_placement(env.topology, placement, point.workers);
           if (!distinct) continue;  // same map as an earlier policy: measured there
           BenchmarkId id{"counter", "increment", std::string(impl), mode, point.workers,

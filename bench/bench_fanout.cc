@@ -51,13 +51,16 @@ std::vector<PlacementPolicy> placements(const BenchEnvironment& env) {
 
 // ---- spawn ---------------------------------------------------------------
 
-// Tasks per episode: enough that one episode is well above timer noise.
+// Tasks per episode: enough that one episode is well above timer noise
+// (quick: a quarter, as a fork can take milliseconds on a VM).
 constexpr uint64_t kSpawnTasks = 64;
+constexpr uint64_t kQuickSpawnTasks = 16;
 
-void run_spawn(benchmark::State& state, SpawnKind kind, int batch, size_t parent_mib) {
+void run_spawn(benchmark::State& state, SpawnKind kind, int batch, size_t parent_mib, bool quick) {
   const ResidentBallast ballast(parent_mib);
   const std::string child = spawn_child_path();
-  const uint64_t tasks = (kSpawnTasks + batch - 1) / batch * batch;
+  const uint64_t per_episode = quick ? kQuickSpawnTasks : kSpawnTasks;
+  const uint64_t tasks = (per_episode + batch - 1) / batch * batch;
   uint64_t items = 0;
   int64_t episodes = 0;
   for (auto _ : state) {
@@ -92,8 +95,9 @@ void register_spawn(const BenchEnvironment& env) {
                        point.workers, 0, 0, PlacementPolicy::kCompact,
                        is_oversubscribed(env.topology, point.workers + 1),
                        {{"parent_mib", std::to_string(mib)}}};
-        register_instance(id, [kind, batch = point.workers, mib](benchmark::State& state) {
-          skip_on_exception(state, [&] { run_spawn(state, kind, batch, mib); });
+        register_instance(id, [kind, batch = point.workers, mib, quick = env.quick](
+                                  benchmark::State& state) {
+          skip_on_exception(state, [&] { run_spawn(state, kind, batch, mib, quick); });
         });
       }
     }
@@ -149,6 +153,8 @@ struct TaskSize {
 // small: about a microsecond of work, dominated by the hand-off;
 // large: about 200 us, where the hand-off should vanish.
 constexpr TaskSize kSmall{"small", 1000, 4000, 400};
+// Quick: the same task, fewer per episode (spawning costs ms a task here).
+constexpr TaskSize kQuickSmall{"small", 1000, 500, 50};
 constexpr TaskSize kLarge{"large", 250'000, 200, 200};
 
 void run_pool(benchmark::State& state, const BenchEnvironment& env, PoolKind kind,
@@ -169,7 +175,7 @@ void run_pool(benchmark::State& state, const BenchEnvironment& env, PoolKind kin
 
 void register_pool(const BenchEnvironment& env) {
   const std::vector<TaskSize> sizes =
-      env.quick ? std::vector<TaskSize>{kSmall} : std::vector<TaskSize>{kSmall, kLarge};
+      env.quick ? std::vector<TaskSize>{kQuickSmall} : std::vector<TaskSize>{kSmall, kLarge};
   for (PoolKind kind : kAllPoolKinds) {
     for (WorkerMode mode : kModes) {
       for (const TaskSize& size : sizes) {

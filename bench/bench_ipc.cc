@@ -29,14 +29,21 @@ namespace {
 // Messages per producer and episode: several times the channel's buffer,
 // a few milliseconds on a 2-core machine. posix_mq (10 messages of buffer)
 // and the broker (two round trips per message) are slower: they send fewer.
-uint64_t messages_per_producer(const ChannelKind& kind, size_t payload) {
-  const uint64_t n = payload >= 4096 ? 2000 : 16000;
+// Quick: an eighth (a broker or posix_mq episode is otherwise a second here).
+uint64_t messages_per_producer(const ChannelKind& kind, size_t payload, bool quick) {
+  uint64_t n = payload >= 4096 ? 2000 : 16000;
+  if (quick) n /= 8;
   if (kind.id == "broker") return n / 8;
   if (kind.id == "posix_mq") return n / 4;
   return n;
 }
 
-uint64_t round_trips(const ChannelKind& kind) { return kind.id == "broker" ? 500 : 2000; }
+// Quick: a few hundred round trips, since a sleeping end can take tens of
+// microseconds to wake on a VM (p99.9 then goes unreported: too few samples).
+uint64_t round_trips(const ChannelKind& kind, bool quick) {
+  const uint64_t n = kind.id == "broker" ? 500 : 2000;
+  return quick ? n / 16 : n;
+}
 
 // How much a channel may buffer decides how often its ends sleep and wake,
 // which dominates throughput. Every channel we size gets what a pipe has by
@@ -65,7 +72,7 @@ void run_throughput(benchmark::State& state, const BenchEnvironment& env, const 
 void run_pingpong(benchmark::State& state, const BenchEnvironment& env, const ChannelKind& kind,
                   WorkerMode mode, size_t payload, const std::vector<Place>& places) {
   ChannelPair channels = kind.make(options_for(payload, PingPongWorkload::kWorkers));
-  PingPongWorkload work(*channels.forward, *channels.backward, round_trips(kind), payload);
+  PingPongWorkload work(*channels.forward, *channels.backward, round_trips(kind, env.quick), payload);
   WorkerGroup group(env.topology, places,
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
   EpisodePlan plan = work.plan();
@@ -106,7 +113,7 @@ void register_ipc(const BenchEnvironment& env) {
                            split.producers, split.consumers, placement, split.oversubscribed,
                            {{"payload", bytes}}, distinct->covers};
             ThroughputShape shape{split.producers, split.consumers,
-                                  messages_per_producer(kind, payload), payload};
+                                  messages_per_producer(kind, payload, env.quick), payload};
             auto places = distinct->places;
             register_instance(id, [&env, &kind, mode, shape, places](benchmark::State& state) {
               skip_on_exception(state, [&] { run_throughput(state, env, kind, mode, shape, places); });

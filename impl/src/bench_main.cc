@@ -41,7 +41,12 @@ void add_build_context(const BenchEnvironment& env) {
   benchmark::AddCustomContext("contend_allowed_cpuset", env.topology.allowed_cpuset());
   benchmark::AddCustomContext("contend_quick", env.quick ? "true" : "false");
   benchmark::AddCustomContext("contend_warmup_episodes", std::to_string(env.warmup_episodes));
+  benchmark::AddCustomContext("contend_episodes", std::to_string(env.episodes));
 }
+
+// register_instance has no environment to read (bench files call it from
+// deep inside their loops); bench_main sets this once, before registering.
+int episodes_per_repetition = 0;
 
 }  // namespace
 
@@ -58,6 +63,8 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
     } else if (arg.starts_with("--contend_warmup_episodes=")) {
       env.warmup_episodes =
           parse_non_negative("--contend_warmup_episodes", arg.substr(arg.find('=') + 1));
+    } else if (arg.starts_with("--contend_episodes=")) {
+      env.episodes = parse_positive("--contend_episodes", arg.substr(arg.find('=') + 1));
     } else if (arg.starts_with("--contend_")) {
       throw std::invalid_argument("unknown flag " + std::string(arg));
     } else {
@@ -71,9 +78,10 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
 }
 
 void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run) {
-  benchmark::RegisterBenchmark(id.name().c_str(),
-                               [run = std::move(run)](benchmark::State& s) { run(s); })
-      ->UseManualTime();
+  auto* bench = benchmark::RegisterBenchmark(
+      id.name().c_str(), [run = std::move(run)](benchmark::State& s) { run(s); });
+  bench->UseManualTime();
+  if (episodes_per_repetition > 0) bench->Iterations(episodes_per_repetition);
 }
 
 int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
@@ -82,6 +90,7 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
   try {
     BenchEnvironment env = parse_contend_flags(argc, argv);
     add_build_context(env);
+    episodes_per_repetition = env.episodes;
     register_benchmarks(env);
     benchmark::Initialize(&argc, argv);
     if (argc > 1) {

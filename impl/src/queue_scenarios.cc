@@ -21,6 +21,9 @@ std::vector<QueueShape> queue_shapes(const std::vector<LadderPoint>& ladder,
   for (const LadderPoint& point : ladder) {
     const int w = point.workers;
     if (w < 2) continue;
+    // Quick: no oversubscribed shape (a full run measures the scheduler
+    // there), unless the machine has no other (one PU).
+    if (quick && point.oversubscribed && !shapes.empty()) continue;
     const int n = point.oversubscribed ? (w + 1) / 2 : w / 2;
     if (!quick) {
       add(1, w - 1, point.oversubscribed);

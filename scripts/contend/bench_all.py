@@ -25,8 +25,8 @@ import subprocess
 import sys
 import time
 
-from contend import (budget, child, gbench, instance_name, instances, machine, noise, plan,
-                     results, schedule, schema, summary)
+from contend import (budget, child, gbench, instance_name, instances, machine, only_list, plan,
+                     schedule, schema)
 from contend.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 from contend.results_csv import ResultsFile
 from contend.units import format_duration, format_rate
@@ -39,11 +39,15 @@ DEFAULT_PLOT = os.path.join(REPO, "scripts", "plot")
 EXIT_INTERRUPTED = 130
 # The bench binaries' own flag for untimed warm-up episodes (harness/bench_main.h).
 WARMUP_FLAG = "--contend_warmup_episodes"
+EPISODES_FLAG = "--contend_episodes"
 
 # (full, quick) defaults. Quick must finish in about a minute of benchmark
 # time on 2 cores, the full run in 15 minutes; rounds are the evidence, so
 # both keep 3 of them and pay with repetitions and min-time instead.
-DEFAULTS = {"rounds": (3, 3), "repetitions": (3, 2), "min_time": (0.05, 0.01),
+# Episodes are fixed per repetition (not grown by Google Benchmark towards a
+# min-time): every round then does the same work. --min-time brings GB's
+# own growth back.
+DEFAULTS = {"rounds": (3, 3), "repetitions": (3, 2), "episodes": (10, 3),
             "timeout": (300.0, 60.0), "warmup": (1, 1)}
 
 
@@ -125,6 +129,10 @@ def build_parser():
     p.add_argument("--plan", action="store_true",
                    help="print the ladder of worker counts and each worker's placement, "
                         "run nothing; honours HWLOC_SYNTHETIC / HWLOC_XMLFILE")
+    p.add_argument("--estimate", action="store_true",
+                   help="print how many instances and processes the run would measure and "
+                        "about how long it would take, run nothing; honours HWLOC_SYNTHETIC / "
+                        "HWLOC_XMLFILE like --plan")
     p.add_argument("--families", type=choice_list(schema.FAMILIES, "family"), metavar="A,B",
                    help=f"only these families ({', '.join(schema.FAMILIES)})")
     p.add_argument("--impls", type=name_list, metavar="A,B",
@@ -141,12 +149,14 @@ def build_parser():
                         "its round medians, its interval comes from their spread")
     p.add_argument("--repetitions", type=positive_int, metavar="N",
                    help="repetitions per round (default 3; 2 with --quick)")
+    p.add_argument("--episodes", type=positive_int, metavar="N",
+                   help="timed episodes per repetition (default 10; 3 with --quick)")
     p.add_argument("--min-time", type=positive_seconds, metavar="S",
-                   help="Google Benchmark minimum measured time per repetition, seconds "
-                        "(default 0.05; 0.01 with --quick)")
+                   help="instead of --episodes: let Google Benchmark run episodes until "
+                        "S seconds are measured (its --benchmark_min_time)")
     p.add_argument("--budget", type=duration, metavar="DURATION",
                    help="fit the run into DURATION (15m, 1h, 900s) by choosing --rounds and "
-                        "--min-time; prints the precision to expect")
+                        "--episodes; prints the precision to expect")
     p.add_argument("--warmup", type=non_negative_int, metavar="N",
                    help="untimed warm-up episodes before each repetition's timed ones "
                         "(default 1): they pay first touch of fresh memory")
@@ -164,14 +174,20 @@ def build_parser():
     # report command to run at the end.
     p.add_argument("--bench-dir", default=DEFAULT_BENCH_DIR, help=argparse.SUPPRESS)
     p.add_argument("--plot-command", default=DEFAULT_PLOT, help=argparse.SUPPRESS)
+    # For scripts/regress --ab's confirm stage: a file of exact instance names.
+    p.add_argument("--only", metavar="FILE", help=argparse.SUPPRESS)
     return p
 
 
 def parse_args(argv):
     args = build_parser().parse_args(argv)
-    if args.budget and (args.rounds or args.min_time):
-        raise UsageError("--budget chooses --rounds and --min-time; give either, not both")
+    if args.budget and (args.rounds or args.episodes or args.min_time):
+        raise UsageError("--budget chooses --rounds and --episodes; give either, not both")
+    if args.min_time and args.episodes:
+        raise UsageError("--episodes and --min-time both say how long a repetition is; give one")
     for name, (full, quick) in DEFAULTS.items():
+        if name == "episodes" and args.min_time:
+            continue
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
     return args
@@ -179,11 +195,11 @@ def parse_args(argv):
 
 def apply_budget(args, count, between_sd, source):
     """--budget: choose rounds and min-time for `count` instances; say what to expect."""
-    fitted = budget.fit(args.budget, count, args.repetitions)
-    args.rounds, args.min_time = fitted.rounds, fitted.min_time
+    fitted = budget.fit(args.budget, count, args.repetitions, args.warmup, args.quick)
+    args.rounds, args.episodes = fitted.rounds, fitted.episodes
     precision = budget.expected_precision(fitted.rounds, between_sd)
     print(f"{PROG}: budget {format_duration(args.budget)}: {fitted.rounds} rounds x "
-          f"{fitted.repetitions} repetitions x --min-time {fitted.min_time:g} over {count} "
+          f"{fitted.repetitions} repetitions x {fitted.episodes} episodes over {count} "
           f"instances, about {format_duration(fitted.seconds(count))}; expect 95% intervals "
           f"of about +-{precision:.0%} per instance (between-round spread {between_sd:.0%}, "
           f"{source})", file=sys.stderr)
@@ -219,9 +235,10 @@ def instance_argv(inst, args, json_path):
         argv.append(instances.QUICK_FLAG)
     argv.append(f"{WARMUP_FLAG}={args.warmup}")
     return argv + [
-        "--benchmark_filter=" + instance_name.exact_filter(inst.name),
+        "--benchmark_filter=" + instance_name.exact_filter(inst.name, args.episodes),
         f"--benchmark_repetitions={args.repetitions}",
-        f"--benchmark_min_time={args.min_time:g}",  # GB 1.7.1 wants bare seconds
+        (f"--benchmark_min_time={args.min_time:g}" if args.min_time  # GB 1.7.1: bare seconds
+         else f"{EPISODES_FLAG}={args.episodes}"),
         f"--benchmark_out={json_path}",
         "--benchmark_out_format=json",
     ]
@@ -265,8 +282,7 @@ def measure(inst, args, run_dir, index, stop):
     log_path = os.path.join(run_dir, stem + ".log")
     try:
         outcome = child.run(instance_argv(inst, args, json_path), log_path=log_path,
-                            timeout=args.timeout, cwd=run_dir, no_aslr=not args.keep_aslr,
-                            on_start=stop.watch)
+                            timeout=args.timeout, cwd=run_dir, on_start=stop.watch)
     except OSError as e:   # e.g. the binary vanished under a rebuild
         return [gbench.error_row(inst.identity, f"could not start: {e.strerror or e}")]
     finally:
@@ -370,11 +386,29 @@ def run_report(plot_command, run_dir):
               "the results are complete", file=sys.stderr)
 
 
+def print_estimate(args, bench_dir):
+    """--estimate: the size of the run the flags describe, on the plan's machine."""
+    chosen = instances.select(instances.list_all(bench_dir, args.quick), {
+        flag: getattr(args, flag) for flag in instances.SELECTORS})
+    if args.budget:
+        settings = budget.fit(args.budget, len(chosen), args.repetitions, args.warmup, args.quick)
+    else:
+        settings = budget.Settings(args.rounds, args.repetitions, args.episodes or 1,
+                                   args.warmup, args.quick)
+    print(f"{len(chosen)} instances x {settings.rounds} rounds = "
+          f"{len(chosen) * settings.rounds} processes of {settings.repetitions} repetitions "
+          f"x {settings.episodes} episodes: about "
+          f"{format_duration(settings.seconds(len(chosen)))} on this plan")
+    return EXIT_OK
+
+
 def main(argv):
     args = parse_args(argv)
     bench_dir = os.path.abspath(args.bench_dir)
     if args.plan:
         exec_plan(bench_dir)
+    if args.estimate:
+        return print_estimate(args, bench_dir)
     for var in plan.HWLOC_OVERRIDES:
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
@@ -383,8 +417,10 @@ def main(argv):
     if the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
-    chosen = instances.select(instances.list_all(bench_dir, args.quick), {
-        flag: getattr(args, flag) for flag in instances.SELECTORS})
+    found = instances.list_all(bench_dir, args.quick)
+    chosen = instances.select(found, {flag: getattr(args, flag) for flag in instances.SELECTORS})
+    if args.only:
+        chosen = only_list.restrict(found, chosen, args.only)
     run = start_run(args, argv, the_plan, chosen)
     return run.execute()
 
@@ -464,11 +500,14 @@ class BenchRun:
         returns the end-of-run table's lines."""
         if not self.rows:
             return []
+        # pandas only now: loaded at start it would make every child's
+        # start slower (a bigger process to spawn from) for the whole run.
+        from contend import noise, results, summary
         run = results.load_run(self.run_dir)
         per_instance = results.instance_summary(run.df)
         results.write_summary(per_instance, os.path.join(self.run_dir, "summary.csv"))
         self.info["noise"] = noise.score(per_instance)
-        return summary.render(self.rows)
+        return summary.render(run, per_instance)
 
 
 def start_run(args, argv, the_plan, chosen):
@@ -480,13 +519,14 @@ def start_run(args, argv, the_plan, chosen):
     info = machine.describe(the_plan, run_id=run_id, quick=args.quick,
                             command=shlex.join(invoked_as + list(argv)), repo=REPO)
     if args.budget:
+        from contend import noise
         between_sd, source = noise.typical_between_sd(os.path.abspath(args.out),
                                                       info["machine_id"])
         apply_budget(args, len(chosen), between_sd, source)
     info.update(complete=False, rounds=args.rounds, repetitions=args.repetitions,
-                min_time=args.min_time, warmup_episodes=args.warmup,
+                episodes=args.episodes, min_time=args.min_time, warmup_episodes=args.warmup,
                 aslr="kept" if args.keep_aslr else "disabled",
-                aslr_effective=args.keep_aslr or child.aslr_can_be_disabled())
+                aslr_effective=args.keep_aslr or child.disable_aslr_for_children())
     # The binaries record the sha in their own context; give them this one.
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
     run_dir = os.path.join(os.path.abspath(args.out), info["machine_id"], run_id)

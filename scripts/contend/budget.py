@@ -1,26 +1,28 @@
-"""--budget: fit a run into a wall-clock budget by choosing rounds and min-time.
+"""--budget: fit a run into a wall-clock budget by choosing rounds and episodes.
 
 Rounds buy more than longer repetitions: the spread between processes is
 what limits precision (a repetition agrees with its own process's other
 repetitions to ~3%, and with the next process only to ~20%), so the budget
-goes to rounds first (up to MAX_ROUNDS), and only then to longer repetitions.
+goes to rounds first (up to MAX_ROUNDS), and only then to more episodes per
+repetition.
 
 The cost model is deliberately simple and stated: one process of an instance
-costs PROCESS_OVERHEAD_S (exec, topology discovery, building the worker
-group, the warm-up episode) plus repetitions x min_time x EPISODE_SLACK
-(Google Benchmark overshoots min_time to whole episodes).
+costs PROCESS_OVERHEAD_S (exec, topology discovery, reading and converting
+its JSON) plus repetitions x (episodes + warm-up episodes) x the mean episode
+of the family mix (EPISODE_S, quick or full sizes). Both constants were
+measured on the 2-core development VM (README, "Time"); on other machines
+the estimate is a rough guide, not a promise.
 """
 import math
 import re
 from dataclasses import dataclass
 
-from . import stats
 from .cli import UsageError
 
 PROCESS_OVERHEAD_S = 0.12
-EPISODE_SLACK = 1.3
+EPISODE_S = {True: 0.012, False: 0.02}     # quick, full: mean over the instance mix
 MIN_ROUNDS, MAX_ROUNDS = 2, 7
-MIN_MIN_TIME, MAX_MIN_TIME = 0.01, 0.2
+MIN_EPISODES, MAX_EPISODES = 2, 40
 DEFAULT_BETWEEN_SD = 0.10   # assumed between-round spread when the machine has no noise score
 
 
@@ -28,11 +30,14 @@ DEFAULT_BETWEEN_SD = 0.10   # assumed between-round spread when the machine has 
 class Settings:
     rounds: int
     repetitions: int
-    min_time: float
+    episodes: int
+    warmup: int = 1
+    quick: bool = False
 
     def seconds(self, instances):
         """Expected wall time of a run of `instances` instances."""
-        per_process = PROCESS_OVERHEAD_S + self.repetitions * self.min_time * EPISODE_SLACK
+        per_process = (PROCESS_OVERHEAD_S + self.repetitions * (self.episodes + self.warmup)
+                       * EPISODE_S[self.quick])
         return instances * self.rounds * per_process
 
 
@@ -56,28 +61,29 @@ def parse_duration(text):
     return seconds
 
 
-def fit(budget_s, instances, repetitions):
-    """The Settings that use the budget best: most rounds, then longest min-time."""
-    def settings(rounds, min_time):
-        return Settings(rounds, repetitions, min_time)
+def fit(budget_s, instances, repetitions, warmup=1, quick=False):
+    """The Settings that use the budget best: most rounds, then most episodes."""
+    def settings(rounds, episodes):
+        return Settings(rounds, repetitions, episodes, warmup, quick)
 
-    smallest = settings(MIN_ROUNDS, MIN_MIN_TIME)
+    smallest = settings(MIN_ROUNDS, MIN_EPISODES)
     if smallest.seconds(instances) > budget_s:
         raise UsageError(
             f"--budget {budget_s:g}s is too small for {instances} instances: even "
-            f"{MIN_ROUNDS} rounds x {repetitions} repetitions x --min-time {MIN_MIN_TIME:g} take "
+            f"{MIN_ROUNDS} rounds x {repetitions} repetitions x {MIN_EPISODES} episodes take "
             f"about {smallest.seconds(instances):.0f}s (narrow the selection, or give more time)")
     rounds = MIN_ROUNDS
-    while rounds < MAX_ROUNDS and settings(rounds + 1, MIN_MIN_TIME).seconds(instances) <= budget_s:
+    while rounds < MAX_ROUNDS and settings(rounds + 1, MIN_EPISODES).seconds(instances) <= budget_s:
         rounds += 1
-    per_process = budget_s / (instances * rounds)
-    min_time = (per_process - PROCESS_OVERHEAD_S) / (repetitions * EPISODE_SLACK)
-    min_time = min(MAX_MIN_TIME, max(MIN_MIN_TIME, math.floor(min_time * 1000) / 1000))
-    return settings(rounds, min_time)
+    episodes = MIN_EPISODES
+    while episodes < MAX_EPISODES and settings(rounds, episodes + 1).seconds(instances) <= budget_s:
+        episodes += 1
+    return settings(rounds, episodes)
 
 
 def expected_precision(rounds, between_sd, confidence=0.95):
     """Half-width of an instance's interval, as a fraction (0.08 = +-8%)."""
+    from . import stats   # scipy: only when asked, bench_all's children start faster
     low, high = stats.log_t_interval([math.exp(between_sd * z) for z in _unit_spread(rounds)],
                                      confidence, centre=1.0)
     return high - 1.0 if high == high else math.nan

@@ -108,6 +108,17 @@ def covered(identity):
 _ERE_SPECIAL = set(".[]{}()\\*+?^$|")
 
 
-def exact_filter(name):
-    """A --benchmark_filter regex that matches exactly this one full name."""
+def exact_filter(name, iterations=None):
+    """A --benchmark_filter regex that matches exactly this one full name.
+
+    iterations: the name as it will be run with a fixed episode count
+    (--contend_episodes=N): Google Benchmark then puts "/iterations:N" before
+    its trailing suffix words, and the filter matches what it runs."""
+    if iterations:
+        segments = name.split("/")
+        tail = 0
+        while tail < len(segments) and segments[-1 - tail] in GBENCH_SUFFIX_WORDS:
+            tail += 1
+        cut = len(segments) - tail
+        name = "/".join(segments[:cut] + [f"iterations:{iterations}"] + segments[cut:])
     return "^" + "".join("\\" + c if c in _ERE_SPECIAL else c for c in name) + "$"

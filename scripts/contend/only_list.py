@@ -7,12 +7,12 @@ The file holds instance names as a bench binary lists them
 the order of parameter segments do not matter. scripts/regress --ab writes
 such a file for its confirm stage, to re-measure only the flagged instances.
 """
-from contend import instance_name, results
+from contend import instance_name, schema
 from contend.cli import UsageError
 
 
 def key_of(identity):
-    return tuple(identity[c] for c in results.INSTANCE)
+    return tuple(identity[c] for c in schema.IDENTITY + ["threads"])
 
 
 def read_names(path):

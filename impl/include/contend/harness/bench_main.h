@@ -12,6 +12,12 @@
 //                             untimed episodes before each repetition's timed
 //                             ones (default 1, 0 for none); recorded in the
 //                             context as contend_warmup_episodes
+//   --contend_episodes=N      exactly N timed episodes per repetition, one
+//                             call of the benchmark (Iterations(N)), instead
+//                             of Google Benchmark growing the count towards
+//                             --benchmark_min_time: every round then does the
+//                             same work, and the worker group is built once
+//                             per repetition instead of once per probe
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -33,6 +39,7 @@ struct BenchEnvironment {
   bool quick = false;
   std::chrono::milliseconds episode{10};
   int warmup_episodes = 1;  // every EpisodePlan's warmup_episodes
+  int episodes = 0;         // timed episodes per repetition; 0: min_time decides
 };
 
 // Removes contend's flags from argv (Google Benchmark rejects unknown
