@@ -53,7 +53,7 @@ std::vector<PlacementPolicy> placements(const BenchEnvironment& env) {
 
 // Tasks per episode: enough that one episode is well above timer noise
 // (quick: a quarter, as a fork can take milliseconds on a VM).
-constexpr uint64_t kSpawnTasks = 64;
+constexpr uint64_t kSpawnTasks = 32;
 constexpr uint64_t kQuickSpawnTasks = 16;
 
 void run_spawn(benchmark::State& state, SpawnKind kind, int batch, size_t parent_mib, bool quick) {
@@ -108,8 +108,8 @@ void register_spawn(const BenchEnvironment& env) {
 
 void run_fanout(benchmark::State& state, const BenchEnvironment& env,
                 const std::vector<Place>& places, WorkerMode mode, ResultPath path) {
-  // About 50 ms of work for one worker (13 ms quick), whatever the count.
-  const uint64_t total = env.quick ? uint64_t{1} << 24 : uint64_t{1} << 26;
+  // About 25 ms of work for one worker (13 ms quick), whatever the count.
+  const uint64_t total = env.quick ? uint64_t{1} << 24 : uint64_t{1} << 25;
   FanoutWorkload work(total, static_cast<int>(places.size()), path);
   WorkerGroup group(env.topology, places,
                     [&work](const WorkerContext& c) { return work.run_worker(c); }, mode);
@@ -152,10 +152,10 @@ struct TaskSize {
 };
 // small: about a microsecond of work, dominated by the hand-off;
 // large: about 200 us, where the hand-off should vanish.
-constexpr TaskSize kSmall{"small", 1000, 4000, 400};
+constexpr TaskSize kSmall{"small", 1000, 2000, 200};
 // Quick: the same task, fewer per episode (spawning costs ms a task here).
 constexpr TaskSize kQuickSmall{"small", 1000, 500, 50};
-constexpr TaskSize kLarge{"large", 250'000, 200, 200};
+constexpr TaskSize kLarge{"large", 250'000, 100, 100};
 
 void run_pool(benchmark::State& state, const BenchEnvironment& env, PoolKind kind,
               WorkerMode mode, const TaskSize& size, const std::vector<Place>& places) {

@@ -29,10 +29,11 @@ namespace {
 // Messages per producer and episode: several times the channel's buffer,
 // a few milliseconds on a 2-core machine. posix_mq (10 messages of buffer)
 // and the broker (two round trips per message) are slower: they send fewer.
-// Quick: an eighth (a broker or posix_mq episode is otherwise a second here).
+// Sized for tens of milliseconds even through a broker or posix_mq on a VM;
+// quick: a quarter of that.
 uint64_t messages_per_producer(const ChannelKind& kind, size_t payload, bool quick) {
-  uint64_t n = payload >= 4096 ? 2000 : 16000;
-  if (quick) n /= 8;
+  uint64_t n = payload >= 4096 ? 1000 : 8000;
+  if (quick) n /= 4;
   if (kind.id == "broker") return n / 8;
   if (kind.id == "posix_mq") return n / 4;
   return n;
@@ -41,8 +42,8 @@ uint64_t messages_per_producer(const ChannelKind& kind, size_t payload, bool qui
 // Quick: a few hundred round trips, since a sleeping end can take tens of
 // microseconds to wake on a VM (p99.9 then goes unreported: too few samples).
 uint64_t round_trips(const ChannelKind& kind, bool quick) {
-  const uint64_t n = kind.id == "broker" ? 500 : 2000;
-  return quick ? n / 16 : n;
+  const uint64_t n = kind.id == "broker" ? 250 : 1000;
+  return quick ? n / 8 : n;
 }
 
 // How much a channel may buffer decides how often its ends sleep and wake,

@@ -34,13 +34,15 @@
 namespace contend {
 namespace {
 
-// Episode sizes. A quick episode is a millisecond or a few; a full one ~10x.
+// Episode sizes. A quick episode is a millisecond or a few, a full one a few
+// times that: precision comes from rounds (separate processes), not from
+// long episodes inside one process, so a full run spends its time on rounds.
 struct EpisodeSizes {
   uint64_t items_per_producer;  // throughput
   uint64_t drain_items;         // drain, split over the producers
   uint64_t round_trips;         // pingpong
 };
-constexpr EpisodeSizes kFullSizes{1 << 16, 1 << 16, 1 << 14};
+constexpr EpisodeSizes kFullSizes{1 << 15, 1 << 15, 1 << 10};
 // Quick pingpong: 256 round trips, as a block-mode wake-up can take tens of
 // microseconds on a VM (p99.9 then goes unreported: too few samples).
 constexpr EpisodeSizes kQuickSizes{1 << 13, 1 << 13, 1 << 8};

@@ -8,15 +8,16 @@ summary (estimate, interval, stability) and the end-of-run table.
 
 Output: <out>/<machine_id>/<run_id>/ with results.csv, summary.csv,
 machine.json and raw/ (each process's GB JSON, gzip-compressed, as
-raw/NNNN.json.gz; its console log raw/NNNN.log is kept only when it failed).
+raw/gbench.jsonl.gz, one line per process NNNN; its console log raw/NNNN.log
+is kept only when it failed).
 Exit 0 when every instance produced a number, 1 when some had errors (all
 else is still written), 2 on bad input, 130 when interrupted.
 """
 import argparse
 import datetime
 import gzip
+import json
 import os
-import shutil
 import secrets
 import shlex
 import signal
@@ -44,10 +45,12 @@ EPISODES_FLAG = "--contend_episodes"
 # (full, quick) defaults. Quick must finish in about a minute of benchmark
 # time on 2 cores, the full run in 15 minutes; rounds are the evidence, so
 # both keep 3 of them and pay with repetitions and min-time instead.
-# Episodes are fixed per repetition (not grown by Google Benchmark towards a
-# min-time): every round then does the same work. --min-time brings GB's
-# own growth back.
-DEFAULTS = {"rounds": (3, 3), "repetitions": (3, 2), "episodes": (10, 3),
+# A repetition measures episodes until --min-time has been measured (Google
+# Benchmark's own growth): a fast instance gets many episodes, a slow one a
+# single one. Measured on the 2-core VM (README, "Less variance"), that halves
+# the spread between rounds against a fixed count of 3 episodes, at the same
+# wall time; --episodes N fixes the count instead.
+DEFAULTS = {"rounds": (3, 3), "repetitions": (2, 2), "min_time": (0.05, 0.01),
             "timeout": (300.0, 60.0), "warmup": (1, 1)}
 
 
@@ -124,8 +127,8 @@ def build_parser():
                            "write results/<machine_id>/<run_id>/ (results.csv, "
                            "machine.json, raw Google Benchmark JSON).")
     p.add_argument("--quick", action="store_true",
-                   help="short episodes, fewer variants, defaults of 3 repetitions, "
-                        "--min-time 0.02 and --timeout 60 (about a minute on 2 cores)")
+                   help="short episodes, fewer variants, --min-time 0.01 and --timeout 60 "
+                        "(3 rounds, about a minute on 2 cores)")
     p.add_argument("--plan", action="store_true",
                    help="print the ladder of worker counts and each worker's placement, "
                         "run nothing; honours HWLOC_SYNTHETIC / HWLOC_XMLFILE")
@@ -148,15 +151,15 @@ def build_parser():
                         "shuffled order (default 3); an instance's number is the median of "
                         "its round medians, its interval comes from their spread")
     p.add_argument("--repetitions", type=positive_int, metavar="N",
-                   help="repetitions per round (default 3; 2 with --quick)")
-    p.add_argument("--episodes", type=positive_int, metavar="N",
-                   help="timed episodes per repetition (default 10; 3 with --quick)")
+                   help="repetitions per round (default 2)")
     p.add_argument("--min-time", type=positive_seconds, metavar="S",
-                   help="instead of --episodes: let Google Benchmark run episodes until "
-                        "S seconds are measured (its --benchmark_min_time)")
+                   help="episodes per repetition until S seconds are measured (Google "
+                        "Benchmark's --benchmark_min_time; default 0.05, 0.01 with --quick)")
+    p.add_argument("--episodes", type=positive_int, metavar="N",
+                   help="instead of --min-time: exactly N timed episodes per repetition")
     p.add_argument("--budget", type=duration, metavar="DURATION",
                    help="fit the run into DURATION (15m, 1h, 900s) by choosing --rounds and "
-                        "--episodes; prints the precision to expect")
+                        "--min-time; prints the precision to expect")
     p.add_argument("--warmup", type=non_negative_int, metavar="N",
                    help="untimed warm-up episodes before each repetition's timed ones "
                         "(default 1): they pay first touch of fresh memory")
@@ -182,11 +185,11 @@ def build_parser():
 def parse_args(argv):
     args = build_parser().parse_args(argv)
     if args.budget and (args.rounds or args.episodes or args.min_time):
-        raise UsageError("--budget chooses --rounds and --episodes; give either, not both")
+        raise UsageError("--budget chooses --rounds and --min-time; give either, not both")
     if args.min_time and args.episodes:
         raise UsageError("--episodes and --min-time both say how long a repetition is; give one")
     for name, (full, quick) in DEFAULTS.items():
-        if name == "episodes" and args.min_time:
+        if name == "min_time" and args.episodes:
             continue
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
@@ -195,11 +198,11 @@ def parse_args(argv):
 
 def apply_budget(args, count, between_sd, source):
     """--budget: choose rounds and min-time for `count` instances; say what to expect."""
-    fitted = budget.fit(args.budget, count, args.repetitions, args.warmup, args.quick)
-    args.rounds, args.episodes = fitted.rounds, fitted.episodes
+    fitted = budget.fit(args.budget, count, args.repetitions)
+    args.rounds, args.min_time = fitted.rounds, fitted.min_time
     precision = budget.expected_precision(fitted.rounds, between_sd)
     print(f"{PROG}: budget {format_duration(args.budget)}: {fitted.rounds} rounds x "
-          f"{fitted.repetitions} repetitions x {fitted.episodes} episodes over {count} "
+          f"{fitted.repetitions} repetitions x --min-time {fitted.min_time:g} over {count} "
           f"instances, about {format_duration(fitted.seconds(count))}; expect 95% intervals "
           f"of about +-{precision:.0%} per instance (between-round spread {between_sd:.0%}, "
           f"{source})", file=sys.stderr)
@@ -313,14 +316,36 @@ def _rows_of(inst, outcome, json_path, log_path, stem):
 
 
 def _keep_raw(json_path, log_path, failed):
-    """Raw JSON compressed (a run stays a few MB); the log only when it tells
-    why something failed (the JSON holds everything a success printed)."""
-    if os.path.exists(json_path):
-        with open(json_path, "rb") as src, gzip.open(json_path + ".gz", "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.remove(json_path)
+    """The log only when it tells why something failed (the JSON holds
+    everything a success printed); the JSON waits for pack_raw."""
     if not failed:
         _remove(log_path)
+
+
+RAW_PACK = "gbench.jsonl.gz"
+
+
+def pack_raw(run_dir):
+    """Every process's Google Benchmark JSON into one raw/gbench.jsonl.gz, one
+    line per process: {"file": "0001.json", "report": ...}. One stream
+    compresses the context every file repeats: a full run's raw output is
+    under 1 MB instead of 7 MB of separately gzipped files. Runs at the end,
+    interrupted or not; until then the plain files are what a crash leaves."""
+    raw = os.path.join(run_dir, "raw")
+    names = sorted(n for n in os.listdir(raw) if n.endswith(".json"))
+    if not names:
+        return
+    with gzip.open(os.path.join(raw, RAW_PACK), "at", encoding="utf-8") as pack:
+        for name in names:
+            with open(os.path.join(raw, name), encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            try:
+                report = json.loads(text)
+            except ValueError:
+                report = text          # kept as it was written: it explains an error row
+            pack.write(json.dumps({"file": name, "report": report}, separators=(",", ":")) + "\n")
+    for name in names:
+        os.remove(os.path.join(raw, name))
 
 
 def _remove(*paths):
@@ -391,13 +416,13 @@ def print_estimate(args, bench_dir):
     chosen = instances.select(instances.list_all(bench_dir, args.quick), {
         flag: getattr(args, flag) for flag in instances.SELECTORS})
     if args.budget:
-        settings = budget.fit(args.budget, len(chosen), args.repetitions, args.warmup, args.quick)
+        settings = budget.fit(args.budget, len(chosen), args.repetitions)
     else:
-        settings = budget.Settings(args.rounds, args.repetitions, args.episodes or 1,
-                                   args.warmup, args.quick)
+        settings = budget.Settings(args.rounds, args.repetitions,
+                                   args.min_time or budget.MIN_MIN_TIME)
     print(f"{len(chosen)} instances x {settings.rounds} rounds = "
           f"{len(chosen) * settings.rounds} processes of {settings.repetitions} repetitions "
-          f"x {settings.episodes} episodes: about "
+          f"x --min-time {settings.min_time:g}: about "
           f"{format_duration(settings.seconds(len(chosen)))} on this plan")
     return EXIT_OK
 
@@ -476,6 +501,7 @@ class BenchRun:
 
     def finish(self, done):
         complete = done == len(self.slots) and not self.stop.requested
+        pack_raw(self.run_dir)
         table = self._write_summary()
         self.info.update(complete=complete, processes_measured=done,
                          processes_planned=len(self.slots),

@@ -1,17 +1,17 @@
-"""--budget: fit a run into a wall-clock budget by choosing rounds and episodes.
+"""--budget: fit a run into a wall-clock budget by choosing rounds and min-time.
 
 Rounds buy more than longer repetitions: the spread between processes is
 what limits precision (a repetition agrees with its own process's other
-repetitions to ~3%, and with the next process only to ~20%), so the budget
-goes to rounds first (up to MAX_ROUNDS), and only then to more episodes per
-repetition.
+repetitions far better than with the next process), so the budget goes to
+rounds first (up to MAX_ROUNDS), and only then to a longer --min-time.
 
 The cost model is deliberately simple and stated: one process of an instance
-costs PROCESS_OVERHEAD_S (exec, topology discovery, reading and converting
-its JSON) plus repetitions x (episodes + warm-up episodes) x the mean episode
-of the family mix (EPISODE_S, quick or full sizes). Both constants were
-measured on the 2-core development VM (README, "Time"); on other machines
-the estimate is a rough guide, not a promise.
+costs PROCESS_OVERHEAD_S (exec, topology discovery, building the worker
+groups, warm-up, reading its JSON) plus repetitions x min_time x
+EPISODE_SLACK (Google Benchmark probes with short runs first and overshoots
+min-time to whole episodes; slow episodes overshoot it a lot). Both constants
+were fitted to full and quick runs of the 2-core development VM (README,
+"Time"); elsewhere the estimate is a rough guide, not a promise.
 """
 import math
 import re
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from .cli import UsageError
 
-PROCESS_OVERHEAD_S = 0.12
-EPISODE_S = {True: 0.012, False: 0.02}     # quick, full: mean over the instance mix
+PROCESS_OVERHEAD_S = 0.05
+EPISODE_SLACK = 2.9
 MIN_ROUNDS, MAX_ROUNDS = 2, 7
-MIN_EPISODES, MAX_EPISODES = 2, 40
+MIN_MIN_TIME, MAX_MIN_TIME = 0.01, 0.2
 DEFAULT_BETWEEN_SD = 0.10   # assumed between-round spread when the machine has no noise score
 
 
@@ -30,14 +30,11 @@ DEFAULT_BETWEEN_SD = 0.10   # assumed between-round spread when the machine has 
 class Settings:
     rounds: int
     repetitions: int
-    episodes: int
-    warmup: int = 1
-    quick: bool = False
+    min_time: float
 
     def seconds(self, instances):
         """Expected wall time of a run of `instances` instances."""
-        per_process = (PROCESS_OVERHEAD_S + self.repetitions * (self.episodes + self.warmup)
-                       * EPISODE_S[self.quick])
+        per_process = PROCESS_OVERHEAD_S + self.repetitions * self.min_time * EPISODE_SLACK
         return instances * self.rounds * per_process
 
 
@@ -61,24 +58,24 @@ def parse_duration(text):
     return seconds
 
 
-def fit(budget_s, instances, repetitions, warmup=1, quick=False):
-    """The Settings that use the budget best: most rounds, then most episodes."""
-    def settings(rounds, episodes):
-        return Settings(rounds, repetitions, episodes, warmup, quick)
+def fit(budget_s, instances, repetitions):
+    """The Settings that use the budget best: most rounds, then longest min-time."""
+    def settings(rounds, min_time):
+        return Settings(rounds, repetitions, min_time)
 
-    smallest = settings(MIN_ROUNDS, MIN_EPISODES)
+    smallest = settings(MIN_ROUNDS, MIN_MIN_TIME)
     if smallest.seconds(instances) > budget_s:
         raise UsageError(
             f"--budget {budget_s:g}s is too small for {instances} instances: even "
-            f"{MIN_ROUNDS} rounds x {repetitions} repetitions x {MIN_EPISODES} episodes take "
+            f"{MIN_ROUNDS} rounds x {repetitions} repetitions x --min-time {MIN_MIN_TIME:g} take "
             f"about {smallest.seconds(instances):.0f}s (narrow the selection, or give more time)")
     rounds = MIN_ROUNDS
-    while rounds < MAX_ROUNDS and settings(rounds + 1, MIN_EPISODES).seconds(instances) <= budget_s:
+    while rounds < MAX_ROUNDS and settings(rounds + 1, MIN_MIN_TIME).seconds(instances) <= budget_s:
         rounds += 1
-    episodes = MIN_EPISODES
-    while episodes < MAX_EPISODES and settings(rounds, episodes + 1).seconds(instances) <= budget_s:
-        episodes += 1
-    return settings(rounds, episodes)
+    per_process = budget_s / (instances * rounds)
+    min_time = (per_process - PROCESS_OVERHEAD_S) / (repetitions * EPISODE_SLACK)
+    min_time = min(MAX_MIN_TIME, max(MIN_MIN_TIME, math.floor(min_time * 1000) / 1000))
+    return settings(rounds, min_time)
 
 
 def expected_precision(rounds, between_sd, confidence=0.95):

@@ -89,9 +89,27 @@ def run_bench_all(tmp_path, fake_build):
     def run(*args, env=None, timeout=120):
         argv = [PYTHON, "-m", "contend.bench_all", "--bench-dir", fake_build.dir,
                 "--out", str(tmp_path / "results"), *args]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                              env=env or script_env(), cwd=str(tmp_path))
+        return run_bounded(argv, timeout, env=env or script_env(), cwd=str(tmp_path))
     return run
+
+
+def run_bounded(argv, timeout, **popen_args):
+    """subprocess.run for a runner that leads its own children: on timeout it
+    gets SIGTERM (bench_all then kills its benchmark's process group) before
+    the test fails, instead of subprocess.run's SIGKILL, which would orphan a
+    benchmark still spinning on the cores the next test needs."""
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          stdin=subprocess.DEVNULL, **popen_args) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                proc.communicate(timeout=30)
+            finally:
+                proc.kill()
+            pytest.fail(f"{argv[:3]} did not finish in {timeout}s (stopped with SIGTERM)")
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 def process_gone(pid):

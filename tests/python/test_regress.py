@@ -21,6 +21,7 @@ import synthetic_runs as synth  # noqa: E402
 from contend import ab, evidence, history, regress, results  # noqa: E402
 from contend import regress_report as report  # noqa: E402
 from contend.cli import UsageError  # noqa: E402
+from conftest import run_bounded  # noqa: E402
 from tool_helpers import frame, run_tool, stderr_lines  # noqa: E402
 
 AA_TRIALS = 200
@@ -383,11 +384,10 @@ def test_aa_smoke_two_real_quick_runs_are_not_a_regression(tmp_path):
     the same build, one after the other, must not be called a regression."""
     runs = []
     for i in range(2):
-        done = subprocess.run(
+        done = run_bounded(
             ["/usr/bin/python3", "-m", "contend.bench_all", *SMOKE_SELECTION,
              "--out", str(tmp_path / "results"), "--bench-dir", str(BENCH_DIR)],
-            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(HERE.parents[1] / "scripts")})
+            timeout=600, env={**os.environ, "PYTHONPATH": str(HERE.parents[1] / "scripts")})
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         found = set(tmp_path.glob("results/*/*/results.csv")) - set(r / "results.csv" for r in runs)
         assert len(found) == 1

@@ -105,10 +105,10 @@ def test_version_1_runs_read_as_one_round():
 def test_budget_buys_rounds_before_longer_repetitions():
     roomy = budget.fit(900, instances=100, repetitions=3)
     assert roomy.rounds == budget.MAX_ROUNDS and roomy.seconds(100) <= 900
-    assert roomy.episodes > budget.MIN_EPISODES        # the rest went to episodes
-    tight = budget.fit(90, instances=100, repetitions=2, quick=True)
+    assert roomy.min_time > budget.MIN_MIN_TIME        # the rest went to min-time
+    tight = budget.fit(90, instances=100, repetitions=2)
     assert tight.rounds >= budget.MIN_ROUNDS and tight.seconds(100) <= 90
-    assert tight.episodes < 5          # rounds came first, repetitions stayed short
+    assert tight.min_time < 0.05          # rounds came first, repetitions stayed short
     with pytest.raises(UsageError, match="too small"):
         budget.fit(5, instances=100, repetitions=3)
     assert 0 < budget.expected_precision(5, 0.1) < budget.expected_precision(3, 0.1)
