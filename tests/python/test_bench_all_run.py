@@ -301,3 +301,27 @@ def test_a_shared_map_is_measured_once_and_selected_by_either_placement(
     rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
     assert rows and {(r["placement"], r["placements"]) for r in rows} == {
         ("compact", "compact+scatter")}
+
+
+def test_fixed_episodes_run_the_name_google_benchmark_gives_them(fake_build, run_bench_all,
+                                                                  tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1), "rate": 1e6}])
+    done = run_bench_all("--quick", "--episodes", "4", "--rounds", "2", "--no-report")
+    assert done.returncode == 0, done.stderr
+    run_call = fake_build.calls("bench_counter")[1]
+    assert "--contend_episodes=4" in run_call
+    assert not any(a.startswith("--benchmark_min_time") for a in run_call)
+    assert run_call[2].endswith("/iterations:4/manual_time$")
+    rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
+    assert len(rows) == 2 * 2 and {r["impl"] for r in rows} == {"std_mutex"}
+
+
+def test_estimate_and_budget(fake_build, run_bench_all):
+    healthy(fake_build)
+    done = run_bench_all("--estimate")
+    assert done.returncode == 0, done.stderr
+    assert re.match(r"7 instances x 3 rounds = 21 processes", done.stdout)   # full: 7 listed
+    fitted = run_bench_all("--estimate", "--budget", "10m")
+    assert fitted.returncode == 0 and "x 7 rounds" in fitted.stdout
+    both = run_bench_all("--budget", "10m", "--rounds", "3")
+    assert both.returncode == 2 and "either, not both" in both.stderr
