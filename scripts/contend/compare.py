@@ -342,7 +342,7 @@ def main(argv):
     labels = unique_labels(runs)
     summaries = [results.instance_summary(r.df) for r in runs]
     points = [machine_points(r, s) for r, s in zip(runs, summaries)]
-    evidence = [ranking.Evidence.of(r.df, s) for r, s in zip(runs, summaries)]
+    evidence = [ranking.RoundSamples.of(r.df, s) for r, s in zip(runs, summaries)]
     by_load, by_threads = align(points, "load"), align(points, "threads")
     if not len(by_load) and not len(by_threads):
         raise UsageError("the runs have no benchmark instance in common "

@@ -193,7 +193,7 @@ def write_run_report(run, out_dir):
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(FIGURE_KEY, key)), png))
-    evidence = ranking.Evidence.of(run.df, per_instance)
+    evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 
 

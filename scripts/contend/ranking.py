@@ -58,7 +58,7 @@ COLUMNS = ["status", "verdict", "winner", "top", "tied", "runner_up", "margin", 
 STATUSES = ("winner", "tie", "alone", "none")
 
 
-class Evidence:
+class RoundSamples:
     """What ranking needs from one run besides its instance summary: every
     instance's round medians and each family's prior log variance."""
 

@@ -335,7 +335,7 @@ def write_run_html(run, summary, drawn, path, evidence=None):
     """The report page. `summary` may be expanded by placement (figures draw
     it so); the instance tables show each measurement once, under the
     placements it stands for."""
-    evidence = evidence or ranking.Evidence.of(run.df)
+    evidence = evidence or ranking.RoundSamples.of(run.df)
     measured = _as_measured(summary)
     families = sorted(measured["family"].unique(), key=figures.family_rank)
     parts = [partial_banner(run.machine), machine_section(run), READING_GUIDE,

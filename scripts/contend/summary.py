@@ -31,7 +31,7 @@ def full_load(summary):
 def best_per_benchmark(run, per_instance=None):
     """ranking.rank's table for the end-of-run points (one run)."""
     per_instance = results.instance_summary(run.df) if per_instance is None else per_instance
-    evidence = ranking.Evidence.of(run.df, per_instance)
+    evidence = ranking.RoundSamples.of(run.df, per_instance)
     rows = full_load(per_instance)
     table = ranking.rank(rows, evidence, POINT, label="impl")
     where = [_where(rows, i) for i in table["top_index"]]

@@ -121,7 +121,7 @@ def test_two_runs_of_the_same_model_do_not_change_winner(tmp_path):
 def _points_and_evidence(runs):
     summaries = [results.instance_summary(r.df) for r in runs]
     return ([compare.machine_points(r, s) for r, s in zip(runs, summaries)],
-            [compare.ranking.Evidence.of(r.df, s) for r, s in zip(runs, summaries)])
+            [compare.ranking.RoundSamples.of(r.df, s) for r, s in zip(runs, summaries)])
 
 
 def test_a_map_measured_once_for_both_placements_aligns_with_both(tmp_path):

@@ -25,7 +25,7 @@ def run_of(rows, cores=2):
 def ranked(rows, point=POINT):
     run = run_of(rows)
     summary = results.instance_summary(run.df)
-    return ranking.rank(summary, ranking.Evidence.of(run.df, summary), point)
+    return ranking.rank(summary, ranking.RoundSamples.of(run.df, summary), point)
 
 
 def counter_rows(seed=0, rounds=5, round_noise=0.10, slowdown=None, noise=0.03, **kwargs):
@@ -111,7 +111,7 @@ def test_one_measurement_under_two_placements_is_tested_once():
         r["placements"] = "compact+scatter"
     run = run_of(rows)
     summary = results.instance_summary(run.df)
-    evidence = ranking.Evidence.of(run.df, summary)
+    evidence = ranking.RoundSamples.of(run.df, summary)
     once = ranking.rank(summary, evidence, POINT)
     twice = ranking.rank(ranking.expand(summary), evidence, POINT)
     assert len(twice) == 2 * len(once) and set(twice["placement"]) == {"compact", "scatter"}
@@ -148,7 +148,7 @@ def aa_machine(seed, round_noise, rounds=3):
 def winners_of(runs):
     summaries = [results.instance_summary(r.df) for r in runs]
     points = [compare.machine_points(r, s) for r, s in zip(runs, summaries)]
-    evidence = [ranking.Evidence.of(r.df, s) for r, s in zip(runs, summaries)]
+    evidence = [ranking.RoundSamples.of(r.df, s) for r, s in zip(runs, summaries)]
     return compare.winners(points, evidence, "load")
 
 
