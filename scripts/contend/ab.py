@@ -6,7 +6,9 @@ shared 2-core runner those drifts are as large as the regressions we hunt.
 Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
 drifts, and swapping who goes first every round cancels a steady trend too;
 pooling the runs gives each side every process of every run as one round
-(3 runs of 3 rounds = 9 processes a side).
+(3 runs of 3 rounds = 9 processes a side); machine.json's run_of_round keeps
+which run each round came from, because the gate's samples are the runs
+(evidence.side_of_run).
 
 Confirm stage: instances the first verdict flags are measured again, and
 only they, in --confirm-rounds more alternated runs (bench_all --only FILE);
@@ -171,12 +173,14 @@ def pool(run_dirs, out_dir, run_id):
     round of the pooled run (rounds renumbered 0..n-1 per run, in order), so
     no two processes share a round. Complete only if every run was."""
     runs = [results.load_run(d) for d in run_dirs]
-    frames, offset = [], 0
-    for run in runs:
+    frames, offset, run_of_round = [], 0, []
+    for i, run in enumerate(runs):
         df = run.df.copy()
         df["round"] = df["round"] + offset
         top = df["round"].max()
-        offset = (offset if pd.isna(top) else int(top)) + 1
+        next_offset = (offset if pd.isna(top) else int(top)) + 1
+        run_of_round += [i] * (next_offset - offset)
+        offset = next_offset
         frames.append(df)
     pooled = pd.concat(frames, ignore_index=True)
     pooled["run_id"] = run_id
@@ -187,7 +191,7 @@ def pool(run_dirs, out_dir, run_id):
     out_dir.mkdir(parents=True, exist_ok=True)
     pooled[schema.COLUMNS].to_csv(out_dir / "results.csv", index=False)
     machine = dict(runs[0].machine)
-    machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs],
+    machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs], run_of_round=run_of_round,
                    complete=all(r.machine.get("complete", True) is not False for r in runs))
     (out_dir / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
     return results.load_run(out_dir)

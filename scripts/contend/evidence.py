@@ -22,6 +22,9 @@ from . import results
 @dataclass
 class Evidence:
     samples: np.ndarray = field(default_factory=lambda: np.array([]))
+    # Which process (round) or recorded run each sample came from: samples
+    # of one round share the machine's state at that time (the suite test).
+    rounds: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     errors: int = 0          # error rows (failed repetitions, crashed or timed-out rounds)
     error: str = ""          # the first error message
     invalid: int = 0         # non-error rows whose throughput is 0, negative, NaN or inf
@@ -60,8 +63,30 @@ def side_from_results(df):
     per_round = results.round_medians(df.loc[~invalid])
     if len(per_round):
         values = per_round["value"].to_numpy(dtype=float)
+        rounds = per_round["round"].to_numpy(dtype=int)
         for key, rows in per_round.groupby(results.INSTANCE, sort=True).indices.items():
-            side[key].samples = values[rows]
+            side[key].samples, side[key].rounds = values[rows], rounds[rows]
+    return side
+
+
+def side_of_run(run):
+    """side_from_results for a Run; a pooled A/B run (machine.json
+    "run_of_round") gives one sample per source run, its median over that
+    run's rounds. Rounds of one run are minutes apart at most and share the
+    machine's state then (on the 2-core VM a wake-up regime that holds for
+    tens of seconds moves an instance 3-10x), so across pooled runs the
+    independent samples are the runs, as with a history baseline."""
+    side = side_from_results(run.df)
+    run_of_round = run.machine.get("run_of_round")
+    if not isinstance(run_of_round, list) or not run_of_round:
+        return side
+    for e in side.values():
+        per_run = {}
+        for r, v in zip(e.rounds, e.samples):
+            if 0 <= r < len(run_of_round):
+                per_run.setdefault(int(run_of_round[r]), []).append(v)
+        e.rounds = np.array(sorted(per_run), dtype=int)
+        e.samples = np.array([np.median(per_run[i]) for i in e.rounds], dtype=float)
     return side
 
 
@@ -75,13 +100,38 @@ def side_from_history(history, run_ids):
               if "errors" in rows.columns else np.zeros(len(rows)))
     messages = rows["error"].astype(str).to_numpy() if "error" in rows.columns else None
     over = rows["oversubscribed"].to_numpy(dtype=bool)
+    run_index = rows["run_id"].map({run: i for i, run in enumerate(run_ids)}).to_numpy(dtype=int)
     for key, idx in rows.groupby(results.INSTANCE, sort=True).indices.items():
-        samples = values[idx]
+        samples, usable = values[idx], usable_throughput(values[idx])
         failed = idx[errors[idx] > 0]
-        side[key] = Evidence(samples=samples[usable_throughput(samples)], errors=int(errors[idx].sum()),
+        side[key] = Evidence(samples=samples[usable], rounds=run_index[idx][usable],
+                             errors=int(errors[idx].sum()),
                              error=str(messages[failed[0]]) if len(failed) and messages is not None else "",
                              oversubscribed=bool(over[idx].any()))
     return side
+
+
+def as_one_run(e):
+    """The evidence reduced to one sample, its median: a candidate judged
+    against a history of runs is one more run."""
+    if len(e.samples):
+        e.samples, e.rounds = np.array([e.median]), np.array([0])
+    return e
+
+
+def round_levels(sides, keys):
+    """Per side, the mean log throughput of each round over `keys`, every
+    instance centred on its mean over both sides: one number per process
+    pass over the suite, the samples of the suite-wide test."""
+    levels = []
+    centre = {k: np.mean(np.concatenate([np.log(s[k].samples) for s in sides])) for k in keys}
+    for side in sides:
+        by_round = {}
+        for k in keys:
+            for r, v in zip(side[k].rounds, np.log(side[k].samples) - centre[k]):
+                by_round.setdefault(int(r), []).append(v)
+        levels.append(np.array([np.mean(v) for _, v in sorted(by_round.items())]))
+    return levels
 
 
 def instance_name(key, evidence):

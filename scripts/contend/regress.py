@@ -30,14 +30,20 @@ The method (a gate with power and no false alarms):
    Satterthwaite degrees of freedom. One impl slowed by 25% across its shapes
    is caught and named even when no single shape of it is.
 5. Suite: geometric mean of the ratios over the gating instances, and a
-   one-sided Wilcoxon signed-rank test over their d. A regression when it is
-   below 1 - suite threshold (default 2 x threshold for separate runs, the
-   threshold itself with --ab, where alternation cancels drift) and significant.
-6. False discoveries: Benjamini-Hochberg at --alpha over every gating test
-   (instances, impls, suite) together: it controls the share of false findings
-   and, under the global null of an A/A pair, the chance of any. Holm over
-   ~200 instances needs p <= 0.00025 from 3 rounds a side: no instance could
-   ever fail, which is a gate that always says yes.
+   one-sided Welch test over *rounds*: each round's mean log throughput over
+   the suite is one sample (evidence.round_levels). A drifting machine moves
+   every instance of a round together, so instances are not independent
+   witnesses of a suite-wide change; a test over instances (the Wilcoxon this
+   gate used first) failed 4 of 15 real A/A pairs here on drift alone. A
+   regression when below 1 - suite threshold (default 2 x threshold for
+   separate runs, the threshold itself with --ab, where alternation cancels
+   drift) and significant.
+6. False discoveries: Benjamini-Hochberg at --alpha over every specific
+   gating test (instances, impls) together: it controls the share of false
+   findings and, under the global null of an A/A pair, the chance of any.
+   Holm over ~200 instances needs p <= 0.00025 from 3 rounds a side: no
+   instance could ever fail, which is a gate that always says yes. The suite
+   test is asked apart, at alpha / 2.
 7. Effect floor: a finding must also be slower than --threshold, absolutely
    and relative to the suite. (The floor is a condition on the estimate, not a
    shifted null: at 3 rounds the estimate's noise is larger than 5%, so a
@@ -110,7 +116,7 @@ class Verdict:
     alpha: float
     geomean: float = math.nan          # over gating instances
     shift: float = 1.0                 # the suite's shift as a ratio (exp of median d)
-    suite_p: float = math.nan          # BH-adjusted
+    suite_p: float = math.nan          # Bonferroni-adjusted (x 2), see judge_sides
     suite_regression: bool = False
     suite_threshold: float = math.nan
     baseline_kind: str = "rounds"      # or "runs" (history baseline)
@@ -273,21 +279,25 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     gating_at = [position[k] for k in gating]
     over_at = [position[k] for k in tested if over[k]]
     impls = impl_frame(gating, tests, shift)
-    suite_raw = stats.wilcoxon_less_p(d_gating)
+    suite_raw = (stats.shift_less_p(*evidence.round_levels((base, cand), gating))
+                 if len(gating) >= MIN_FOR_SHIFT else math.nan)
 
-    # One BH family for every gating test; oversubscribed points get their
-    # own, so their (never gating) verdicts still mean something.
-    family = list(df["p_slower"].to_numpy()[gating_at]) + list(impls["p_slower"]) + [suite_raw]
+    # One BH family for every specific test (instances, impls); oversubscribed
+    # points get their own, so their (never gating) verdicts still mean
+    # something. The suite test is the one global question, asked apart at
+    # alpha / 2 (Bonferroni over the two families): inside BH, one p among
+    # ~100 needs p <= alpha / 100, which 3 rounds a side (4 df) can hardly give.
+    family = list(df["p_slower"].to_numpy()[gating_at]) + list(impls["p_slower"])
     q = stats.benjamini_hochberg(family)
     df["q_slower"] = _adjusted(len(df), (gating_at, q[:len(gating)]), (over_at, stats.benjamini_hochberg(
         df["p_slower"].to_numpy()[over_at])))
-    impls["q_slower"] = q[len(gating):-1]
-    suite_p = float(q[-1])
+    impls["q_slower"] = q[len(gating):]
+    suite_p = min(1.0, 2 * suite_raw) if suite_raw == suite_raw else math.nan
     p_faster = df["p_faster"].to_numpy()
     df["q_faster"] = _adjusted(len(df), (gating_at, stats.benjamini_hochberg(p_faster[gating_at])),
                                (over_at, stats.benjamini_hochberg(p_faster[over_at])))
 
-    n_tests = len([p for p in family if p == p])
+    n_tests = len([p for p in family if p == p]) + 1
     df["mde"] = [mde_of(tests[k]["se"], tests[k]["df"], n_tests, alpha, threshold)
                  if k in tests else math.nan for k in keys]
     shift_ratio = math.exp(shift)
@@ -449,7 +459,8 @@ def verdict_for_runs(baseline, candidate, threshold, alpha, any_machine=False,
                      suite_threshold=None, allow_missing=False):
     check_runs(baseline, candidate, any_machine)
     check_baseline_numbers(baseline)
-    v = judge(baseline.df, candidate.df, threshold, alpha, suite_threshold, allow_missing)
+    v = judge_sides(evidence.side_of_run(baseline), evidence.side_of_run(candidate), threshold,
+                    alpha, suite_threshold, allow_missing)
     v.baseline_label, v.candidate_label = label(baseline), label(candidate)
     return v
 
@@ -473,8 +484,8 @@ def verdict_from_history(path, k, candidate, threshold, alpha, suite_threshold=N
     # Only the latest run's instances can be "missing": older runs may have
     # measured a selection the suite no longer has.
     cand = evidence.side_from_results(candidate.df)
-    for key, e in cand.items():
-        e.samples = np.array([e.median]) if len(e.samples) else e.samples
+    for e in cand.values():
+        evidence.as_one_run(e)
     for key in set(base) - latest - set(cand):
         del base[key]
     v = judge_sides(base, cand, threshold, alpha, suite_threshold, allow_missing,

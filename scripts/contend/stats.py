@@ -121,15 +121,22 @@ def holm(p_values):
     return adjusted
 
 
-def wilcoxon_less_p(log_ratios):
-    """One-sided Wilcoxon signed-rank p that log ratios are centred below 0:
-    the suite-wide test (many instances slower together). NaN under 5 values:
-    with 4, even a unanimous slowdown has p = 1/16, not evidence."""
-    values = _finite(log_ratios)
-    values = values[values != 0]
-    if len(values) < 5:
-        return math.nan
-    return float(_scipy_stats.wilcoxon(values, alternative="less").pvalue)
+def shift_less_p(base_levels, cand_levels):
+    """One-sided p that the candidate's levels sit below the baseline's: the
+    suite-wide test. A level is one process's (one round's) mean log
+    throughput over the suite, so the samples are rounds, not instances: a
+    machine that drifts moves every instance of a round together, and a test
+    over instances (Wilcoxon over their ratios) would count one drift as
+    hundreds of independent slowdowns. Welch with 2+ levels a side; with one
+    candidate level (a history baseline: one more run), a prediction test
+    against the baseline's spread. NaN when neither is possible."""
+    b, c = _finite(base_levels), _finite(cand_levels)
+    if len(b) >= 2 and len(c) >= 2:
+        return float(_scipy_stats.ttest_ind(c, b, equal_var=False, alternative="less").pvalue)
+    if len(c) == 1 and len(b) >= 2:
+        se = np.std(b, ddof=1) * math.sqrt(1 + 1 / len(b))
+        return float(_scipy_stats.t.cdf((c[0] - b.mean()) / se, len(b) - 1)) if se > 0 else math.nan
+    return math.nan
 
 
 def log_t_interval(samples, confidence=0.95, centre=None):

@@ -69,10 +69,16 @@ def test_cv_median_geometric_mean():
     assert math.isnan(stats.geometric_mean([]))
 
 
-def test_wilcoxon_sees_a_suite_wide_slowdown_but_not_noise():
-    rng = random.Random(1)
-    slower = [math.log(0.7) + rng.gauss(0, 0.05) for _ in range(20)]
-    noise = [rng.gauss(0, 0.05) for _ in range(20)]
-    assert stats.wilcoxon_less_p(slower) < 1e-4
-    assert stats.wilcoxon_less_p(noise) > 0.01
-    assert math.isnan(stats.wilcoxon_less_p([-0.3] * 4))
+def test_the_suite_test_samples_rounds_not_instances():
+    # Three rounds a side: a 30% slowdown over steady rounds is significant;
+    # the same 30% where the rounds themselves swing by 25% is not.
+    steady_base, steady_cand = [0.0, 0.01, -0.01], [math.log(0.7) + e for e in (0.0, 0.01, -0.01)]
+    assert stats.shift_less_p(steady_base, steady_cand) < 0.01
+    swinging = [0.25, -0.25, 0.0]
+    assert stats.shift_less_p(swinging, [math.log(0.7) + e for e in (0.2, -0.2, 0.1)]) > 0.05
+    # One candidate level against a history of runs: a prediction test.
+    history = [0.0, 0.02, -0.02, 0.01]
+    assert stats.shift_less_p(history, [math.log(0.8)]) < 0.01
+    assert stats.shift_less_p(history, [-0.01]) > 0.2
+    assert math.isnan(stats.shift_less_p([0.0], [-0.5]))
+    assert math.isnan(stats.shift_less_p([], []))
