@@ -248,7 +248,7 @@ class Session:
         supports = getattr(self.runner, "supports_only", lambda tree: True)
         if supports(self.trees[side]):
             return ["--only", str(names_file)]
-        cover = {flag: sorted({str(k[results.INSTANCE.index(col)]) for k in keys})
+        cover = {flag: sorted({str(k[schema.INSTANCE.index(col)]) for k in keys})
                  for flag, col in (("--families", "family"), ("--impls", "impl"),
                                    ("--modes", "mode"), ("--placements", "placement"),
                                    ("--threads", "threads"))}

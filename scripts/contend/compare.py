@@ -30,8 +30,6 @@ one colour per machine.
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from . import figures, ranking, report, results, scaling, schema, tables
 from .args import OneLineParser
 from .cli import UsageError, run_main
@@ -43,7 +41,7 @@ VALUES = ["threads", "producers", "consumers", "median", "ci_low", "ci_high", "r
           "unstable", "per_core", "efficiency", "oversubscribed", "errors"]
 # What names one instance under each alignment (the point column comes last).
 ALIGN_KEY = {"load": scaling.LINE + ["shape", "load"],
-             "threads": schema.IDENTITY + ["threads"]}
+             "threads": schema.INSTANCE}
 
 
 def machine_points(run, summary=None):

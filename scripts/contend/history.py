@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 
 # The columns every history file has (the first version wrote only these).
 BASE_COLUMNS = (["schema_version", "machine_id", "git_sha", "run_id", "timestamp_utc"]
-                + results.INSTANCE + ["oversubscribed", "median_items_per_second",
+                + schema.INSTANCE + ["oversubscribed", "median_items_per_second",
                                       "repetitions"])
 # Added for scripts/regress --baseline-history: rounds behind the median,
 # their spread, and the instance's errors (so a recorded error is not "new").
@@ -54,7 +54,7 @@ def history_rows(run):
     return pd.DataFrame({
         "schema_version": schema.SCHEMA_VERSION, "machine_id": run.machine_id,
         "git_sha": run.git_sha, "run_id": run.run_id, "timestamp_utc": stamp,
-        **{c: summary[c].to_numpy() for c in results.INSTANCE},
+        **{c: summary[c].to_numpy() for c in schema.INSTANCE},
         "oversubscribed": summary["oversubscribed"].to_numpy(),
         "median_items_per_second": summary["median"].to_numpy(),
         "repetitions": summary["n"].to_numpy(),
@@ -201,10 +201,10 @@ def all_steps(history):
     """Every detected step: rows of (instance fields, run index, sha, ratio)."""
     position, labels = commits_axis(history)
     found = []
-    for key, series in history.groupby(results.INSTANCE, sort=True):
+    for key, series in history.groupby(schema.INSTANCE, sort=True):
         xs = [position[(t, r)] for t, r in zip(series["timestamp_utc"], series["run_id"])]
         for k, ratio in detect_steps(series["median_items_per_second"].to_numpy()):
-            found.append(dict(zip(results.INSTANCE, key), x=xs[k], sha=labels[xs[k]],
+            found.append(dict(zip(schema.INSTANCE, key), x=xs[k], sha=labels[xs[k]],
                               ratio=ratio, oversubscribed=bool(series["oversubscribed"].any())))
     return found
 
@@ -216,15 +216,15 @@ def history_figure(rows, position, labels, steps, colours, machine_id):
     fig = Figure(figsize=(4.6 * columns + 2.2, 3.4 * lines + 0.8), dpi=figures.DPI)
     step_keys = {}
     for s in steps:
-        step_keys.setdefault(tuple(s[c] for c in results.INSTANCE), []).append(s)
+        step_keys.setdefault(tuple(s[c] for c in schema.INSTANCE), []).append(s)
     ticks = sorted(set(position.values()))
     every = max(1, len(ticks) // 12)    # at most ~12 labels: shas must stay readable
     for i, t in enumerate(threads):
         ax = fig.add_subplot(lines, columns, i + 1)
         panel = rows.loc[rows["threads"] == t]
         over = bool(panel["oversubscribed"].any())
-        for key, series in panel.groupby(results.INSTANCE, sort=True):
-            instance = dict(zip(results.INSTANCE, key))
+        for key, series in panel.groupby(schema.INSTANCE, sort=True):
+            instance = dict(zip(schema.INSTANCE, key))
             xs = [position[(a, b)] for a, b in zip(series["timestamp_utc"], series["run_id"])]
             ys = series["median_items_per_second"].to_numpy()
             colour = colours[instance["impl"]]

@@ -12,7 +12,7 @@ from contend.cli import UsageError
 
 
 def key_of(identity):
-    return tuple(identity[c] for c in schema.IDENTITY + ["threads"])
+    return tuple(identity[c] for c in schema.INSTANCE)
 
 
 def read_names(path):

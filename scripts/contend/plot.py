@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, history, ranking, report, results, scaling
+from . import figures, history, ranking, report, results, scaling, schema
 from .args import OneLineParser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -164,7 +164,7 @@ def run_summary(run, summary=None):
     (ranking.expand keeps the measured one), with line roles, scaling
     efficiency and the repetitions' min/max (the band of single-round runs)."""
     summary = results.instance_summary(run.df) if summary is None else summary
-    summary = summary.merge(repetition_range(run.df), on=results.INSTANCE, how="left")
+    summary = summary.merge(repetition_range(run.df), on=schema.INSTANCE, how="left")
     expanded = scaling.with_roles(ranking.expand(summary))
     return expanded.assign(efficiency=scaling.scaling_efficiency(expanded))
 
@@ -173,7 +173,7 @@ def repetition_range(df):
     """rep_min / rep_max per instance over valid repetitions. instance_summary's
     min/max are over round medians: with one round they collapse onto the
     median, so a single-round run's band needs these."""
-    g = results.valid_rows(df).groupby(results.INSTANCE, sort=True)["items_per_second"]
+    g = results.valid_rows(df).groupby(schema.INSTANCE, sort=True)["items_per_second"]
     return pd.DataFrame({"rep_min": g.min(), "rep_max": g.max()}).reset_index()
 
 

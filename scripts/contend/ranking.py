@@ -44,7 +44,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import results, stats
+from . import results, schema, stats
 
 ALPHA = 0.05
 FLOOR = 1.05
@@ -70,14 +70,14 @@ class RoundSamples:
         """From a run's results frame (and its instance_summary, if at hand)."""
         summary = results.instance_summary(df) if summary is None else summary
         rounds = {}
-        for key, rows in results.round_medians(df).groupby(results.INSTANCE, sort=False):
+        for key, rows in results.round_medians(df).groupby(schema.INSTANCE, sort=False):
             rounds[tuple(key)] = rows["value"].to_numpy(dtype=float)
         return cls(rounds, family_priors(summary))
 
     def values(self, row):
         """The round medians of a summary row (expanded rows use the
         placement they were measured under)."""
-        key = tuple(_measured(row, c) for c in results.INSTANCE)
+        key = tuple(_measured(row, c) for c in schema.INSTANCE)
         return self.rounds.get(key, np.array([]))
 
     def prior(self, family):
@@ -159,7 +159,7 @@ def _judge(point, rows, evidence, label, prior_df):
 
 
 def _instance_id(row):
-    return tuple(_measured(row, c) for c in results.INSTANCE)
+    return tuple(_measured(row, c) for c in schema.INSTANCE)
 
 
 def _measured(row, column):

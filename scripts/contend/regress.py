@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 from scipy import special as _special
 
-from . import evidence, history, results, stats
+from . import evidence, history, results, schema, stats
 from .args import OneLineParser
 from .cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 
@@ -328,7 +328,7 @@ def instance_frame(keys, base, cand, tests, over):
         t = tests.get(k, {})
         both_medians = b is not None and c is not None and len(b.samples) and len(c.samples)
         rows.append({
-            **dict(zip(results.INSTANCE, k)), "oversubscribed": over[k],
+            **dict(zip(schema.INSTANCE, k)), "oversubscribed": over[k],
             "present": "both" if b and c else ("baseline" if b else "candidate"),
             "rounds_baseline": len(b.samples) if b else 0,
             "rounds_candidate": len(c.samples) if c else 0,
@@ -506,7 +506,7 @@ def flagged_for_confirm(v):
     impls = set(v.impl_failures["impl"]) if len(v.impls) else set()
     pick = (slow & ~df["oversubscribed"]) | (df["impl"].isin(impls) & ~df["oversubscribed"]
                                              & df["p_slower"].notna())
-    return [tuple(r) for r in df.loc[pick, results.INSTANCE].itertuples(index=False)]
+    return [tuple(r) for r in df.loc[pick, schema.INSTANCE].itertuples(index=False)]
 
 
 def confirm(first, pooled, flagged):
@@ -514,7 +514,7 @@ def confirm(first, pooled, flagged):
     rounds plus the extra ones. A slowdown fails only if it was flagged first
     and the pooled evidence still says so (Pinpoint / retrigger style)."""
     df = pooled.instances
-    keys = [tuple(r) for r in df[results.INSTANCE].itertuples(index=False)]
+    keys = [tuple(r) for r in df[schema.INSTANCE].itertuples(index=False)]
     was = set(flagged)
     first_impls = set(first.impl_failures["impl"]) if len(first.impls) else set()
     for i, key in enumerate(keys):

@@ -3,7 +3,7 @@ the A/A summary. Verdicts in (regress.Verdict), text out."""
 from pathlib import Path
 
 from . import regress as r
-from . import results, tables
+from . import schema, tables
 
 SECTIONS = [(r.NEW_ERROR, "New errors (gating)"), (r.INVALID, "Invalid throughput (gating)"),
             (r.MISSING, "Missing from the candidate (gating)"), (r.REGRESSION, "Regressions"),
@@ -48,7 +48,7 @@ def _percent(value):
 
 
 def _ordered(df):
-    return df.sort_values(["ratio"] + results.INSTANCE, kind="stable", na_position="last")
+    return df.sort_values(["ratio"] + schema.INSTANCE, kind="stable", na_position="last")
 
 
 def method_line(v):

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs as synth  # noqa: E402
-from contend import ab, evidence, history, regress, results  # noqa: E402
+from contend import ab, evidence, history, regress, results, schema  # noqa: E402
 from contend import regress_report as report  # noqa: E402
 from contend.cli import UsageError  # noqa: E402
 from conftest import run_bounded  # noqa: E402
@@ -432,7 +432,7 @@ class StubRunner:
                       .read_text().splitlines() if line}
             side = evidence.side_from_results(frame(rows))
             rows = [r for r in rows if evidence.instance_name(
-                tuple(r[c] for c in results.INSTANCE), side[tuple(r[c] for c in results.INSTANCE)])
+                tuple(r[c] for c in schema.INSTANCE), side[tuple(r[c] for c in schema.INSTANCE)])
                 in wanted]
         return synth.write_run(self.tmp / "produced" / str(n), rows,
                                synth.machine_json(**dict(synth.TWO_CORE, run_id=f"r{n}")))
@@ -451,7 +451,7 @@ def test_ab_pools_rounds_per_side_and_cleans_up(tmp_path):
     for run, side in ((a, "A"), (b, "B")):
         assert run.run_dir == tmp_path / "out" / side and run.run_id.startswith(f"ab-{side}-")
         # 3 runs of 3 rounds: 9 processes, renumbered 0..8, per instance.
-        rounds = run.df.groupby(results.INSTANCE)["round"].agg(["nunique", "max"])
+        rounds = run.df.groupby(schema.INSTANCE)["round"].agg(["nunique", "max"])
         assert (rounds["nunique"] == 9).all() and (rounds["max"] == 8).all()
         assert json.loads((run.run_dir / "machine.json").read_text())["ab_rounds"]
     assert len(list((tmp_path / "out" / "rounds").iterdir())) == 6
