@@ -123,16 +123,16 @@ def winners(points, evidence, by="load"):
     "change". Ineligible impls stay in the rows so `excluded` names them.
     """
     key = [c for c in ALIGN_KEY[by] if c != "impl"]
-    everywhere = set.intersection(*[_tuples(p.loc[ranking.eligible(p)], key + ["impl"])
+    everywhere = set.intersection(*[_tuples(p.loc[results.eligible(p)], key + ["impl"])
                                     for p in points])
     tables = []
     for i, (p, ev) in enumerate(zip(points, evidence)):
         keep = [t in everywhere or not ok for t, ok in
-                zip(p[key + ["impl"]].itertuples(index=False, name=None), ranking.eligible(p))]
+                zip(p[key + ["impl"]].itertuples(index=False, name=None), results.eligible(p))]
         shared = p.loc[keep]
         # Points where something competes everywhere; rows of other points
         # would only add tests to this machine's BH family.
-        competing = _tuples(shared.loc[ranking.eligible(shared)], key)
+        competing = _tuples(shared.loc[results.eligible(shared)], key)
         shared = shared.loc[[t in competing for t in shared[key].itertuples(index=False, name=None)]]
         ranked = ranking.rank(shared, ev, key).set_index(key)[WINNER_COLUMNS]
         tables.append(ranked.rename(columns=lambda c: f"{c}_{i}"))

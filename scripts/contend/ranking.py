@@ -4,10 +4,9 @@ A *point* is one benchmark, params, mode, roles, placement and worker count in
 one run (each caller names its key: compare aligns by load, the report and the
 end-of-run table look at full load). At a point:
 
-1. Candidates are the instances with a number that are *eligible*: no failed
-   repetition or round (errors == 0) and no lost updates (lost > 0: the
-   `unsync` race is fast because it is wrong). Ineligible instances are
-   listed in `excluded`, never ranked, never crowned.
+1. Candidates are the *eligible* instances (results.eligible: a number, no
+   failed repetition or round, no lost updates). Ineligible instances are
+   listed in `excluded` with the reason, never ranked, never crowned.
 2. They are ranked by their median (the median of their round medians).
    top = first, runner-up = second; margin = top median / runner-up median.
 3. Evidence comes from rounds, never from repetitions (a process is the unit
@@ -103,21 +102,6 @@ def expand(summary):
     return results.expand_placements(summary)
 
 
-def eligible(rows):
-    """Mask: rows that may be ranked (a number, no failures, no lost updates)."""
-    lost = rows["lost"].fillna(0) if "lost" in rows.columns else 0
-    errors = rows["errors"].fillna(0) if "errors" in rows.columns else 0
-    return rows["median"].notna() & ~(errors > 0) & ~(lost > 0)
-
-
-def exclusion_reason(row):
-    if row.get("errors", 0) and row["errors"] > 0:
-        return "errors"
-    if row.get("lost", 0) == row.get("lost", 0) and row.get("lost", 0) > 0:
-        return "lost updates"
-    return "no number"
-
-
 def rank(summary, evidence, key, label="impl", alpha=ALPHA, floor=FLOOR, prior_df=PRIOR_DF):
     """One row per point (the distinct values of `key` in summary), with
     COLUMNS: see the module doc. `label` names a candidate (a column, "impl"
@@ -136,8 +120,9 @@ def rank(summary, evidence, key, label="impl", alpha=ALPHA, floor=FLOOR, prior_d
 
 def _judge(point, rows, evidence, label, prior_df):
     """The point's candidates in order and every test against the top."""
-    ok = eligible(rows)
-    excluded = sorted({f"{r[label]} ({exclusion_reason(r)})" for _, r in rows.loc[~ok].iterrows()})
+    why_not = results.ineligibility(rows)
+    ok = why_not == ""
+    excluded = sorted({f"{name} ({why})" for name, why in zip(rows.loc[~ok, label], why_not[~ok])})
     ranked = rows.loc[ok].sort_values("median", ascending=False, kind="stable")
     # One entry per label: a point key coarser than an instance keeps the best.
     ranked = ranked.drop_duplicates(subset=[label], keep="first")

@@ -245,8 +245,8 @@ def full_load(summary):
 def winners_section(summary, evidence):
     """Per figure key and placement at full load: ranking.rank's verdict
     (a winner only with a significant lead of at least the floor, else a
-    tie), the runner-up and the margin with its 95% interval. Instances with
-    errors or lost updates (unsync) are never eligible."""
+    tie), the runner-up and the margin with its 95% interval; the instances
+    results.eligible refuses are named under "not eligible"."""
     point = ["family", "benchmark", "params", "mode", "placement", "threads"]
     rows_at = full_load(summary)
     # One candidate per impl (its best role split): an impl does not tie with itself.

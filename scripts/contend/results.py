@@ -3,7 +3,8 @@
 Every reading tool (plot, compare, regress) starts here, so that a bad file is
 refused once, in one clear line, before any number is computed from it. The
 columns, their types and the instance key come from schema.py; this module
-decides which columns a reader cannot do without.
+decides which columns a reader cannot do without, and which instances may
+win (`eligible`).
 
 Rows with a non-empty `error` carry no numbers: they are kept (tables show
 them) and `valid_rows` leaves them out of everything numeric. An error row of
@@ -347,6 +348,39 @@ def instance_summary(df):
     out["rounds"] = out["rounds"].fillna(0).astype("int64")
     out["unstable"] = out["unstable"].fillna(False).astype(bool)
     return out.sort_values(schema.INSTANCE, kind="stable").reset_index(drop=True)
+
+
+# Why an instance may not be ranked, crowned or drawn as a winner, in the
+# order a reason is named: a failed repetition or round (its other numbers
+# come from a run that also broke), lost updates (the `unsync` counter is
+# fast because it is wrong), no number at all. `unstable` is not a reason:
+# an unstable instance competes, and every table marks it.
+INELIGIBLE_ERRORS = "errors"
+INELIGIBLE_LOST = "lost updates"
+INELIGIBLE_NO_NUMBER = "no number"
+
+
+def ineligibility(summary):
+    """Per instance_summary row: '' when it may win, else why not (see
+    INELIGIBLE_ERRORS). Columns `errors` and `lost` may be absent (none)."""
+    errors = _column(summary, "errors") > 0
+    lost = _column(summary, "lost") > 0
+    no_number = summary["median"].isna()
+    reasons = np.select([errors, lost, no_number],
+                        [INELIGIBLE_ERRORS, INELIGIBLE_LOST, INELIGIBLE_NO_NUMBER], "")
+    return pd.Series(reasons, index=summary.index, dtype=object)
+
+
+def eligible(summary):
+    """Mask over instance_summary rows: the instances that may be ranked,
+    crowned or drawn as a winner (ineligibility is '')."""
+    return ineligibility(summary) == ""
+
+
+def _column(summary, name):
+    if name not in summary.columns:
+        return pd.Series(0, index=summary.index)
+    return summary[name].fillna(0)
 
 
 # summary.csv: the per-instance numbers beside results.csv, in this order.

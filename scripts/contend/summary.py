@@ -5,9 +5,9 @@ that is not oversubscribed. The candidates are every instance there (each
 impl, placement and producer/consumer split), ranked by ranking.rank: a
 winner only when its lead over the runner-up is significant across rounds
 (Benjamini-Hochberg over the table) and at least 5%, otherwise "tie: a ~ b"
-with every candidate not clearly behind the top. Instances with a failed
-repetition or with lost updates are never eligible: an unsynchronized
-counter is fast because it is wrong, and the table should not crown it.
+with every candidate not clearly behind the top. Only instances
+results.eligible admits compete (an unsynchronized counter is fast because
+it is wrong, and the table should not crown it).
 The runner-up and the margin (top / runner-up, with its 95% interval) are
 shown either way, so a tie says how close it was.
 """
