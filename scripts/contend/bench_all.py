@@ -26,11 +26,10 @@ import subprocess
 import sys
 import time
 
-from contend import (budget, child, gbench, instance_name, instances, machine, only_list, plan,
-                     schedule, schema)
+from contend import (budget, child, formatting, gbench, instance_name, instances, machine,
+                     only_list, plan, schedule, schema)
 from contend.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 from contend.results_csv import ResultsFile
-from contend.units import format_duration, format_rate
 
 PROG = "bench_all"
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -201,11 +200,11 @@ def apply_budget(args, count, between_sd, source):
     fitted = budget.fit(args.budget, count, args.repetitions)
     args.rounds, args.min_time = fitted.rounds, fitted.min_time
     precision = budget.expected_precision(fitted.rounds, between_sd)
-    print(f"{PROG}: budget {format_duration(args.budget)}: {fitted.rounds} rounds x "
+    print(f"{PROG}: budget {formatting.duration(args.budget)}: {fitted.rounds} rounds x "
           f"{fitted.repetitions} repetitions x --min-time {fitted.min_time:g} over {count} "
-          f"instances, about {format_duration(fitted.seconds(count))}; expect 95% intervals "
-          f"of about +-{precision:.0%} per instance (between-round spread {between_sd:.0%}, "
-          f"{source})", file=sys.stderr)
+          f"instances, about {formatting.duration(fitted.seconds(count))}; expect 95% intervals "
+          f"of about +-{formatting.percent(precision)} per instance (between-round spread "
+          f"{formatting.percent(between_sd)}, {source})", file=sys.stderr)
 
 
 def show_path(path):
@@ -360,7 +359,7 @@ def headline(rows, log_hint):
     errors = [r["error"] for r in rows if r.get("error")]
     if errors:
         return f"error: {errors[0]} ({log_hint})"
-    return format_rate(statistics.median(r["items_per_second"] for r in rows))
+    return formatting.rate(statistics.median(r["items_per_second"] for r in rows))
 
 
 class Progress:
@@ -375,12 +374,12 @@ class Progress:
     def begin(self, index, label):
         elapsed = time.monotonic() - self.start
         if self.done:
-            eta = format_duration(elapsed / self.done * (self.total - self.done))
+            eta = formatting.duration(elapsed / self.done * (self.total - self.done))
         else:
             eta = "-:--"
         width = len(str(self.total))
         sys.stderr.write(f"[{index:>{width}}/{self.total}] {label}  "
-                         f"elapsed {format_duration(elapsed)}  eta {eta} -> ")
+                         f"elapsed {formatting.duration(elapsed)}  eta {eta} -> ")
         sys.stderr.flush()
         self._line_open = True
 
@@ -423,7 +422,7 @@ def print_estimate(args, bench_dir):
     print(f"{len(chosen)} instances x {settings.rounds} rounds = "
           f"{len(chosen) * settings.rounds} processes of {settings.repetitions} repetitions "
           f"x --min-time {settings.min_time:g}: about "
-          f"{format_duration(settings.seconds(len(chosen)))} on this plan")
+          f"{formatting.duration(settings.seconds(len(chosen)))} on this plan")
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ one colour per machine.
 import sys
 from pathlib import Path
 
-from . import figures, ranking, report, results, scaling, schema, tables
+from . import figures, formatting, ranking, report, results, scaling, schema, tables
 from .args import OneLineParser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, Figure
@@ -62,7 +62,7 @@ def machine_points(run, summary=None):
 
 
 def load_label(load):
-    return load if load == "over" else f"{float(load):.0%}"
+    return load if load == "over" else formatting.percent(float(load))
 
 
 def unique_labels(runs):
@@ -160,7 +160,7 @@ def verdict_line(wins):
     return (f"The winner changes with the hardware at {changed} of {len(wins)} aligned points "
             f"(a significant winner on every machine, not the same one); {tied} point"
             f"{'s are ties' if tied != 1 else ' is a tie'} on at least one machine "
-            f"(no significant lead of at least {ranking.FLOOR - 1:.0%}: not a change).")
+            f"(no significant lead of at least {formatting.percent(ranking.FLOOR - 1)}: not a change).")
 
 
 # ---- tables -------------------------------------------------------------------
@@ -196,13 +196,13 @@ def aligned_rows(aligned, n, by):
                 roles = _roles(r, i)
                 row.append(str(r[f"threads_{i}"]) + (f" ({roles})" if roles and i else ""))
             over = r[f"oversubscribed_{i}"]
-            value = tables.si(r[f"median_{i}"]) if r[f"median_{i}"] == r[f"median_{i}"] else "error"
+            value = formatting.si(r[f"median_{i}"]) if r[f"median_{i}"] == r[f"median_{i}"] else "error"
             row.append(value + ("*" if over and by == "threads" else "")
                        + ("!" if _yes(r[f"unstable_{i}"]) else ""))
-            row.append(interval_text(r[f"ci_low_{i}"], r[f"ci_high_{i}"]))
+            row.append(formatting.interval(r[f"ci_low_{i}"], r[f"ci_high_{i}"]))
             if i:
-                row.append(tables.ratio(r[f"ratio_{i}"]))
-            row += [tables.si(r[f"per_core_{i}"]), tables.ratio(r[f"efficiency_{i}"])]
+                row.append(formatting.ratio(r[f"ratio_{i}"]))
+            row += [formatting.si(r[f"per_core_{i}"]), formatting.ratio(r[f"efficiency_{i}"])]
         rows.append(row)
     return header, rows
 
@@ -210,13 +210,6 @@ def aligned_rows(aligned, n, by):
 def _yes(flag):
     """A flag cell that may be NaN (no such instance) or a numpy bool."""
     return flag == flag and bool(flag)
-
-
-def interval_text(low, high):
-    """'1.10M-1.32M'; '-' without one (a single round says nothing about the next)."""
-    if not (low == low and high == high):
-        return "-"
-    return f"{tables.si(low)}-{tables.si(high)}"
 
 
 def winner_rows(table, n):
@@ -230,7 +223,7 @@ def winner_rows(table, n):
         for i in range(n):
             mine = {c: r[f"{c}_{i}"] for c in WINNER_COLUMNS}
             row += [mine["verdict"] + ("!" if _yes(mine["unstable"]) else ""),
-                    mine["runner_up"] or "-", ranking.margin_text(mine)]
+                    mine["runner_up"] or "-", formatting.margin(mine["margin"], mine["margin_low"], mine["margin_high"])]
         row.append("YES" if r["changes"] else ("tie" if r["tie"] else ""))
         rows.append(row)
     return header, rows
@@ -353,7 +346,7 @@ def main(argv):
                 ("Aligned by worker count (* = oversubscribed on that machine, ! = unstable)",
                  *aligned_rows(by_threads, n, "threads")),
                 ("Fastest impl per machine at each load (winner only when its lead over the "
-                 f"runner-up is significant across rounds and >= {ranking.FLOOR - 1:.0%}; margin "
+                 f"runner-up is significant across rounds and >= {formatting.percent(ranking.FLOOR - 1)}; margin "
                  "= winner / runner-up with its 95% CI)", *winner_rows(wins, n))]
     verdict = verdict_line(wins)
     for line in head:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figures, report, results, schema, tables
+from . import figures, formatting, report, results, schema, tables
 from .cli import UsageError
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
@@ -270,8 +270,8 @@ def write_history_report(history_path, out_dir=None):
     steps = all_steps(history)
     colours = figures.colours_for(history["impl"])
     parts = [f"<p class=\"note\">{len(labels)} runs of {html.escape(str(machine_id))}, oldest first. "
-             f"A step is a level change of at least {MIN_STEP:.0%} and {NOISE_SIGMAS:g} noise "
-             f"sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
+             f"A step is a level change of at least {formatting.percent(MIN_STEP)} and "
+             f"{NOISE_SIGMAS:g} noise sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
              "first run at the new level.</p>"]
     parts.append(steps_table(steps))
     groups = sorted(history.groupby(FIGURE_KEY, sort=True),
@@ -295,7 +295,7 @@ STEP_HEADER = ["family", "benchmark", "params", "impl", "mode", "placement", "wo
 def _step_row(s):
     return [s["family"], s["benchmark"], s["params"], s["impl"], s["mode"], s["placement"],
             str(s["threads"]) + (" (oversub)" if s["oversubscribed"] else ""), s["sha"],
-            tables.ratio(s["ratio"]), tables.percent_change(s["ratio"])]
+            formatting.ratio(s["ratio"]), formatting.percent_change(s["ratio"])]
 
 
 def steps_table(steps):

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import results, stats, tables
+from . import formatting, results, stats, tables
 from .args import OneLineParser
 from .cli import UsageError, run_main
 
@@ -106,9 +106,10 @@ def family_rows(summary):
     rows = []
     for family, part in summary.groupby("family", sort=False):
         within, between = part["cv"].median(), part["between_sd"].median()
-        rows.append([family, str(len(part)), _pct(within), _pct(between),
+        rows.append([family, str(len(part)), _spread(within), _spread(between),
                      f"{between / within:.1f}x" if within and math.isfinite(between / within) else "-",
-                     f"{part['unstable'].mean():.0%}", _pct(part["detectable"].median())])
+                     formatting.percent(part["unstable"].mean()),
+                     _spread(part["detectable"].median())])
     return rows
 
 
@@ -118,13 +119,13 @@ def instance_rows(summary):
         roles = f" {r.producers}p{r.consumers}c" if (r.producers or r.consumers) else ""
         name = (f"{r.family}/{r.benchmark}/{r.impl}{' [' + r.params + ']' if r.params else ''}"
                 f" {r.mode} {r.threads}w{roles} {r.placements}")
-        rows.append([name, str(r.rounds), _pct(r.cv), _pct(r.between_sd),
-                     "UNSTABLE" if r.unstable else "", _pct(r.detectable)])
+        rows.append([name, str(r.rounds), _spread(r.cv), _spread(r.between_sd),
+                     "UNSTABLE" if r.unstable else "", _spread(r.detectable)])
     return rows
 
 
-def _pct(value):
-    return f"{value:.1%}" if value == value and value is not None else "-"
+def _spread(fraction):
+    return formatting.percent(fraction, 1)
 
 
 def report(runs_by_setting, verbose):

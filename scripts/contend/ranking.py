@@ -208,18 +208,6 @@ def _decide(j, floor):
 
 
 
-# ---- labels and text ------------------------------------------------------------
-
-def margin_text(row, digits=2):
-    """'1.32 [1.20, 1.45]' (top / runner-up with its 95% interval), '-' if none."""
-    margin = row["margin"]
-    if not (margin == margin):
-        return "-"
-    low, high = row["margin_low"], row["margin_high"]
-    interval = f" [{low:.{digits}f}, {high:.{digits}f}]" if low == low and high == high else ""
-    return f"{margin:.{digits}f}{interval}"
-
-
 def ties(table):
     """How many points of a rank() table are ties."""
     return int((table["status"] == "tie").sum()) if len(table) else 0

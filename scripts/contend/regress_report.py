@@ -3,7 +3,7 @@ the A/A summary. Verdicts in (regress.Verdict), text out."""
 from pathlib import Path
 
 from . import regress as r
-from . import schema, tables
+from . import formatting, schema, tables
 
 SECTIONS = [(r.NEW_ERROR, "New errors (gating)"), (r.INVALID, "Invalid throughput (gating)"),
             (r.MISSING, "Missing from the candidate (gating)"), (r.REGRESSION, "Regressions"),
@@ -25,26 +25,22 @@ def table_rows(df):
         notes = [n for n in (("oversubscribed, not gating" if x.oversubscribed and not x.gating
                                else ""), x.note, f"error: {x.error}" if x.error else "") if n]
         rows.append([x.family, x.benchmark, x.params, x.impl, x.mode, roles, x.placement,
-                     str(x.threads), tables.si(x.baseline), tables.si(x.candidate),
-                     tables.ratio(x.ratio), tables.percent_change(x.ratio),
-                     tables.percent_change(x.rel_ratio), tables.p_value(_q_for(x)),
-                     f"{x.rounds_baseline}/{x.rounds_candidate}", _percent(x.mde),
+                     str(x.threads), formatting.si(x.baseline), formatting.si(x.candidate),
+                     formatting.ratio(x.ratio), formatting.percent_change(x.ratio),
+                     formatting.percent_change(x.rel_ratio), formatting.p_value(_q_for(x)),
+                     f"{x.rounds_baseline}/{x.rounds_candidate}", formatting.percent(x.mde),
                      "; ".join(notes)])
     return rows
 
 
 def impl_rows(impls, shift):
-    return [[x.impl, str(x.instances), tables.ratio(x.ratio), tables.percent_change(x.ratio),
-             tables.percent_change(x.ratio / shift), tables.p_value(x.q_slower), x.verdict]
+    return [[x.impl, str(x.instances), formatting.ratio(x.ratio), formatting.percent_change(x.ratio),
+             formatting.percent_change(x.ratio / shift), formatting.p_value(x.q_slower), x.verdict]
             for x in impls.itertuples(index=False)]
 
 
 def _q_for(x):
     return x.q_faster if x.ratio == x.ratio and x.ratio > 1 else x.q_slower
-
-
-def _percent(value):
-    return "-" if value != value else f"{value:.0%}"
 
 
 def _ordered(df):
@@ -54,16 +50,16 @@ def _ordered(df):
 def method_line(v):
     samples = ("recorded runs (one median each) vs the candidate's median"
                if v.baseline_kind == "runs" else "round medians (one per process)")
-    return (f"samples: {samples}; threshold {v.threshold:.1%} (absolute and vs the suite's "
-            f"shift), suite threshold {v.suite_threshold:.1%}, Benjamini-Hochberg at "
+    return (f"samples: {samples}; threshold {formatting.percent(v.threshold, 1)} (absolute and vs the suite's "
+            f"shift), suite threshold {formatting.percent(v.suite_threshold, 1)}, Benjamini-Hochberg at "
             f"{v.alpha:g} over instances, impls and the suite; moderated t on log samples "
             f"(prior {r.PRIOR_DF:g} df)")
 
 
 def detect_line(v):
     """What a green verdict is worth: the slowdown a lone instance needs."""
-    return (f"this gate could detect slowdowns of {_percent(v.detectable)} (median over "
-            f"instances; {r.POWER:.0%} power at alpha / tests)")
+    return (f"this gate could detect slowdowns of {formatting.percent(v.detectable)} (median over "
+            f"instances; {formatting.percent(r.POWER)} power at alpha / tests)")
 
 
 def summary_line(v):
@@ -71,9 +67,9 @@ def summary_line(v):
     counts = df["verdict"].value_counts()
     gating_n = int((df["p_slower"].notna() & ~df["oversubscribed"]).sum())
     state = "REGRESSION" if v.exit_code else "no regression"
-    parts = [f"{state}: geometric mean ratio {tables.ratio(v.geomean)} "
-             f"({tables.percent_change(v.geomean)}) over {gating_n} gating instances, "
-             f"suite shift {tables.percent_change(v.shift)}, suite q {tables.p_value(v.suite_p)}"]
+    parts = [f"{state}: geometric mean ratio {formatting.ratio(v.geomean)} "
+             f"({formatting.percent_change(v.geomean)}) over {gating_n} gating instances, "
+             f"suite shift {formatting.percent_change(v.shift)}, suite q {formatting.p_value(v.suite_p)}"]
     impls = len(v.impl_failures)
     if impls:
         parts.append(f"{impls} impl{'s' if impls != 1 else ''} slower as a whole "
@@ -99,11 +95,11 @@ def failure_lines(v):
             lines.append(f"FAIL: {n} {what}")
     for x in v.impl_failures.itertuples(index=False):
         lines.append(f"FAIL: impl {x.impl} slower across its {x.instances} instances: "
-                     f"{tables.percent_change(x.ratio)} (q {tables.p_value(x.q_slower)})")
+                     f"{formatting.percent_change(x.ratio)} (q {formatting.p_value(x.q_slower)})")
     if v.suite_regression:
-        lines.append(f"FAIL: suite-wide slowdown: geometric mean {tables.percent_change(v.geomean)}"
-                     f" (suite threshold {v.suite_threshold:.1%}), Wilcoxon q "
-                     f"{tables.p_value(v.suite_p)}")
+        lines.append(f"FAIL: suite-wide slowdown: geometric mean {formatting.percent_change(v.geomean)}"
+                     f" (suite threshold {formatting.percent(v.suite_threshold, 1)}), Wilcoxon q "
+                     f"{formatting.p_value(v.suite_p)}")
     return lines
 
 
@@ -178,7 +174,7 @@ def aa_report(pairs):
         alarms += bool(v.exit_code)
         reasons = "; ".join(failure_lines(v)) or "ok"
         lines.append(f"{a.run_id} vs {b.run_id}: geometric mean "
-                     f"{tables.percent_change(v.geomean)}, {detect_line(v)}: {reasons}")
+                     f"{formatting.percent_change(v.geomean)}, {detect_line(v)}: {reasons}")
     rate = alarms / len(pairs) if pairs else 0.0
-    lines.append(f"A/A: {alarms} false alarm(s) in {len(pairs)} pairs ({rate:.1%})")
+    lines.append(f"A/A: {alarms} false alarm(s) in {len(pairs)} pairs ({formatting.percent(rate, 1)})")
     return "\n".join(lines)

@@ -6,19 +6,7 @@ was measured before a crash or Ctrl-C is already on disk.
 import csv
 import os
 
-from contend import schema
-
-
-def format_cell(value):
-    """CSV text for one value: empty for missing, lowercase booleans,
-    shortest round-trip text for floats (repr), so reading back is exact."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+from contend import formatting, schema
 
 
 class ResultsCsv:
@@ -37,7 +25,7 @@ class ResultsCsv:
             unknown = set(row) - set(schema.COLUMNS)
             if unknown:
                 raise ValueError(f"row has columns not in the schema: {sorted(unknown)}")
-            self._writer.writerow([format_cell(row.get(c)) for c in schema.COLUMNS])
+            self._writer.writerow([formatting.csv_cell(row.get(c)) for c in schema.COLUMNS])
         self._stream.flush()
 
 

@@ -13,8 +13,7 @@ shown either way, so a tie says how close it was.
 """
 import pandas as pd
 
-from contend import ranking, results
-from contend.units import format_rate
+from . import formatting, ranking, results
 
 HEADER = ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
           "runner-up", "margin [95% CI]"]
@@ -61,8 +60,8 @@ def render(run, per_instance=None):
         name = r.benchmark + (f" [{r.params}]" if r.params else "")
         cells.append([r.family, name, r.mode, str(r.threads),
                       r.verdict + (" (unstable)" if r.unstable else ""), r.placement,
-                      format_rate(r.top_median), r.runner_up or "-",
-                      ranking.margin_text(r._asdict())])
+                      formatting.rate(r.top_median), r.runner_up or "-",
+                      formatting.margin(r.margin, r.margin_low, r.margin_high)])
     widths = [max(len(r[i]) for r in cells) for i in range(len(HEADER))]
     lines = []
     for r in cells:
@@ -72,7 +71,7 @@ def render(run, per_instance=None):
         lines.append("  " + "  ".join(body).rstrip())
     ties = ranking.ties(table)
     lines.append(f"  {ties} of {len(table)} tied: no lead significant across rounds and "
-                 f">= {ranking.FLOOR - 1:.0%} (margin = fastest / runner-up).")
+                 f">= {formatting.percent(ranking.FLOOR - 1)} (margin = fastest / runner-up).")
     return lines
 
 
