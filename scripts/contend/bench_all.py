@@ -28,6 +28,8 @@ import time
 
 from contend import (budget, child, formatting, gbench, instance_name, instances, machine,
                      only_list, plan, schedule, schema)
+from contend.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
+                          positive_int, positive_seconds)
 from contend.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 from contend.results_csv import ResultsFile
 
@@ -51,73 +53,6 @@ EPISODES_FLAG = "--contend_episodes"
 # wall time; --episodes N fixes the count instead.
 DEFAULTS = {"rounds": (3, 3), "repetitions": (2, 2), "min_time": (0.05, 0.01),
             "timeout": (300.0, 60.0), "warmup": (1, 1)}
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one line (UsageError), not usage + error."""
-
-    def error(self, message):
-        raise UsageError(message)
-
-
-def _split(text):
-    values = [v.strip() for v in text.split(",")]
-    if not text.strip() or any(not v for v in values):
-        raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {text!r}")
-    return values
-
-
-def choice_list(choices, what):
-    def parse(text):
-        values = _split(text)
-        for v in values:
-            if v not in choices:
-                raise argparse.ArgumentTypeError(
-                    f"unknown {what} {v!r} (known: {', '.join(choices)})")
-        return values
-    return parse
-
-
-def name_list(text):
-    return _split(text)
-
-
-def count_list(text):
-    values = []
-    for v in _split(text):
-        if not v.isdigit() or int(v) < 1:
-            raise argparse.ArgumentTypeError(f"{v!r} is not a positive whole number")
-        values.append(int(v))
-    return values
-
-
-def positive_int(text):
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
-
-
-def non_negative_int(text):
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
-    return int(text)
-
-
-def duration(text):
-    try:
-        return budget.parse_duration(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def positive_seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 def build_parser():

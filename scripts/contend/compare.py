@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 from . import figures, formatting, ranking, report, results, scaling, schema, tables
-from .args import OneLineParser
+from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
@@ -319,7 +319,7 @@ def default_out(runs):
 
 
 def main(argv):
-    parser = OneLineParser(prog="compare", description="Compares contend runs of several "
+    parser = Parser(prog="compare", description="Compares contend runs of several "
                            "machines: aligned tables, winners, overlay plots.")
     parser.add_argument("runs", nargs="+", metavar="RUN", help="run folders or results.csv files")
     parser.add_argument("--out", metavar="DIR",

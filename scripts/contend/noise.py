@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from . import formatting, results, stats, tables
-from .args import OneLineParser
+from .args import Parser, choice_list
 from .cli import UsageError, run_main
 
 # Rounds per side the gate judges with: two quick runs, two full runs.
@@ -143,7 +143,7 @@ def report(runs_by_setting, verbose):
 
 
 def main(argv):
-    parser = OneLineParser(prog="noise", description=(
+    parser = Parser(prog="noise", description=(
         "Measures how much each instance moves between processes: runs the selection for "
         "K rounds at quick and full settings (or reads --from runs) and prints the spread "
         "within and between processes and the smallest slowdown the gate can detect. "
@@ -151,7 +151,8 @@ def main(argv):
         "bench_all."))
     parser.add_argument("--rounds", type=int, default=DEFAULT_NOISE_ROUNDS, metavar="K",
                         help=f"rounds per setting (default {DEFAULT_NOISE_ROUNDS})")
-    parser.add_argument("--settings", default="quick,full", metavar="A,B",
+    parser.add_argument("--settings", type=choice_list(list(SETTINGS), "setting"),
+                        default="quick,full", metavar="A,B",
                         help="quick, full or both (default quick,full)")
     parser.add_argument("--from", dest="runs", nargs="+", metavar="RUN",
                         help="analyse these existing runs instead of measuring")
@@ -164,12 +165,8 @@ def main(argv):
     if args.runs:
         runs = {str(Path(p)): results.load_run(p) for p in args.runs}
     else:
-        settings = [s.strip() for s in args.settings.split(",") if s.strip()]
-        unknown = [s for s in settings if s not in SETTINGS]
-        if unknown or not settings:
-            raise UsageError(f"--settings: expected quick and/or full, got {args.settings!r}")
         args.out.mkdir(parents=True, exist_ok=True)
-        runs = {s: results.load_run(measure(s, args.rounds, passthrough, args.out)) for s in settings}
+        runs = {s: results.load_run(measure(s, args.rounds, passthrough, args.out)) for s in args.settings}
     print(report(runs, args.verbose))
     return 0
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import figures, history, ranking, report, results, scaling, schema
-from .args import OneLineParser
+from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
 from matplotlib.lines import Line2D
@@ -198,7 +198,7 @@ def write_run_report(run, out_dir):
 
 
 def main(argv):
-    parser = OneLineParser(prog="plot", description="Plots a contend run (report/index.html "
+    parser = Parser(prog="plot", description="Plots a contend run (report/index.html "
                            "+ PNGs) or a machine's history.")
     parser.add_argument("run", nargs="?", help="run folder or results.csv")
     parser.add_argument("--history", metavar="CSV",

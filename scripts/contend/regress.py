@@ -71,7 +71,7 @@ import pandas as pd
 from scipy import special as _special
 
 from . import evidence, history, results, schema, stats
-from .args import OneLineParser
+from .args import Parser, fraction, non_negative_int, positive_int, probability
 from .cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 
 DEFAULT_THRESHOLD = 0.05
@@ -554,18 +554,18 @@ def parse(argv):
         argv, bench_args = argv[:cut], argv[cut + 1:]
     else:
         bench_args = []
-    parser = OneLineParser(prog="regress", description="Throughput regression gate: exit 0 "
+    parser = Parser(prog="regress", description="Throughput regression gate: exit 0 "
                            "no regression, 1 regression, 2 bad input.")
     parser.add_argument("inputs", nargs="*", metavar="RUN",
                         help="BASELINE CANDIDATE (run folders or results.csv); with --ab: "
                              "REV_A REV_B (git revisions, A = baseline); with "
                              "--baseline-history: CANDIDATE; with --aa: two or more runs")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+    parser.add_argument("--threshold", type=fraction, default=DEFAULT_THRESHOLD,
                         help="smallest slowdown that counts, as a fraction (default 0.05)")
-    parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
+    parser.add_argument("--alpha", type=probability, default=DEFAULT_ALPHA,
                         help="false-discovery rate (Benjamini-Hochberg) over every gating "
                              "test (default 0.05)")
-    parser.add_argument("--suite-threshold", type=float, metavar="F",
+    parser.add_argument("--suite-threshold", type=fraction, metavar="F",
                         help="geometric-mean slowdown that fails the suite as a whole "
                              "(default: 2 x threshold; = threshold with --ab)")
     parser.add_argument("--allow-missing", action="store_true",
@@ -585,9 +585,9 @@ def parse(argv):
                         help="allow baseline and candidate from different machines")
     parser.add_argument("--ab", action="store_true",
                         help="build REV_A and REV_B and alternate their bench_all runs")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=positive_int, default=3,
                         help="A/B: alternated bench_all runs per side (default 3)")
-    parser.add_argument("--confirm-rounds", type=int, default=DEFAULT_CONFIRM_ROUNDS,
+    parser.add_argument("--confirm-rounds", type=non_negative_int, default=DEFAULT_CONFIRM_ROUNDS,
                         help="A/B: extra alternated runs of only the flagged instances before "
                              "failing (default 3; 0 = no confirm stage)")
     parser.add_argument("--keep-worktrees", action="store_true",
@@ -604,16 +604,6 @@ def parse(argv):
 
 
 def _check_args(args):
-    if not 0 <= args.threshold < 1:
-        raise UsageError(f"--threshold must be in [0, 1), got {args.threshold}")
-    if args.suite_threshold is not None and not 0 <= args.suite_threshold < 1:
-        raise UsageError(f"--suite-threshold must be in [0, 1), got {args.suite_threshold}")
-    if not 0 < args.alpha < 1:
-        raise UsageError(f"--alpha must be in (0, 1), got {args.alpha}")
-    if args.rounds < 1:
-        raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
-    if args.confirm_rounds < 0:
-        raise UsageError(f"--confirm-rounds must be at least 0, got {args.confirm_rounds}")
     if args.baseline_history is not None and args.baseline_history < 2:
         raise UsageError(f"--baseline-history needs at least 2 runs, got {args.baseline_history}")
     if (args.bench_args or args.repo) and not args.ab:
