@@ -111,7 +111,7 @@ def build_parser():
     # report command to run at the end.
     p.add_argument("--bench-dir", default=DEFAULT_BENCH_DIR, help=argparse.SUPPRESS)
     p.add_argument("--plot-command", default=DEFAULT_PLOT, help=argparse.SUPPRESS)
-    # For scripts/regress --ab's confirm stage: a file of exact instance names.
+    # For scripts/ab's confirm stage: a file of exact instance names.
     p.add_argument("--only", metavar="FILE", help=argparse.SUPPRESS)
     return p
 

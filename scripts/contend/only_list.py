@@ -4,7 +4,7 @@ The file holds instance names as a bench binary lists them
 (--benchmark_list_tests), one per line; blank lines and lines starting with
 '#' are ignored. Names are compared by the identity they parse to
 (instance_name.parse), so Google Benchmark's own suffixes (/manual_time) and
-the order of parameter segments do not matter. scripts/regress --ab writes
+the order of parameter segments do not matter. scripts/ab writes
 such a file for its confirm stage, to re-measure only the flagged instances.
 """
 from contend import instance_name, schema

@@ -1,17 +1,19 @@
-"""scripts/regress's output: the terminal report, the pull-request markdown,
-the A/A summary. Verdicts in (regress.Verdict), text out."""
+"""scripts/regress's and scripts/ab's output: the terminal report, the
+pull-request markdown, the A/A summary. Verdicts in (verdict.Verdict), text out."""
 from pathlib import Path
 
-from . import regress as r
 from . import formatting, schema, tables
+from .verdict import (ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS, IMPROVEMENT, INVALID,
+                      MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE, ONLY_CANDIDATE, REGRESSION,
+                      SLOWER_NS, UNCHANGED)
 
-SECTIONS = [(r.NEW_ERROR, "New errors (gating)"), (r.INVALID, "Invalid throughput (gating)"),
-            (r.MISSING, "Missing from the candidate (gating)"), (r.REGRESSION, "Regressions"),
-            (r.NOT_CONFIRMED, "Flagged, then not confirmed"), (r.IMPROVEMENT, "Improvements"),
-            (r.SLOWER_NS, "Slower, not significant"), (r.EXPECTED_TIMEOUT,
-                                                       "Expected timeouts (spinning lock, oversubscribed)"),
-            (r.ERROR_BOTH, "Errors in both"), (r.ERROR_FIXED, "Errors fixed"),
-            (r.ONLY_BASELINE, "Only in baseline"), (r.ONLY_CANDIDATE, "Only in candidate")]
+SECTIONS = [(NEW_ERROR, "New errors (gating)"), (INVALID, "Invalid throughput (gating)"),
+            (MISSING, "Missing from the candidate (gating)"), (REGRESSION, "Regressions"),
+            (NOT_CONFIRMED, "Flagged, then not confirmed"), (IMPROVEMENT, "Improvements"),
+            (SLOWER_NS, "Slower, not significant"),
+            (EXPECTED_TIMEOUT, "Expected timeouts (spinning lock, oversubscribed)"),
+            (ERROR_BOTH, "Errors in both"), (ERROR_FIXED, "Errors fixed"),
+            (ONLY_BASELINE, "Only in baseline"), (ONLY_CANDIDATE, "Only in candidate")]
 HEADER = ["family", "benchmark", "params", "impl", "mode", "roles", "placement", "workers",
           "baseline/s", "candidate/s", "ratio", "change", "vs suite", "q (BH)", "samples b/c",
           "detectable", "note"]
@@ -53,13 +55,13 @@ def method_line(v):
     return (f"samples: {samples}; threshold {formatting.percent(v.threshold, 1)} (absolute and vs the suite's "
             f"shift), suite threshold {formatting.percent(v.suite_threshold, 1)}, Benjamini-Hochberg at "
             f"{v.alpha:g} over instances, impls and the suite; moderated t on log samples "
-            f"(prior {r.PRIOR_DF:g} df)")
+            f"(prior {v.prior_df:g} df)")
 
 
 def detect_line(v):
     """What a green verdict is worth: the slowdown a lone instance needs."""
     return (f"this gate could detect slowdowns of {formatting.percent(v.detectable)} (median over "
-            f"instances; {formatting.percent(r.POWER)} power at alpha / tests)")
+            f"instances; {formatting.percent(v.power)} power at alpha / tests)")
 
 
 def summary_line(v):
@@ -77,7 +79,7 @@ def summary_line(v):
     for verdict, _ in SECTIONS:
         if counts.get(verdict, 0):
             parts.append(f"{counts[verdict]} {verdict}")
-    parts.append(f"{int(counts.get(r.UNCHANGED, 0) + counts.get(r.FASTER_NS, 0))} "
+    parts.append(f"{int(counts.get(UNCHANGED, 0) + counts.get(FASTER_NS, 0))} "
                  "unchanged/faster n.s.")
     return "; ".join(parts)
 
@@ -86,10 +88,10 @@ def failure_lines(v):
     """One line per reason the gate fails: what a reader must see first."""
     df = v.instances
     lines = []
-    for verdict, what in ((r.NEW_ERROR, "new error(s)"), (r.INVALID, "instance(s) with a 0, "
+    for verdict, what in ((NEW_ERROR, "new error(s)"), (INVALID, "instance(s) with a 0, "
                           "negative, NaN or infinite throughput"),
-                          (r.MISSING, "instance(s) of the baseline missing from the candidate "
-                           "(--allow-missing if intended)"), (r.REGRESSION, "instance regression(s)")):
+                          (MISSING, "instance(s) of the baseline missing from the candidate "
+                           "(--allow-missing if intended)"), (REGRESSION, "instance regression(s)")):
         n = int((df["gating"] & (df["verdict"] == verdict)).sum())
         if n:
             lines.append(f"FAIL: {n} {what}")
@@ -98,7 +100,7 @@ def failure_lines(v):
                      f"{formatting.percent_change(x.ratio)} (q {formatting.p_value(x.q_slower)})")
     if v.suite_regression:
         lines.append(f"FAIL: suite-wide slowdown: geometric mean {formatting.percent_change(v.geomean)}"
-                     f" (suite threshold {formatting.percent(v.suite_threshold, 1)}), Wilcoxon q "
+                     f" (suite threshold {formatting.percent(v.suite_threshold, 1)}), suite q "
                      f"{formatting.p_value(v.suite_p)}")
     return lines
 
@@ -178,3 +180,7 @@ def aa_report(pairs):
     rate = alarms / len(pairs) if pairs else 0.0
     lines.append(f"A/A: {alarms} false alarm(s) in {len(pairs)} pairs ({formatting.percent(rate, 1)})")
     return "\n".join(lines)
+
+
+def print_recorded(prog, path, added):
+    print(f"{prog}: recorded {added} instances in {path}")
