@@ -15,9 +15,11 @@ matplotlib.use("Agg")  # before anything imports pyplot
 from matplotlib.figure import Figure  # noqa: E402  (re-exported for the drawing modules)
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa: E402
 
-__all__ = ["Figure", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for", "log2_workers_axis",
-           "shade_oversubscribed", "slug", "figure_title", "family_rank"]
+__all__ = ["Figure", "FIGURE_KEY", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for",
+           "log2_workers_axis", "shade_oversubscribed", "slug", "figure_title", "family_rank"]
 
+# One figure per benchmark scenario: what figure_title names.
+FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 PLACEMENT_STYLE = {"compact": "-", "scatter": "--"}
 DPI = 90
 SHADE = dict(color="0.5", alpha=0.15, lw=0)

@@ -31,7 +31,6 @@ BASE_COLUMNS = (["schema_version", "machine_id", "git_sha", "run_id", "timestamp
 EXTRA_COLUMNS = ["rounds", "between_sd", "errors", "error"]
 HISTORY_COLUMNS = BASE_COLUMNS + EXTRA_COLUMNS
 ORDER = ["timestamp_utc", "run_id"]
-FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 
 # Step detection defaults: a level change must be at least this large...
 MIN_STEP = 0.10
@@ -246,7 +245,7 @@ def history_figure(rows, position, labels, steps, colours, machine_id):
         ax.set_ylabel("items/s (median)")
         ax.grid(True, alpha=0.3)
     first = rows.iloc[0]
-    fig.suptitle(f"{figures.figure_title(*(first[k] for k in FIGURE_KEY))} on {machine_id}: "
+    fig.suptitle(f"{figures.figure_title(*(first[k] for k in figures.FIGURE_KEY))} on {machine_id}: "
                  "throughput over commits (triangles: detected steps)", fontsize=11)
     handles = [Line2D([], [], color=colours[i], lw=2, label=i) for i in sorted(rows["impl"].unique())]
     handles += [Line2D([], [], color="0.2", ls=PLACEMENT_STYLE.get(p, ":"), label=f"{p} placement")
@@ -274,7 +273,7 @@ def write_history_report(history_path, out_dir=None):
              f"{NOISE_SIGMAS:g} noise sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
              "first run at the new level.</p>"]
     parts.append(steps_table(steps))
-    groups = sorted(history.groupby(FIGURE_KEY, sort=True),
+    groups = sorted(history.groupby(figures.FIGURE_KEY, sort=True),
                     key=lambda item: (figures.family_rank(item[0][0]), item[0]))
     for key, rows in groups:
         png = out / f"history-{figures.slug(*key)}.png"

@@ -29,7 +29,6 @@ from .figures import PLACEMENT_STYLE, SHADE, Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 ROLE_MARKERS = ["o", "s", "^", "v", "D", "P"]
 PERCENTILES = [("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9")]
 
@@ -88,7 +87,7 @@ def run_figure(rows, colours, machine_label):
     flagged = int(measured.loc[_measured_once(measured), "unstable"].sum())
     note += f" — {flagged} unstable (x)" if flagged else ""
     first = rows.iloc[0]
-    title = figures.figure_title(*(first[k] for k in FIGURE_KEY))
+    title = figures.figure_title(*(first[k] for k in figures.FIGURE_KEY))
     fig.suptitle(f"{title} on {machine_label}{note}", fontsize=12)
     # Outside the axes, right of them: a legend never covers a data point.
     unstable = bool(measured["unstable"].any())
@@ -185,14 +184,14 @@ def write_run_report(run, out_dir):
     summary = run_summary(run, per_instance)
     colours = figures.colours_for(summary["impl"])
     drawn = []
-    groups = sorted(summary.groupby(FIGURE_KEY, sort=True),
+    groups = sorted(summary.groupby(figures.FIGURE_KEY, sort=True),
                     key=lambda item: (figures.family_rank(item[0][0]), item[0]))
     for key, rows in groups:
         if not rows["median"].notna().any():
             continue     # every repetition failed: nothing to draw, the table says why
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
-        drawn.append((dict(zip(FIGURE_KEY, key)), png))
+        drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 
