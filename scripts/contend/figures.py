@@ -15,6 +15,8 @@ matplotlib.use("Agg")  # before anything imports pyplot
 from matplotlib.figure import Figure  # noqa: E402  (re-exported for the drawing modules)
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa: E402
 
+from . import schema  # noqa: E402
+
 __all__ = ["Figure", "FIGURE_KEY", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for",
            "log2_workers_axis", "shade_oversubscribed", "slug", "figure_title", "family_rank"]
 
@@ -82,6 +84,5 @@ def figure_title(family, benchmark, params, mode):
 
 def family_rank(family):
     """Sort key: families in the order schema.FAMILIES lists them."""
-    from . import schema
     return (schema.FAMILIES.index(family) if family in schema.FAMILIES
             else len(schema.FAMILIES), family)

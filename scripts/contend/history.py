@@ -10,7 +10,6 @@ two machines is not a trend.
 """
 import html
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +90,7 @@ def record(run, history_dir=None):
     # half a history behind.
     partial = path.with_name(path.name + ".partial")
     new.to_csv(partial, index=False)
-    os.replace(partial, path)
+    partial.replace(path)
     return path, len(rows)
 
 

@@ -7,8 +7,10 @@ The file holds instance names as a bench binary lists them
 the order of parameter segments do not matter. scripts/ab writes
 such a file for its confirm stage, to re-measure only the flagged instances.
 """
-from contend import instance_name, schema
-from contend.cli import UsageError
+from pathlib import Path
+
+from . import instance_name, schema
+from .cli import UsageError
 
 
 def key_of(identity):
@@ -18,8 +20,7 @@ def key_of(identity):
 def read_names(path):
     """[(line number, name)] of the file; UsageError when it cannot be read."""
     try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"--only {path}: cannot read ({getattr(e, 'strerror', None) or e})")
     return [(n, line.strip()) for n, line in enumerate(lines, 1)

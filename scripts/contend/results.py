@@ -391,9 +391,10 @@ SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", 
 
 def write_summary(summary, path):
     """Writes an instance_summary as summary.csv (written whole, then renamed)."""
-    partial = f"{path}.partial"
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
     summary[SUMMARY_COLUMNS].to_csv(partial, index=False, float_format="%.6g")
-    Path(partial).replace(path)
+    partial.replace(path)
 
 
 def expand_placements(summary):

@@ -4,9 +4,9 @@ Rows are appended and flushed after every benchmark instance so that whatever
 was measured before a crash or Ctrl-C is already on disk.
 """
 import csv
-import os
+from pathlib import Path
 
-from contend import formatting, schema
+from . import formatting, schema
 
 
 class ResultsCsv:
@@ -34,9 +34,9 @@ class ResultsFile:
     when the file is new or empty, so a resumed file never gets two headers."""
 
     def __init__(self, path):
-        self.path = path
-        is_new = not os.path.exists(path) or os.path.getsize(path) == 0
-        self._stream = open(path, "a", encoding="utf-8", newline="")
+        self.path = Path(path)
+        is_new = not self.path.exists() or self.path.stat().st_size == 0
+        self._stream = self.path.open("a", encoding="utf-8", newline="")
         self._csv = ResultsCsv(self._stream, header=is_new)
         self._csv.write_rows([])  # the header now: a run stopped early still leaves a valid CSV
 
