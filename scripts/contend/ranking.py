@@ -20,8 +20,8 @@ end-of-run table look at full load). At a point:
    rounds cannot claim significance on its own 4 df, and a truly noisy pair
    still widens its own interval. Runs without rounds (schema version 1: one
    process per instance) have no between-round spread to learn from; they get
-   ASSUMED_BETWEEN_SD (0.20, the DESIGN's measurement: 42% of instances move
-   more than 20% between processes), so there only gaps of roughly 2x are
+   ASSUMED_BETWEEN_SD (0.20; README, "Rounds: a process is the unit of
+   evidence": 42% of instances move more than 20% between processes), so there only gaps of roughly 2x are
    named and closer calls are ties.
 4. All points of one table are judged together: one test per point (top vs
    runner-up; one measurement drawn under two placements is one test, not
