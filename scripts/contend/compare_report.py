@@ -41,7 +41,7 @@ def _roles(r, i=None):
         p, c = r["producers"], r["consumers"]
     else:
         p, c = r[f"producers_{i}"], r[f"consumers_{i}"]
-    return f"{p}p{c}c" if (p or c) else ""
+    return scaling.role_split(p, c)
 
 
 def aligned_rows(aligned, n, by):
@@ -168,7 +168,7 @@ def write_overlays(points, labels, cores, out):
     keys = set().union(*[set(g) for g in groups])
     shared = [k for k in keys if sum(k in g for g in groups) >= 2]
     written = []
-    for key in sorted(shared, key=lambda k: (figures.family_rank(k[0]), k)):
+    for key in sorted(shared, key=figures.figure_order):
         rows = [g.get(key, p.iloc[0:0]) for g, p in zip(groups, points)]
         png = out / f"compare-{figures.slug(*key)}.png"
         overlay_figure(rows, labels, cores, key).savefig(png, bbox_inches="tight")

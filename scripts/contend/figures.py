@@ -18,7 +18,8 @@ from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa:
 from . import schema  # noqa: E402
 
 __all__ = ["Figure", "FIGURE_KEY", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for",
-           "log2_workers_axis", "shade_oversubscribed", "slug", "figure_title", "family_rank"]
+           "log2_workers_axis", "shade_oversubscribed", "slug", "figure_title", "figure_order",
+           "figure_groups", "family_rank"]
 
 # One figure per benchmark scenario: what figure_title names.
 FIGURE_KEY = ["family", "benchmark", "params", "mode"]
@@ -80,6 +81,16 @@ def slug(*parts):
 def figure_title(family, benchmark, params, mode):
     params = f" [{params}]" if params else ""
     return f"{family} / {benchmark}{params} ({mode} mode)"
+
+
+def figure_order(key):
+    """Sort key of a FIGURE_KEY tuple: families in schema order, then the rest."""
+    return (family_rank(key[0]), key)
+
+
+def figure_groups(frame):
+    """(FIGURE_KEY tuple, rows) per figure, in figure_order."""
+    return sorted(frame.groupby(FIGURE_KEY, sort=True), key=lambda item: figure_order(item[0]))
 
 
 def family_rank(family):

@@ -98,12 +98,7 @@ def read_history_text(path):
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such history file")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.EmptyDataError:
-        raise UsageError(f"{path}: empty file, not a history CSV")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise UsageError(f"{path}: not a readable CSV ({str(e).strip().splitlines()[0]})")
+    df = results.read_csv_text(path, "history")
     missing = [c for c in BASE_COLUMNS if c not in df.columns]
     if missing:
         raise UsageError(f"{path}: not a contend history file (missing {', '.join(missing)})")
@@ -272,9 +267,7 @@ def write_history_report(history_path, out_dir=None):
              f"{NOISE_SIGMAS:g} noise sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
              "first run at the new level.</p>"]
     parts.append(steps_table(steps))
-    groups = sorted(history.groupby(figures.FIGURE_KEY, sort=True),
-                    key=lambda item: (figures.family_rank(item[0][0]), item[0]))
-    for key, rows in groups:
+    for key, rows in figures.figure_groups(history):
         png = out / f"history-{figures.slug(*key)}.png"
         history_figure(rows, position, labels, steps, colours, machine_id).savefig(
             png, bbox_inches="tight")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import formatting, results, stats, tables
+from . import formatting, results, scaling, stats, tables
 from .args import Parser, choice_list
 from .cli import UsageError, run_main
 
@@ -116,7 +116,8 @@ def family_rows(summary):
 def instance_rows(summary):
     rows = []
     for r in summary.itertuples(index=False):
-        roles = f" {r.producers}p{r.consumers}c" if (r.producers or r.consumers) else ""
+        split = scaling.role_split(r.producers, r.consumers)
+        roles = f" {split}" if split else ""
         name = (f"{r.family}/{r.benchmark}/{r.impl}{' [' + r.params + ']' if r.params else ''}"
                 f" {r.mode} {r.threads}w{roles} {r.placements}")
         rows.append([name, str(r.rounds), _spread(r.cv), _spread(r.between_sd),

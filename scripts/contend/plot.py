@@ -184,9 +184,7 @@ def write_run_report(run, out_dir):
     summary = run_summary(run, per_instance)
     colours = figures.colours_for(summary["impl"])
     drawn = []
-    groups = sorted(summary.groupby(figures.FIGURE_KEY, sort=True),
-                    key=lambda item: (figures.family_rank(item[0][0]), item[0]))
-    for key, rows in groups:
+    for key, rows in figures.figure_groups(summary):
         if not rows["median"].notna().any():
             continue     # every repetition failed: nothing to draw, the table says why
         png = out_dir / f"{figures.slug(*key)}.png"

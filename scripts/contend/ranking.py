@@ -208,6 +208,14 @@ def _decide(j, floor):
 
 
 
+def top_row(rows, index):
+    """The row a rank() table's `top_index` names in `rows`; None at a point
+    where nothing was ranked."""
+    if index is None or index != index:
+        return None
+    return rows.loc[index]
+
+
 def ties(table):
     """How many points of a rank() table are ties."""
     return int((table["status"] == "tie").sum()) if len(table) else 0

@@ -2,7 +2,7 @@
 pull-request markdown, the A/A summary. Verdicts in (verdict.Verdict), text out."""
 from pathlib import Path
 
-from . import formatting, schema, tables
+from . import formatting, scaling, schema, tables
 from .verdict import (ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS, IMPROVEMENT, INVALID,
                       MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE, ONLY_CANDIDATE, REGRESSION,
                       SLOWER_NS, UNCHANGED)
@@ -23,10 +23,10 @@ IMPL_HEADER = ["impl", "instances", "ratio", "change", "vs suite", "q (BH)", "ve
 def table_rows(df):
     rows = []
     for x in df.itertuples(index=False):
-        roles = f"{x.producers}p{x.consumers}c" if (x.producers or x.consumers) else ""
         notes = [n for n in (("oversubscribed, not gating" if x.oversubscribed and not x.gating
                                else ""), x.note, f"error: {x.error}" if x.error else "") if n]
-        rows.append([x.family, x.benchmark, x.params, x.impl, x.mode, roles, x.placement,
+        rows.append([x.family, x.benchmark, x.params, x.impl, x.mode,
+                     scaling.role_split(x.producers, x.consumers), x.placement,
                      str(x.threads), formatting.si(x.baseline), formatting.si(x.candidate),
                      formatting.ratio(x.ratio), formatting.percent_change(x.ratio),
                      formatting.percent_change(x.rel_ratio), formatting.p_value(_q_for(x)),

@@ -17,8 +17,7 @@ import html
 import json
 import math
 
-from . import figures, formatting, ranking, results
-from .scaling import LINE
+from . import figures, formatting, ranking, results, scaling
 
 SORT_SCRIPT = """
 <script>
@@ -234,22 +233,13 @@ they are red in the tables.</p>
 """
 
 
-def full_load(summary):
-    """The rows at each line group's largest worker count that still has a
-    PU per worker (the question most readers ask first)."""
-    inside = summary.loc[~summary["oversubscribed"]]
-    keys = ["family", "benchmark", "params", "mode", "placement"]
-    top = inside.groupby(keys)["threads"].transform("max")
-    return inside.loc[inside["threads"] == top]
-
-
 def winners_section(summary, evidence):
     """Per figure key and placement at full load: ranking.rank's verdict
     (a winner only with a significant lead of at least the floor, else a
     tie), the runner-up and the margin with its 95% interval; the instances
     results.eligible refuses are named under "not eligible"."""
     point = ["family", "benchmark", "params", "mode", "placement", "threads"]
-    rows_at = full_load(summary)
+    rows_at = scaling.full_load(summary, point[:-1])
     # One candidate per impl (its best role split): an impl does not tie with itself.
     ranked = ranking.rank(rows_at, evidence, point, label="impl")
     ranked = ranked.assign(split=[_split(rows_at, i) for i in ranked["top_index"]])
@@ -280,10 +270,8 @@ def winners_section(summary, evidence):
 
 
 def _split(rows, index):
-    if index is None or index != index:
-        return ""
-    r = rows.loc[index]
-    return f"{r['producers']}p{r['consumers']}c" if (r["producers"] or r["consumers"]) else ""
+    r = ranking.top_row(rows, index)
+    return "" if r is None else scaling.role_split(r["producers"], r["consumers"])
 
 
 def instance_rows(summary):
@@ -351,7 +339,7 @@ def write_run_html(run, summary, drawn, path, evidence=None):
             if key["family"] == family:
                 parts.append(embedded_png(png, png.stem))
         rows = measured.loc[measured["family"] == family].sort_values(
-            LINE + ["threads"], kind="stable")
+            scaling.LINE + ["threads"], kind="stable")
         header, table_rows, classes = instance_rows(rows)
         parts.append(html_table(header, table_rows, classes))
     path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts)),

@@ -123,16 +123,20 @@ def load_runs(paths):
 
 def read_results_csv(csv):
     """The typed DataFrame of one results.csv, or UsageError saying what is wrong."""
+    return validate(read_csv_text(csv, "results"), csv)
+
+
+def read_csv_text(path, kind):
+    """Every cell of a CSV file as text (a `kind` CSV: results, history), or
+    UsageError naming the file. Text first: pandas' own guessing turns an
+    empty params column into NaN floats and "True" into bools only sometimes."""
     try:
-        # Everything as text first: pandas' own guessing turns an empty params
-        # column into NaN floats and "True" into bools only sometimes.
-        df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_filter=False)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
-        raise UsageError(f"{csv}: empty file, not a results CSV")
+        raise UsageError(f"{path}: empty file, not a {kind} CSV")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UsageError(f"{csv}: not a readable CSV ({first})")
-    return validate(df, csv)
+        raise UsageError(f"{path}: not a readable CSV ({first})")
 
 
 def validate(df, where):

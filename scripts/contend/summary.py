@@ -13,25 +13,18 @@ shown either way, so a tie says how close it was.
 """
 import pandas as pd
 
-from . import formatting, ranking, results
+from . import formatting, ranking, results, scaling
 
 HEADER = ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
           "runner-up", "margin [95% CI]"]
 POINT = ["family", "benchmark", "params", "mode", "threads"]
 
 
-def full_load(summary):
-    """Instances at their benchmark's largest non-oversubscribed worker count."""
-    inside = summary.loc[~summary["oversubscribed"]]
-    top = inside.groupby(["family", "benchmark", "params", "mode"])["threads"].transform("max")
-    return inside.loc[inside["threads"] == top]
-
-
 def best_per_benchmark(run, per_instance=None):
     """ranking.rank's table for the end-of-run points (one run)."""
     per_instance = results.instance_summary(run.df) if per_instance is None else per_instance
     evidence = ranking.RoundSamples.of(run.df, per_instance)
-    rows = full_load(per_instance)
+    rows = scaling.full_load(per_instance, POINT[:-1])
     table = ranking.rank(rows, evidence, POINT, label="impl")
     where = [_where(rows, i) for i in table["top_index"]]
     return table.assign(placement=where)
@@ -39,11 +32,11 @@ def best_per_benchmark(run, per_instance=None):
 
 def _where(rows, index):
     """The fastest instance's placement(s) and producer/consumer split."""
-    if index is None or index != index:
+    r = ranking.top_row(rows, index)
+    if r is None:
         return ""
-    r = rows.loc[index]
-    split = f" {r['producers']}p{r['consumers']}c" if (r["producers"] or r["consumers"]) else ""
-    return (r.get("placements") or r["placement"]) + split
+    split = scaling.role_split(r["producers"], r["consumers"])
+    return (r.get("placements") or r["placement"]) + (f" {split}" if split else "")
 
 
 def render(run, per_instance=None):
