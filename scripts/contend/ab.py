@@ -1,4 +1,7 @@
-"""A/B mode of scripts/regress: two revisions, one machine, interleaved runs.
+"""scripts/ab: two revisions, one machine, interleaved runs, regress's verdict.
+
+    scripts/ab REV_A REV_B [--rounds 3] [--confirm-rounds 3] [--keep-worktrees] [--out DIR]
+               [--repo DIR] [--threshold 0.05] [--markdown FILE] [...] -- [bench_all flags]
 
 Two runs made one after the other differ by more than the code: the machine
 warms up, a neighbour's CI job starts, the governor changes its mind. On a
@@ -8,7 +11,8 @@ drifts, and swapping who goes first every round cancels a steady trend too;
 pooling the runs gives each side every process of every run as one round
 (3 runs of 3 rounds = 9 processes a side); machine.json's run_of_round keeps
 which run each round came from, because the gate's samples are the runs
-(evidence.side_of_run).
+(evidence.side_of_run). B is judged against A by regress.py and shown by
+regress_report.py, as scripts/regress would (exit 0, 1, 2 alike).
 
 Confirm stage: instances the first verdict flags are measured again, and
 only they, in --confirm-rounds more alternated runs (bench_all --only FILE);
@@ -30,10 +34,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import evidence, regress, results, schema
-from .cli import UsageError
+from . import evidence, history, regress, results, schema
+from . import regress_report as report
+from .args import Parser, non_negative_int, positive_int
+from .cli import UsageError, run_main
 
+PROG = "ab"
 SIDES = ("A", "B")
+DEFAULT_ROUNDS = 3
+DEFAULT_CONFIRM_ROUNDS = 3
 
 
 def alternation(rounds):
@@ -50,7 +59,7 @@ def repo_root():
 
 
 def _log(message):
-    print(f"regress --ab: {message}", file=sys.stderr, flush=True)
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
 
 class GitWorktreeRunner:
@@ -248,7 +257,7 @@ class Session:
         supports = getattr(self.runner, "supports_only", lambda tree: True)
         if supports(self.trees[side]):
             return ["--only", str(names_file)]
-        cover = {flag: sorted({str(k[results.INSTANCE.index(col)]) for k in keys})
+        cover = {flag: sorted({str(k[schema.INSTANCE.index(col)]) for k in keys})
                  for flag, col in (("--families", "family"), ("--impls", "impl"),
                                    ("--modes", "mode"), ("--placements", "placement"),
                                    ("--threads", "threads"))}
@@ -300,16 +309,63 @@ def write_names(path, keys, run):
     return path
 
 
-def gate_from_args(args, suite_threshold):
+def gate_from_args(args):
+    """The gate as the command line asks for it; returns (candidate run, verdict).
+    The suite threshold defaults to the threshold itself: alternation cancels
+    the drift that separate runs need 2 x threshold of room for."""
     root = Path(args.repo).resolve() if args.repo else repo_root()
     if not (root / ".git").exists():
         raise UsageError(f"{root}: not a git checkout")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = Path(args.out) if args.out else root / "build" / "ab" / "runs" / stamp
     runner = GitWorktreeRunner(root, root / "build" / "ab")
-    candidate, v = gate(runner, args.inputs[0], args.inputs[1], args.rounds, args.bench_args,
+    suite = args.threshold if args.suite_threshold is None else args.suite_threshold
+    candidate, v = gate(runner, args.revs[0], args.revs[1], args.rounds, args.bench_args,
                         out_dir, args.confirm_rounds, args.keep_worktrees,
                         threshold=args.threshold, alpha=args.alpha,
-                        suite_threshold=suite_threshold, allow_missing=args.allow_missing)
+                        suite_threshold=suite, allow_missing=args.allow_missing)
     _log(f"pooled runs: {out_dir / 'A'} (A) and {out_dir / 'B'} (B)")
     return candidate, v
+
+
+# ---- command line -----------------------------------------------------------
+
+def parse(argv):
+    # Everything after "--" goes to bench_all untouched.
+    cut = argv.index("--") if "--" in argv else len(argv)
+    argv, bench_args = argv[:cut], argv[cut + 1:]
+    parser = Parser(prog=PROG, description="A/B throughput gate: builds REV_A and REV_B, "
+                    "alternates their bench_all runs on this machine and judges B against A "
+                    "like scripts/regress: exit 0 no regression, 1 regression, 2 bad input.")
+    parser.add_argument("revs", nargs="*", metavar="REV",
+                        help="REV_A REV_B: git revisions, A = baseline")
+    parser.add_argument("--rounds", type=positive_int, default=DEFAULT_ROUNDS,
+                        help=f"alternated bench_all runs per side (default {DEFAULT_ROUNDS})")
+    parser.add_argument("--confirm-rounds", type=non_negative_int, default=DEFAULT_CONFIRM_ROUNDS,
+                        help="extra alternated runs of only the flagged instances before "
+                             f"failing (default {DEFAULT_CONFIRM_ROUNDS}; 0 = no confirm stage)")
+    parser.add_argument("--keep-worktrees", action="store_true",
+                        help="keep build/ab/worktrees for a faster next run")
+    parser.add_argument("--out", metavar="DIR",
+                        help="where pooled runs go (default REPO/build/ab/runs/<time>)")
+    parser.add_argument("--repo", metavar="DIR",
+                        help="the git checkout to build (default: the one holding this script)")
+    regress.add_judging_arguments(parser, "the threshold itself")
+    args = parser.parse_args(argv)
+    if len(args.revs) != 2:
+        raise UsageError("expected two git revisions: REV_A REV_B")
+    args.bench_args = bench_args
+    return args
+
+
+def main(argv):
+    args = parse(argv)
+    candidate, v = gate_from_args(args)
+    report.emit(v, args)
+    if args.record:
+        report.print_recorded(PROG, *history.record(candidate, args.history_dir))
+    return v.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(run_main(PROG, main))

@@ -25,18 +25,20 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from contend import (budget, child, gbench, instance_name, instances, machine, only_list, plan,
-                     schedule, schema)
-from contend.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
-from contend.results_csv import ResultsFile
-from contend.units import format_duration, format_rate
+from . import (budget, child, formatting, gbench, instance_name, instances, machine, only_list,
+               plan, schedule, schema)
+from .args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
+                   positive_int, positive_seconds)
+from .cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
+from .results_csv import ResultsFile
 
 PROG = "bench_all"
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_BENCH_DIR = os.path.join(REPO, "build", "release", "bench")
-DEFAULT_OUT = os.path.join(REPO, "results")
-DEFAULT_PLOT = os.path.join(REPO, "scripts", "plot")
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_BENCH_DIR = REPO / "build" / "release" / "bench"
+DEFAULT_OUT = REPO / "results"
+DEFAULT_PLOT = REPO / "scripts" / "plot"
 EXIT_INTERRUPTED = 130
 # The bench binaries' own flag for untimed warm-up episodes (harness/bench_main.h).
 WARMUP_FLAG = "--contend_warmup_episodes"
@@ -52,73 +54,6 @@ EPISODES_FLAG = "--contend_episodes"
 # wall time; --episodes N fixes the count instead.
 DEFAULTS = {"rounds": (3, 3), "repetitions": (2, 2), "min_time": (0.05, 0.01),
             "timeout": (300.0, 60.0), "warmup": (1, 1)}
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one line (UsageError), not usage + error."""
-
-    def error(self, message):
-        raise UsageError(message)
-
-
-def _split(text):
-    values = [v.strip() for v in text.split(",")]
-    if not text.strip() or any(not v for v in values):
-        raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {text!r}")
-    return values
-
-
-def choice_list(choices, what):
-    def parse(text):
-        values = _split(text)
-        for v in values:
-            if v not in choices:
-                raise argparse.ArgumentTypeError(
-                    f"unknown {what} {v!r} (known: {', '.join(choices)})")
-        return values
-    return parse
-
-
-def name_list(text):
-    return _split(text)
-
-
-def count_list(text):
-    values = []
-    for v in _split(text):
-        if not v.isdigit() or int(v) < 1:
-            raise argparse.ArgumentTypeError(f"{v!r} is not a positive whole number")
-        values.append(int(v))
-    return values
-
-
-def positive_int(text):
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
-
-
-def non_negative_int(text):
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
-    return int(text)
-
-
-def duration(text):
-    try:
-        return budget.parse_duration(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def positive_seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 def build_parser():
@@ -177,7 +112,7 @@ def build_parser():
     # report command to run at the end.
     p.add_argument("--bench-dir", default=DEFAULT_BENCH_DIR, help=argparse.SUPPRESS)
     p.add_argument("--plot-command", default=DEFAULT_PLOT, help=argparse.SUPPRESS)
-    # For scripts/regress --ab's confirm stage: a file of exact instance names.
+    # For scripts/ab's confirm stage: a file of exact instance names.
     p.add_argument("--only", metavar="FILE", help=argparse.SUPPRESS)
     return p
 
@@ -201,17 +136,19 @@ def apply_budget(args, count, between_sd, source):
     fitted = budget.fit(args.budget, count, args.repetitions)
     args.rounds, args.min_time = fitted.rounds, fitted.min_time
     precision = budget.expected_precision(fitted.rounds, between_sd)
-    print(f"{PROG}: budget {format_duration(args.budget)}: {fitted.rounds} rounds x "
+    print(f"{PROG}: budget {formatting.duration(args.budget)}: {fitted.rounds} rounds x "
           f"{fitted.repetitions} repetitions x --min-time {fitted.min_time:g} over {count} "
-          f"instances, about {format_duration(fitted.seconds(count))}; expect 95% intervals "
-          f"of about +-{precision:.0%} per instance (between-round spread {between_sd:.0%}, "
-          f"{source})", file=sys.stderr)
+          f"instances, about {formatting.duration(fitted.seconds(count))}; expect 95% intervals "
+          f"of about +-{formatting.percent(precision)} per instance (between-round spread "
+          f"{formatting.percent(between_sd)}, {source})", file=sys.stderr)
 
 
 def show_path(path):
     """Path relative to cwd when inside it, absolute otherwise."""
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
+    try:
+        return Path(path).relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def utc_now():
@@ -225,7 +162,7 @@ def new_run_id():
 
 def exec_plan(bench_dir):
     """--plan: hand the terminal to contend_plan (environment untouched)."""
-    contend_plan = os.path.join(bench_dir, "contend_plan")
+    contend_plan = str(bench_dir / "contend_plan")
     if not os.access(contend_plan, os.X_OK):
         raise UsageError(f"{contend_plan} not found; build first (cmake --build --preset release)")
     sys.stdout.flush()
@@ -280,9 +217,8 @@ class Stop:
 def measure(inst, args, run_dir, index, stop):
     """Runs one process of one instance; returns its rows (one error row if
     it gave none), or None when a stop request killed it before it finished."""
-    stem = os.path.join("raw", f"{index:04d}")
-    json_path = os.path.join(run_dir, stem + ".json")
-    log_path = os.path.join(run_dir, stem + ".log")
+    stem = f"raw/{index:04d}"
+    json_path, log_path = run_dir / f"{stem}.json", run_dir / f"{stem}.log"
     try:
         outcome = child.run(instance_argv(inst, args, json_path), log_path=log_path,
                             timeout=args.timeout, cwd=run_dir, on_start=stop.watch)
@@ -309,7 +245,7 @@ def _rows_of(inst, outcome, json_path, log_path, stem):
         rows = gbench.rows_from_report(gbench.load_report(json_path))
     except gbench.GbenchError as e:
         # Name the file relative to the run so the CSV does not carry local paths.
-        return [gbench.error_row(inst.identity, str(e).replace(json_path, stem + ".json"))]
+        return [gbench.error_row(inst.identity, str(e).replace(str(json_path), stem + ".json"))]
     if not rows:
         return [gbench.error_row(inst.identity, "no result in the JSON (filter matched nothing)")]
     return rows
@@ -331,36 +267,31 @@ def pack_raw(run_dir):
     compresses the context every file repeats: a full run's raw output is
     under 1 MB instead of 7 MB of separately gzipped files. Runs at the end,
     interrupted or not; until then the plain files are what a crash leaves."""
-    raw = os.path.join(run_dir, "raw")
-    names = sorted(n for n in os.listdir(raw) if n.endswith(".json"))
-    if not names:
+    files = sorted((run_dir / "raw").glob("*.json"))
+    if not files:
         return
-    with gzip.open(os.path.join(raw, RAW_PACK), "at", encoding="utf-8") as pack:
-        for name in names:
-            with open(os.path.join(raw, name), encoding="utf-8", errors="replace") as f:
-                text = f.read()
+    with gzip.open(run_dir / "raw" / RAW_PACK, "at", encoding="utf-8") as pack:
+        for path in files:
+            text = path.read_text(encoding="utf-8", errors="replace")
             try:
                 report = json.loads(text)
             except ValueError:
                 report = text          # kept as it was written: it explains an error row
-            pack.write(json.dumps({"file": name, "report": report}, separators=(",", ":")) + "\n")
-    for name in names:
-        os.remove(os.path.join(raw, name))
+            pack.write(json.dumps({"file": path.name, "report": report},
+                                  separators=(",", ":")) + "\n")
+    _remove(*files)
 
 
 def _remove(*paths):
     for path in paths:
-        try:
-            os.remove(path)
-        except FileNotFoundError:
-            pass
+        path.unlink(missing_ok=True)
 
 
 def headline(rows, log_hint):
     errors = [r["error"] for r in rows if r.get("error")]
     if errors:
         return f"error: {errors[0]} ({log_hint})"
-    return format_rate(statistics.median(r["items_per_second"] for r in rows))
+    return formatting.rate(statistics.median(r["items_per_second"] for r in rows))
 
 
 class Progress:
@@ -375,12 +306,12 @@ class Progress:
     def begin(self, index, label):
         elapsed = time.monotonic() - self.start
         if self.done:
-            eta = format_duration(elapsed / self.done * (self.total - self.done))
+            eta = formatting.duration(elapsed / self.done * (self.total - self.done))
         else:
             eta = "-:--"
         width = len(str(self.total))
         sys.stderr.write(f"[{index:>{width}}/{self.total}] {label}  "
-                         f"elapsed {format_duration(elapsed)}  eta {eta} -> ")
+                         f"elapsed {formatting.duration(elapsed)}  eta {eta} -> ")
         sys.stderr.flush()
         self._line_open = True
 
@@ -398,11 +329,12 @@ class Progress:
 
 def run_report(plot_command, run_dir):
     """Runs scripts/plot on the run; its failure is told, never fatal."""
-    if not (os.path.isfile(plot_command) and os.access(plot_command, os.X_OK)):
+    if not (Path(plot_command).is_file() and os.access(plot_command, os.X_OK)):
         return
     sys.stdout.flush()
     try:
-        status = subprocess.run([plot_command, run_dir], stdin=subprocess.DEVNULL).returncode
+        status = subprocess.run([str(plot_command), str(run_dir)],
+                                stdin=subprocess.DEVNULL).returncode
     except OSError as e:
         status = e.strerror
     if status != 0:
@@ -423,13 +355,13 @@ def print_estimate(args, bench_dir):
     print(f"{len(chosen)} instances x {settings.rounds} rounds = "
           f"{len(chosen) * settings.rounds} processes of {settings.repetitions} repetitions "
           f"x --min-time {settings.min_time:g}: about "
-          f"{format_duration(settings.seconds(len(chosen)))} on this plan")
+          f"{formatting.duration(settings.seconds(len(chosen)))} on this plan")
     return EXIT_OK
 
 
 def main(argv):
     args = parse_args(argv)
-    bench_dir = os.path.abspath(args.bench_dir)
+    bench_dir = Path(args.bench_dir).absolute()
     if args.plan:
         exec_plan(bench_dir)
     if args.estimate:
@@ -438,7 +370,7 @@ def main(argv):
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
                              "unset it to run benchmarks")
-    the_plan = plan.load(os.path.join(bench_dir, "contend_plan"))
+    the_plan = plan.load(str(bench_dir / "contend_plan"))
     if the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
@@ -455,7 +387,7 @@ class BenchRun:
 
     def __init__(self, args, info, run_dir, chosen):
         self.args, self.info, self.run_dir, self.chosen = args, info, run_dir, chosen
-        self.csv_path = os.path.join(run_dir, "results.csv")
+        self.csv_path = run_dir / "results.csv"
         self.slots = schedule.interleaved(chosen, args.rounds, seed=info["run_id"])
         self.rows, self.errored = [], set()
         self.stop = Stop()
@@ -506,7 +438,7 @@ class BenchRun:
         self.info.update(complete=complete, processes_measured=done,
                          processes_planned=len(self.slots),
                          duration_s=round(time.monotonic() - self.started, 1))
-        machine.write(os.path.join(self.run_dir, "machine.json"), self.info)
+        machine.write(self.run_dir / "machine.json", self.info)
         if not complete:
             print(f"{PROG}: interrupted after {done} of {len(self.slots)} processes; results "
                   f"so far (kept, marked incomplete): {show_path(self.csv_path)}", file=sys.stderr)
@@ -528,10 +460,10 @@ class BenchRun:
             return []
         # pandas only now: loaded at start it would make every child's
         # start slower (a bigger process to spawn from) for the whole run.
-        from contend import noise, results, summary
+        from . import noise, results, summary
         run = results.load_run(self.run_dir)
         per_instance = results.instance_summary(run.df)
-        results.write_summary(per_instance, os.path.join(self.run_dir, "summary.csv"))
+        results.write_summary(per_instance, self.run_dir / "summary.csv")
         self.info["noise"] = noise.score(per_instance)
         return summary.render(run, per_instance)
 
@@ -545,8 +477,8 @@ def start_run(args, argv, the_plan, chosen):
     info = machine.describe(the_plan, run_id=run_id, quick=args.quick,
                             command=shlex.join(invoked_as + list(argv)), repo=REPO)
     if args.budget:
-        from contend import noise
-        between_sd, source = noise.typical_between_sd(os.path.abspath(args.out),
+        from . import noise
+        between_sd, source = noise.typical_between_sd(Path(args.out).absolute(),
                                                       info["machine_id"])
         apply_budget(args, len(chosen), between_sd, source)
     info.update(complete=False, rounds=args.rounds, repetitions=args.repetitions,
@@ -555,9 +487,9 @@ def start_run(args, argv, the_plan, chosen):
                 aslr_effective=args.keep_aslr or child.disable_aslr_for_children())
     # The binaries record the sha in their own context; give them this one.
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
-    run_dir = os.path.join(os.path.abspath(args.out), info["machine_id"], run_id)
-    os.makedirs(os.path.join(run_dir, "raw"))
-    machine.write(os.path.join(run_dir, "machine.json"), info)
+    run_dir = Path(args.out).absolute() / info["machine_id"] / run_id
+    (run_dir / "raw").mkdir(parents=True)
+    machine.write(run_dir / "machine.json", info)
     return BenchRun(args, info, run_dir, chosen)
 
 

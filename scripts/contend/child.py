@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 # personality(2) flag: no address-space layout randomisation for this process
 # and what it execs (what `setarch -R` sets; will-it-scale runs under it).
@@ -103,7 +104,7 @@ def last_line(log_path, limit=200):
     """The last non-empty line of a log, shortened, for one-line error text."""
     try:
         with open(log_path, "rb") as f:
-            f.seek(max(0, os.path.getsize(log_path) - 4096))
+            f.seek(max(0, Path(log_path).stat().st_size - 4096))
             tail = f.read().decode("utf-8", errors="replace")
     except OSError:
         return ""

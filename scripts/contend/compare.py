@@ -22,28 +22,23 @@ give the same worker->PU map measured it once and stands for both, so it
 still lines up with a machine that measured the two apart (the ranking tests
 that one measurement once).
 
-Output: the tables on stdout; in --out (default: <first run>/report/compare-vs-
-<other machines>/, beside that run's own report and ignored by git like it)
-a markdown or HTML summary, the aligned tables as CSV, and overlay plots with
-one colour per machine.
+Output (compare_report.py): the tables on stdout; in --out (default: <first
+run>/report/compare-vs-<other machines>/, beside that run's own report and
+ignored by git like it) a markdown or HTML summary, the aligned tables as CSV,
+and overlay plots with one colour per machine.
 """
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from . import figures, ranking, report, results, scaling, schema, tables
-from .args import OneLineParser
+from . import compare_report, figures, ranking, results, scaling, schema
+from .args import Parser
 from .cli import UsageError, run_main
-from .figures import PLACEMENT_STYLE, Figure
-from matplotlib.lines import Line2D
 
-FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 VALUES = ["threads", "producers", "consumers", "median", "ci_low", "ci_high", "rounds",
           "unstable", "per_core", "efficiency", "oversubscribed", "errors"]
 # What names one instance under each alignment (the point column comes last).
 ALIGN_KEY = {"load": scaling.LINE + ["shape", "load"],
-             "threads": schema.IDENTITY + ["threads"]}
+             "threads": schema.INSTANCE}
 
 
 def machine_points(run, summary=None):
@@ -61,10 +56,6 @@ def machine_points(run, summary=None):
               for t, o in zip(expanded["threads"], expanded["oversubscribed"])],
         shape=[scaling.role_shape(p, c) for p, c in zip(expanded["producers"], expanded["consumers"])],
     )
-
-
-def load_label(load):
-    return load if load == "over" else f"{float(load):.0%}"
 
 
 def unique_labels(runs):
@@ -125,16 +116,16 @@ def winners(points, evidence, by="load"):
     "change". Ineligible impls stay in the rows so `excluded` names them.
     """
     key = [c for c in ALIGN_KEY[by] if c != "impl"]
-    everywhere = set.intersection(*[_tuples(p.loc[ranking.eligible(p)], key + ["impl"])
+    everywhere = set.intersection(*[_tuples(p.loc[results.eligible(p)], key + ["impl"])
                                     for p in points])
     tables = []
     for i, (p, ev) in enumerate(zip(points, evidence)):
         keep = [t in everywhere or not ok for t, ok in
-                zip(p[key + ["impl"]].itertuples(index=False, name=None), ranking.eligible(p))]
+                zip(p[key + ["impl"]].itertuples(index=False, name=None), results.eligible(p))]
         shared = p.loc[keep]
         # Points where something competes everywhere; rows of other points
         # would only add tests to this machine's BH family.
-        competing = _tuples(shared.loc[ranking.eligible(shared)], key)
+        competing = _tuples(shared.loc[results.eligible(shared)], key)
         shared = shared.loc[[t in competing for t in shared[key].itertuples(index=False, name=None)]]
         ranked = ranking.rank(shared, ev, key).set_index(key)[WINNER_COLUMNS]
         tables.append(ranked.rename(columns=lambda c: f"{c}_{i}"))
@@ -154,172 +145,6 @@ def _tuples(df, columns):
     return set(df[columns].itertuples(index=False, name=None))
 
 
-def verdict_line(wins):
-    """The answer to "does the winner change with the hardware?"."""
-    if not len(wins):
-        return "No aligned point has impls to rank."
-    changed, tied = int(wins["changes"].sum()), int(wins["tie"].sum())
-    return (f"The winner changes with the hardware at {changed} of {len(wins)} aligned points "
-            f"(a significant winner on every machine, not the same one); {tied} point"
-            f"{'s are ties' if tied != 1 else ' is a tie'} on at least one machine "
-            f"(no significant lead of at least {ranking.FLOOR - 1:.0%}: not a change).")
-
-
-# ---- tables -------------------------------------------------------------------
-
-def _bench(r):
-    params = f"[{r['params']}]" if r["params"] else ""
-    return f"{r['family']}/{r['benchmark']}{params}" + ("" if r["mode"] == "thread" else f" ({r['mode']})")
-
-
-def _roles(r, i=None):
-    # Under the threads alignment the roles are part of the key (no suffix).
-    if i is None or "producers" in r.index:
-        p, c = r["producers"], r["consumers"]
-    else:
-        p, c = r[f"producers_{i}"], r[f"consumers_{i}"]
-    return f"{p}p{c}c" if (p or c) else ""
-
-
-def aligned_rows(aligned, n, by):
-    header = ["benchmark", "impl", "roles", "placement", "load" if by == "load" else "workers"]
-    for i in range(n):
-        tag = f"m{i + 1} "
-        header += ([tag + "workers"] if by == "load" else []) + [tag + "items/s", tag + "95% CI"]
-        if i and by == "load" and (aligned["shape"] != "").any():
-            header[2] = "roles (m1)"
-        header += ([tag + "ratio"] if i else []) + [tag + "/core", tag + "eff"]
-    rows = []
-    for _, r in aligned.iterrows():
-        row = [_bench(r), r["impl"], _roles(r, 0), r["placement"],
-               load_label(r["load"]) if by == "load" else str(r["threads"])]
-        for i in range(n):
-            if by == "load":
-                roles = _roles(r, i)
-                row.append(str(r[f"threads_{i}"]) + (f" ({roles})" if roles and i else ""))
-            over = r[f"oversubscribed_{i}"]
-            value = tables.si(r[f"median_{i}"]) if r[f"median_{i}"] == r[f"median_{i}"] else "error"
-            row.append(value + ("*" if over and by == "threads" else "")
-                       + ("!" if _yes(r[f"unstable_{i}"]) else ""))
-            row.append(interval_text(r[f"ci_low_{i}"], r[f"ci_high_{i}"]))
-            if i:
-                row.append(tables.ratio(r[f"ratio_{i}"]))
-            row += [tables.si(r[f"per_core_{i}"]), tables.ratio(r[f"efficiency_{i}"])]
-        rows.append(row)
-    return header, rows
-
-
-def _yes(flag):
-    """A flag cell that may be NaN (no such instance) or a numpy bool."""
-    return flag == flag and bool(flag)
-
-
-def interval_text(low, high):
-    """'1.10M-1.32M'; '-' without one (a single round says nothing about the next)."""
-    if not (low == low and high == high):
-        return "-"
-    return f"{tables.si(low)}-{tables.si(high)}"
-
-
-def winner_rows(table, n):
-    header = ["benchmark", "roles", "placement", "load"]
-    for i in range(n):
-        header += [f"m{i + 1} winner", f"m{i + 1} runner-up", f"m{i + 1} margin [95% CI]"]
-    header += ["changes?"]
-    rows = []
-    for _, r in table.iterrows():
-        row = [_bench(r), r["shape"], r["placement"], load_label(r["load"])]
-        for i in range(n):
-            mine = {c: r[f"{c}_{i}"] for c in WINNER_COLUMNS}
-            row += [mine["verdict"] + ("!" if _yes(mine["unstable"]) else ""),
-                    mine["runner_up"] or "-", ranking.margin_text(mine)]
-        row.append("YES" if r["changes"] else ("tie" if r["tie"] else ""))
-        rows.append(row)
-    return header, rows
-
-
-def machine_lines(runs, labels):
-    out = []
-    for i, (run, label) in enumerate(zip(runs, labels)):
-        cpu = run.machine.get("cpu_model", "")
-        pus = run.machine.get("pus")
-        extra = f", {pus} PUs" if pus else ""
-        out.append(f"m{i + 1} = {label}: {cpu + ', ' if cpu else ''}{run.cores} cores{extra}; "
-                   f"run {run.run_id} @ {run.git_sha or '?'}; {rounds_note(run)}")
-    return out
-
-
-def rounds_note(run):
-    """How much evidence a run holds: its rounds, and whether it is whole."""
-    rounds = int(run.df["round"].nunique()) if "round" in run.df.columns else 1
-    note = f"{rounds} round{'s' if rounds != 1 else ''}"
-    if rounds < 2:
-        note += " (no between-round spread: only large gaps can be named)"
-    partial = report.partial_run_text(run.machine)
-    return note + (f"; {partial}" if partial else "")
-
-
-# ---- overlay plots ----------------------------------------------------------------
-
-def overlay_figure(rows_by_machine, labels, cores, key):
-    """Small multiples, one panel per impl; one colour per machine."""
-    impls = sorted(set().union(*[set(r["impl"]) for r in rows_by_machine]))
-    columns = min(4, len(impls))
-    lines = -(-len(impls) // columns)
-    fig = Figure(figsize=(3.6 * columns + 2.4, 3.0 * lines + 0.9), dpi=figures.DPI)
-    colours = figures.colours_for(range(len(labels)))
-    all_threads = sorted(set().union(*[set(r["threads"]) for r in rows_by_machine]))
-    for j, impl in enumerate(impls):
-        ax = fig.add_subplot(lines, columns, j + 1)
-        figures.log2_workers_axis(ax, all_threads)
-        for i, rows in enumerate(rows_by_machine):
-            mine = rows.loc[(rows["impl"] == impl) & rows["median"].notna()]
-            for line_key, line in scaling.line_groups(mine):
-                x = line["threads"].to_numpy()
-                ax.plot(x, line["median"].to_numpy(), color=colours[i], lw=1.5,
-                        ls=PLACEMENT_STYLE.get(line_key["placement"], ":"))
-                over = line["oversubscribed"].to_numpy()
-                ax.plot(x[~over], line["median"].to_numpy()[~over], "o", color=colours[i], ms=3)
-                ax.plot(x[over], line["median"].to_numpy()[over], "o", mfc="white",
-                        mec=colours[i], ms=5)
-                shaky = line["unstable"].fillna(False).to_numpy(dtype=bool)
-                ax.plot(x[shaky], line["median"].to_numpy()[shaky], "x", color=colours[i],
-                        ms=8, mew=1.6)
-            ax.axvline(cores[i], color=colours[i], lw=0.8, ls=":", alpha=0.8)
-        ax.set_yscale("log")
-        ax.set_title(impl, fontsize=10)
-        ax.grid(True, alpha=0.3)
-        if j % columns == 0:
-            ax.set_ylabel("items/s (median)")
-    handles = [Line2D([], [], color=colours[i], lw=2, label=f"m{i + 1} {label}")
-               for i, label in enumerate(labels)]
-    handles += [Line2D([], [], color="0.2", ls=ls, label=f"{p} placement")
-                for p, ls in PLACEMENT_STYLE.items()]
-    handles += [Line2D([], [], color="0.2", ls=":", lw=0.8, label="that machine's core count"),
-                Line2D([], [], color="0.2", marker="o", mfc="white", ls="", label="oversubscribed"),
-                Line2D([], [], color="0.2", marker="x", ms=8, mew=1.6, ls="",
-                       label="unstable (rounds disagree)")]
-    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
-               fontsize=9)
-    fig.suptitle(f"{figures.figure_title(*key)}: machines overlaid", fontsize=12)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    return fig
-
-
-def write_overlays(points, labels, cores, out):
-    """One overlay PNG per figure key that at least two machines measured."""
-    groups = [dict(iter(p.groupby(FIGURE_KEY, sort=False))) for p in points]
-    keys = set().union(*[set(g) for g in groups])
-    shared = [k for k in keys if sum(k in g for g in groups) >= 2]
-    written = []
-    for key in sorted(shared, key=lambda k: (figures.family_rank(k[0]), k)):
-        rows = [g.get(key, p.iloc[0:0]) for g, p in zip(groups, points)]
-        png = out / f"compare-{figures.slug(*key)}.png"
-        overlay_figure(rows, labels, cores, key).savefig(png, bbox_inches="tight")
-        written.append(png)
-    return written
-
-
 # ---- command line --------------------------------------------------------------------
 
 def default_out(runs):
@@ -328,7 +153,7 @@ def default_out(runs):
 
 
 def main(argv):
-    parser = OneLineParser(prog="compare", description="Compares contend runs of several "
+    parser = Parser(prog="compare", description="Compares contend runs of several "
                            "machines: aligned tables, winners, overlay plots.")
     parser.add_argument("runs", nargs="+", metavar="RUN", help="run folders or results.csv files")
     parser.add_argument("--out", metavar="DIR",
@@ -348,55 +173,20 @@ def main(argv):
         raise UsageError("the runs have no benchmark instance in common "
                          "(same family, benchmark, params, impl, mode, roles, placement)")
     wins = winners(points, evidence, "load")
-    n = len(runs)
-    head = machine_lines(runs, labels)
-    sections = [("Aligned by load (workers / that machine's cores; ! = unstable, "
-                 "95% CI across rounds)", *aligned_rows(by_load, n, "load")),
-                ("Aligned by worker count (* = oversubscribed on that machine, ! = unstable)",
-                 *aligned_rows(by_threads, n, "threads")),
-                ("Fastest impl per machine at each load (winner only when its lead over the "
-                 f"runner-up is significant across rounds and >= {ranking.FLOOR - 1:.0%}; margin "
-                 "= winner / runner-up with its 95% CI)", *winner_rows(wins, n))]
-    verdict = verdict_line(wins)
-    for line in head:
-        print(line)
-    for title, header, rows in sections:
-        print(f"\n{title} ({len(rows)} rows):")
-        print(tables.text_table(header, rows) if rows else "(none)")
-    print(f"\n{verdict}")
+    head = compare_report.machine_lines(runs, labels)
+    sections = compare_report.sections(by_load, by_threads, wins, len(runs))
+    verdict = compare_report.verdict_line(wins)
+    print(compare_report.text_report(head, sections, verdict))
 
     out = Path(args.out) if args.out else default_out(runs)
     out.mkdir(parents=True, exist_ok=True)
     by_load.to_csv(out / "aligned-by-load.csv", index=False)
     by_threads.to_csv(out / "aligned-by-workers.csv", index=False)
     wins.to_csv(out / "winners.csv", index=False)
-    pngs = write_overlays(points, labels, [r.cores for r in runs], out)
-    if args.format == "md":
-        summary = out / "compare.md"
-        summary.write_text(markdown_summary(head, sections, verdict, pngs), encoding="utf-8")
-    else:
-        summary = out / "index.html"
-        summary.write_text(html_summary(head, sections, verdict, pngs), encoding="utf-8")
+    pngs = compare_report.write_overlays(points, labels, [r.cores for r in runs], out)
+    summary = compare_report.write_summary(out, args.format, head, sections, verdict, pngs)
     print(f"\ncompare: wrote {summary} and {len(pngs)} overlay plot(s) in {out}")
     return 0
-
-
-def markdown_summary(head, sections, verdict, pngs):
-    lines = ["# contend compare", ""] + [f"- {h}" for h in head] + ["", f"**{verdict}**"]
-    for title, header, rows in sections:
-        lines += ["", f"## {title}", "", tables.markdown_table(header, rows) if rows else "(none)"]
-    lines += ["", "## Overlay plots", ""] + [f"![{p.stem}]({p.name})" for p in pngs]
-    return "\n".join(lines) + "\n"
-
-
-def html_summary(head, sections, verdict, pngs):
-    import html
-    parts = ["<ul>" + "".join(f"<li>{html.escape(h)}</li>" for h in head) + "</ul>",
-             f"<p><b>{html.escape(verdict)}</b></p>"]
-    for title, header, rows in sections:
-        parts += [f"<h2>{html.escape(title)}</h2>", report.html_table(header, rows)]
-    parts += ["<h2>Overlay plots</h2>"] + [report.embedded_png(p, p.stem) for p in pngs]
-    return report.page("contend compare", "\n".join(parts))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ are round medians (results.round_medians), never repetitions. With a history
 baseline each recorded run's instance median is one sample instead, because
 between runs is exactly where that comparison's noise lives.
 
-A `Side` maps every instance key (results.INSTANCE values) to its `Evidence`:
+A `Side` maps every instance key (schema.INSTANCE values) to its `Evidence`:
 the samples plus what went wrong there (errors, unusable throughput), so the
 verdict can tell "slower" from "broken" from "missing".
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import results
+from . import results, schema
 
 
 @dataclass
@@ -55,7 +55,7 @@ def side_from_results(df):
     placements = df["placements"].astype(str).to_numpy()
     over = df["oversubscribed"].to_numpy(dtype=bool)
     errors = df["error"].to_numpy()
-    for key, rows in df.groupby(results.INSTANCE, sort=True).indices.items():
+    for key, rows in df.groupby(schema.INSTANCE, sort=True).indices.items():
         failed = rows[is_error[rows]]
         side[key] = Evidence(errors=len(failed), error=str(errors[failed[0]]) if len(failed) else "",
                              invalid=int(invalid[rows].sum()), oversubscribed=bool(over[rows].any()),
@@ -64,7 +64,7 @@ def side_from_results(df):
     if len(per_round):
         values = per_round["value"].to_numpy(dtype=float)
         rounds = per_round["round"].to_numpy(dtype=int)
-        for key, rows in per_round.groupby(results.INSTANCE, sort=True).indices.items():
+        for key, rows in per_round.groupby(schema.INSTANCE, sort=True).indices.items():
             side[key].samples, side[key].rounds = values[rows], rounds[rows]
     return side
 
@@ -101,7 +101,7 @@ def side_from_history(history, run_ids):
     messages = rows["error"].astype(str).to_numpy() if "error" in rows.columns else None
     over = rows["oversubscribed"].to_numpy(dtype=bool)
     run_index = rows["run_id"].map({run: i for i, run in enumerate(run_ids)}).to_numpy(dtype=int)
-    for key, idx in rows.groupby(results.INSTANCE, sort=True).indices.items():
+    for key, idx in rows.groupby(schema.INSTANCE, sort=True).indices.items():
         samples, usable = values[idx], usable_throughput(values[idx])
         failed = idx[errors[idx] > 0]
         side[key] = Evidence(samples=samples[usable], rounds=run_index[idx][usable],
@@ -137,7 +137,7 @@ def round_levels(sides, keys):
 def instance_name(key, evidence):
     """The bench binary's name of an instance (as --benchmark_list_tests lists
     it, minus Google Benchmark's own suffixes): what bench_all --only reads."""
-    fields = dict(zip(results.INSTANCE, key))
+    fields = dict(zip(schema.INSTANCE, key))
     name = (f"{fields['family']}/{fields['benchmark']}/{fields['impl']}/mode:{fields['mode']}"
             f"/threads:{fields['threads']}/producers:{fields['producers']}"
             f"/consumers:{fields['consumers']}/placement:{fields['placement']}"

@@ -15,9 +15,14 @@ matplotlib.use("Agg")  # before anything imports pyplot
 from matplotlib.figure import Figure  # noqa: E402  (re-exported for the drawing modules)
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa: E402
 
-__all__ = ["Figure", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for", "log2_workers_axis",
-           "shade_oversubscribed", "slug", "figure_title", "family_rank"]
+from . import schema  # noqa: E402
 
+__all__ = ["Figure", "FIGURE_KEY", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for",
+           "log2_workers_axis", "shade_oversubscribed", "slug", "figure_title", "figure_order",
+           "figure_groups", "family_rank"]
+
+# One figure per benchmark scenario: what figure_title names.
+FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 PLACEMENT_STYLE = {"compact": "-", "scatter": "--"}
 DPI = 90
 SHADE = dict(color="0.5", alpha=0.15, lw=0)
@@ -78,8 +83,17 @@ def figure_title(family, benchmark, params, mode):
     return f"{family} / {benchmark}{params} ({mode} mode)"
 
 
+def figure_order(key):
+    """Sort key of a FIGURE_KEY tuple: families in schema order, then the rest."""
+    return (family_rank(key[0]), key)
+
+
+def figure_groups(frame):
+    """(FIGURE_KEY tuple, rows) per figure, in figure_order."""
+    return sorted(frame.groupby(FIGURE_KEY, sort=True), key=lambda item: figure_order(item[0]))
+
+
 def family_rank(family):
     """Sort key: families in the order schema.FAMILIES lists them."""
-    from . import schema
     return (schema.FAMILIES.index(family) if family in schema.FAMILIES
             else len(schema.FAMILIES), family)

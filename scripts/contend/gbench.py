@@ -10,9 +10,10 @@ stdout (the run columns run_id, machine_id, ... are left empty).
 import json
 import math
 import sys
+from pathlib import Path
 
-from contend import cli, instance_name, schema
-from contend.results_csv import ResultsCsv
+from . import cli, instance_name, schema
+from .results_csv import ResultsCsv
 
 # Seconds per GB time_unit.
 TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -32,8 +33,7 @@ class GbenchError(ValueError):
 def load_report(path):
     """Reads one GB JSON file; raises GbenchError with a one-line reason."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise GbenchError(f"no JSON output: {path} does not exist") from None
     except OSError as e:

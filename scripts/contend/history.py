@@ -10,20 +10,19 @@ two machines is not a trend.
 """
 import html
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import figures, report, results, schema, tables
+from . import figures, formatting, report, results, schema, tables
 from .cli import UsageError
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
 
 # The columns every history file has (the first version wrote only these).
 BASE_COLUMNS = (["schema_version", "machine_id", "git_sha", "run_id", "timestamp_utc"]
-                + results.INSTANCE + ["oversubscribed", "median_items_per_second",
+                + schema.INSTANCE + ["oversubscribed", "median_items_per_second",
                                       "repetitions"])
 # Added for scripts/regress --baseline-history: rounds behind the median,
 # their spread, and the instance's errors (so a recorded error is not "new").
@@ -31,7 +30,6 @@ BASE_COLUMNS = (["schema_version", "machine_id", "git_sha", "run_id", "timestamp
 EXTRA_COLUMNS = ["rounds", "between_sd", "errors", "error"]
 HISTORY_COLUMNS = BASE_COLUMNS + EXTRA_COLUMNS
 ORDER = ["timestamp_utc", "run_id"]
-FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 
 # Step detection defaults: a level change must be at least this large...
 MIN_STEP = 0.10
@@ -54,7 +52,7 @@ def history_rows(run):
     return pd.DataFrame({
         "schema_version": schema.SCHEMA_VERSION, "machine_id": run.machine_id,
         "git_sha": run.git_sha, "run_id": run.run_id, "timestamp_utc": stamp,
-        **{c: summary[c].to_numpy() for c in results.INSTANCE},
+        **{c: summary[c].to_numpy() for c in schema.INSTANCE},
         "oversubscribed": summary["oversubscribed"].to_numpy(),
         "median_items_per_second": summary["median"].to_numpy(),
         "repetitions": summary["n"].to_numpy(),
@@ -92,7 +90,7 @@ def record(run, history_dir=None):
     # half a history behind.
     partial = path.with_name(path.name + ".partial")
     new.to_csv(partial, index=False)
-    os.replace(partial, path)
+    partial.replace(path)
     return path, len(rows)
 
 
@@ -100,12 +98,7 @@ def read_history_text(path):
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such history file")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.EmptyDataError:
-        raise UsageError(f"{path}: empty file, not a history CSV")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise UsageError(f"{path}: not a readable CSV ({str(e).strip().splitlines()[0]})")
+    df = results.read_csv_text(path, "history")
     missing = [c for c in BASE_COLUMNS if c not in df.columns]
     if missing:
         raise UsageError(f"{path}: not a contend history file (missing {', '.join(missing)})")
@@ -201,10 +194,10 @@ def all_steps(history):
     """Every detected step: rows of (instance fields, run index, sha, ratio)."""
     position, labels = commits_axis(history)
     found = []
-    for key, series in history.groupby(results.INSTANCE, sort=True):
+    for key, series in history.groupby(schema.INSTANCE, sort=True):
         xs = [position[(t, r)] for t, r in zip(series["timestamp_utc"], series["run_id"])]
         for k, ratio in detect_steps(series["median_items_per_second"].to_numpy()):
-            found.append(dict(zip(results.INSTANCE, key), x=xs[k], sha=labels[xs[k]],
+            found.append(dict(zip(schema.INSTANCE, key), x=xs[k], sha=labels[xs[k]],
                               ratio=ratio, oversubscribed=bool(series["oversubscribed"].any())))
     return found
 
@@ -216,15 +209,15 @@ def history_figure(rows, position, labels, steps, colours, machine_id):
     fig = Figure(figsize=(4.6 * columns + 2.2, 3.4 * lines + 0.8), dpi=figures.DPI)
     step_keys = {}
     for s in steps:
-        step_keys.setdefault(tuple(s[c] for c in results.INSTANCE), []).append(s)
+        step_keys.setdefault(tuple(s[c] for c in schema.INSTANCE), []).append(s)
     ticks = sorted(set(position.values()))
     every = max(1, len(ticks) // 12)    # at most ~12 labels: shas must stay readable
     for i, t in enumerate(threads):
         ax = fig.add_subplot(lines, columns, i + 1)
         panel = rows.loc[rows["threads"] == t]
         over = bool(panel["oversubscribed"].any())
-        for key, series in panel.groupby(results.INSTANCE, sort=True):
-            instance = dict(zip(results.INSTANCE, key))
+        for key, series in panel.groupby(schema.INSTANCE, sort=True):
+            instance = dict(zip(schema.INSTANCE, key))
             xs = [position[(a, b)] for a, b in zip(series["timestamp_utc"], series["run_id"])]
             ys = series["median_items_per_second"].to_numpy()
             colour = colours[instance["impl"]]
@@ -246,7 +239,7 @@ def history_figure(rows, position, labels, steps, colours, machine_id):
         ax.set_ylabel("items/s (median)")
         ax.grid(True, alpha=0.3)
     first = rows.iloc[0]
-    fig.suptitle(f"{figures.figure_title(*(first[k] for k in FIGURE_KEY))} on {machine_id}: "
+    fig.suptitle(f"{figures.figure_title(*(first[k] for k in figures.FIGURE_KEY))} on {machine_id}: "
                  "throughput over commits (triangles: detected steps)", fontsize=11)
     handles = [Line2D([], [], color=colours[i], lw=2, label=i) for i in sorted(rows["impl"].unique())]
     handles += [Line2D([], [], color="0.2", ls=PLACEMENT_STYLE.get(p, ":"), label=f"{p} placement")
@@ -270,13 +263,11 @@ def write_history_report(history_path, out_dir=None):
     steps = all_steps(history)
     colours = figures.colours_for(history["impl"])
     parts = [f"<p class=\"note\">{len(labels)} runs of {html.escape(str(machine_id))}, oldest first. "
-             f"A step is a level change of at least {MIN_STEP:.0%} and {NOISE_SIGMAS:g} noise "
-             f"sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
+             f"A step is a level change of at least {formatting.percent(MIN_STEP)} and "
+             f"{NOISE_SIGMAS:g} noise sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
              "first run at the new level.</p>"]
     parts.append(steps_table(steps))
-    groups = sorted(history.groupby(FIGURE_KEY, sort=True),
-                    key=lambda item: (figures.family_rank(item[0][0]), item[0]))
-    for key, rows in groups:
+    for key, rows in figures.figure_groups(history):
         png = out / f"history-{figures.slug(*key)}.png"
         history_figure(rows, position, labels, steps, colours, machine_id).savefig(
             png, bbox_inches="tight")
@@ -295,7 +286,7 @@ STEP_HEADER = ["family", "benchmark", "params", "impl", "mode", "placement", "wo
 def _step_row(s):
     return [s["family"], s["benchmark"], s["params"], s["impl"], s["mode"], s["placement"],
             str(s["threads"]) + (" (oversub)" if s["oversubscribed"] else ""), s["sha"],
-            tables.ratio(s["ratio"]), tables.percent_change(s["ratio"])]
+            formatting.ratio(s["ratio"]), formatting.percent_change(s["ratio"])]
 
 
 def steps_table(steps):

@@ -18,7 +18,7 @@ instance was measured, not what it is, so they are dropped here.
 """
 import re
 
-from contend import schema
+from . import schema
 
 # Segments Google Benchmark appends by itself. `threads:N` is deliberately
 # absent: our harness owns the workers and puts threads:N in the name itself.

@@ -4,13 +4,13 @@ Every executable build/release/bench/bench_* lists its instances with
 --benchmark_list_tests; the user's flags (families, impls, threads, ...) then
 narrow that list. Each selected instance later runs as its own process.
 """
-import glob
 import os
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
-from contend import instance_name
-from contend.cli import UsageError
+from . import instance_name
+from .cli import UsageError
 
 QUICK_FLAG = "--contend_quick"
 
@@ -41,8 +41,8 @@ class Instance:
 
 def bench_binaries(bench_dir):
     """Executable bench_* files in bench_dir, sorted by name."""
-    paths = sorted(glob.glob(os.path.join(bench_dir, "bench_*")))
-    return [p for p in paths if os.path.isfile(p) and os.access(p, os.X_OK)]
+    paths = sorted(Path(bench_dir).glob("bench_*"))
+    return [str(p) for p in paths if p.is_file() and os.access(p, os.X_OK)]
 
 
 def list_binary(binary, quick, timeout=120):
@@ -64,7 +64,7 @@ def list_binary(binary, quick, timeout=120):
         try:
             found.append(Instance(binary, name, instance_name.parse(name)))
         except instance_name.InstanceNameError as e:
-            raise UsageError(f"{os.path.basename(binary)}: {e}") from None
+            raise UsageError(f"{Path(binary).name}: {e}") from None
     return found
 
 

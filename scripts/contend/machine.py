@@ -14,9 +14,10 @@ import re
 import shutil
 import socket
 import subprocess
+from pathlib import Path
 
-from contend import plan as plan_mod
-from contend import schema
+from . import plan as plan_mod
+from . import schema
 
 # The fields that define "the same machine" for comparing results.
 HARDWARE_FIELDS = ["cpu_model", "packages", "numa_nodes", "l3_caches", "cores",
@@ -39,16 +40,15 @@ def cpu_model_from_cpuinfo(text):
 
 def read_cpuinfo():
     try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            return f.read()
+        return Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
 
 
 def governor():
     try:
-        with open("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor") as f:
-            return f.read().strip() or "unknown"
+        text = Path("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor").read_text()
+        return text.strip() or "unknown"
     except OSError:
         return "unknown"
 
@@ -72,7 +72,7 @@ def virtualization(cpuinfo_text):
 
 
 def _git(repo, *args):
-    done = subprocess.run(["git", "-C", repo, *args], capture_output=True,
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
                           text=True, timeout=30, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         raise OSError(done.stderr.strip())
@@ -147,8 +147,7 @@ def describe(plan, *, run_id, quick, command, repo):
 
 
 def write(path, info):
-    tmp = path + ".part"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(info, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)  # never leave a half-written machine.json
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written machine.json

@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import results, stats, tables
-from .args import OneLineParser
+from . import formatting, results, scaling, stats, tables
+from .args import Parser, choice_list
 from .cli import UsageError, run_main
 
 # Rounds per side the gate judges with: two quick runs, two full runs.
@@ -106,25 +106,27 @@ def family_rows(summary):
     rows = []
     for family, part in summary.groupby("family", sort=False):
         within, between = part["cv"].median(), part["between_sd"].median()
-        rows.append([family, str(len(part)), _pct(within), _pct(between),
+        rows.append([family, str(len(part)), _spread(within), _spread(between),
                      f"{between / within:.1f}x" if within and math.isfinite(between / within) else "-",
-                     f"{part['unstable'].mean():.0%}", _pct(part["detectable"].median())])
+                     formatting.percent(part["unstable"].mean()),
+                     _spread(part["detectable"].median())])
     return rows
 
 
 def instance_rows(summary):
     rows = []
     for r in summary.itertuples(index=False):
-        roles = f" {r.producers}p{r.consumers}c" if (r.producers or r.consumers) else ""
+        split = scaling.role_split(r.producers, r.consumers)
+        roles = f" {split}" if split else ""
         name = (f"{r.family}/{r.benchmark}/{r.impl}{' [' + r.params + ']' if r.params else ''}"
                 f" {r.mode} {r.threads}w{roles} {r.placements}")
-        rows.append([name, str(r.rounds), _pct(r.cv), _pct(r.between_sd),
-                     "UNSTABLE" if r.unstable else "", _pct(r.detectable)])
+        rows.append([name, str(r.rounds), _spread(r.cv), _spread(r.between_sd),
+                     "UNSTABLE" if r.unstable else "", _spread(r.detectable)])
     return rows
 
 
-def _pct(value):
-    return f"{value:.1%}" if value == value and value is not None else "-"
+def _spread(fraction):
+    return formatting.percent(fraction, 1)
 
 
 def report(runs_by_setting, verbose):
@@ -142,7 +144,7 @@ def report(runs_by_setting, verbose):
 
 
 def main(argv):
-    parser = OneLineParser(prog="noise", description=(
+    parser = Parser(prog="noise", description=(
         "Measures how much each instance moves between processes: runs the selection for "
         "K rounds at quick and full settings (or reads --from runs) and prints the spread "
         "within and between processes and the smallest slowdown the gate can detect. "
@@ -150,7 +152,8 @@ def main(argv):
         "bench_all."))
     parser.add_argument("--rounds", type=int, default=DEFAULT_NOISE_ROUNDS, metavar="K",
                         help=f"rounds per setting (default {DEFAULT_NOISE_ROUNDS})")
-    parser.add_argument("--settings", default="quick,full", metavar="A,B",
+    parser.add_argument("--settings", type=choice_list(list(SETTINGS), "setting"),
+                        default="quick,full", metavar="A,B",
                         help="quick, full or both (default quick,full)")
     parser.add_argument("--from", dest="runs", nargs="+", metavar="RUN",
                         help="analyse these existing runs instead of measuring")
@@ -163,12 +166,8 @@ def main(argv):
     if args.runs:
         runs = {str(Path(p)): results.load_run(p) for p in args.runs}
     else:
-        settings = [s.strip() for s in args.settings.split(",") if s.strip()]
-        unknown = [s for s in settings if s not in SETTINGS]
-        if unknown or not settings:
-            raise UsageError(f"--settings: expected quick and/or full, got {args.settings!r}")
         args.out.mkdir(parents=True, exist_ok=True)
-        runs = {s: results.load_run(measure(s, args.rounds, passthrough, args.out)) for s in settings}
+        runs = {s: results.load_run(measure(s, args.rounds, passthrough, args.out)) for s in args.settings}
     print(report(runs, args.verbose))
     return 0
 

@@ -4,22 +4,23 @@ The file holds instance names as a bench binary lists them
 (--benchmark_list_tests), one per line; blank lines and lines starting with
 '#' are ignored. Names are compared by the identity they parse to
 (instance_name.parse), so Google Benchmark's own suffixes (/manual_time) and
-the order of parameter segments do not matter. scripts/regress --ab writes
+the order of parameter segments do not matter. scripts/ab writes
 such a file for its confirm stage, to re-measure only the flagged instances.
 """
-from contend import instance_name, schema
-from contend.cli import UsageError
+from pathlib import Path
+
+from . import instance_name, schema
+from .cli import UsageError
 
 
 def key_of(identity):
-    return tuple(identity[c] for c in schema.IDENTITY + ["threads"])
+    return tuple(identity[c] for c in schema.INSTANCE)
 
 
 def read_names(path):
     """[(line number, name)] of the file; UsageError when it cannot be read."""
     try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"--only {path}: cannot read ({getattr(e, 'strerror', None) or e})")
     return [(n, line.strip()) for n, line in enumerate(lines, 1)

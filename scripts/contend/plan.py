@@ -6,7 +6,7 @@ cores and placement; the Python side only reads what it says.
 import json
 import subprocess
 
-from contend.cli import UsageError
+from .cli import UsageError
 
 TOPOLOGY_FIELDS = ["source", "hwloc_version", "cpu_model", "packages", "numa_nodes",
                    "l3_caches", "cores", "pus", "smt", "allowed_cpuset"]

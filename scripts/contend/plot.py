@@ -22,14 +22,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, history, ranking, report, results, scaling
-from .args import OneLineParser
+from . import figures, history, ranking, report, results, scaling, schema
+from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-FIGURE_KEY = ["family", "benchmark", "params", "mode"]
 ROLE_MARKERS = ["o", "s", "^", "v", "D", "P"]
 PERCENTILES = [("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9")]
 
@@ -88,7 +87,7 @@ def run_figure(rows, colours, machine_label):
     flagged = int(measured.loc[_measured_once(measured), "unstable"].sum())
     note += f" — {flagged} unstable (x)" if flagged else ""
     first = rows.iloc[0]
-    title = figures.figure_title(*(first[k] for k in FIGURE_KEY))
+    title = figures.figure_title(*(first[k] for k in figures.FIGURE_KEY))
     fig.suptitle(f"{title} on {machine_label}{note}", fontsize=12)
     # Outside the axes, right of them: a legend never covers a data point.
     unstable = bool(measured["unstable"].any())
@@ -164,7 +163,7 @@ def run_summary(run, summary=None):
     (ranking.expand keeps the measured one), with line roles, scaling
     efficiency and the repetitions' min/max (the band of single-round runs)."""
     summary = results.instance_summary(run.df) if summary is None else summary
-    summary = summary.merge(repetition_range(run.df), on=results.INSTANCE, how="left")
+    summary = summary.merge(repetition_range(run.df), on=schema.INSTANCE, how="left")
     expanded = scaling.with_roles(ranking.expand(summary))
     return expanded.assign(efficiency=scaling.scaling_efficiency(expanded))
 
@@ -173,7 +172,7 @@ def repetition_range(df):
     """rep_min / rep_max per instance over valid repetitions. instance_summary's
     min/max are over round medians: with one round they collapse onto the
     median, so a single-round run's band needs these."""
-    g = results.valid_rows(df).groupby(results.INSTANCE, sort=True)["items_per_second"]
+    g = results.valid_rows(df).groupby(schema.INSTANCE, sort=True)["items_per_second"]
     return pd.DataFrame({"rep_min": g.min(), "rep_max": g.max()}).reset_index()
 
 
@@ -185,20 +184,18 @@ def write_run_report(run, out_dir):
     summary = run_summary(run, per_instance)
     colours = figures.colours_for(summary["impl"])
     drawn = []
-    groups = sorted(summary.groupby(FIGURE_KEY, sort=True),
-                    key=lambda item: (figures.family_rank(item[0][0]), item[0]))
-    for key, rows in groups:
+    for key, rows in figures.figure_groups(summary):
         if not rows["median"].notna().any():
             continue     # every repetition failed: nothing to draw, the table says why
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
-        drawn.append((dict(zip(FIGURE_KEY, key)), png))
+        drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 
 
 def main(argv):
-    parser = OneLineParser(prog="plot", description="Plots a contend run (report/index.html "
+    parser = Parser(prog="plot", description="Plots a contend run (report/index.html "
                            "+ PNGs) or a machine's history.")
     parser.add_argument("run", nargs="?", help="run folder or results.csv")
     parser.add_argument("--history", metavar="CSV",

@@ -4,10 +4,9 @@ A *point* is one benchmark, params, mode, roles, placement and worker count in
 one run (each caller names its key: compare aligns by load, the report and the
 end-of-run table look at full load). At a point:
 
-1. Candidates are the instances with a number that are *eligible*: no failed
-   repetition or round (errors == 0) and no lost updates (lost > 0: the
-   `unsync` race is fast because it is wrong). Ineligible instances are
-   listed in `excluded`, never ranked, never crowned.
+1. Candidates are the *eligible* instances (results.eligible: a number, no
+   failed repetition or round, no lost updates). Ineligible instances are
+   listed in `excluded` with the reason, never ranked, never crowned.
 2. They are ranked by their median (the median of their round medians).
    top = first, runner-up = second; margin = top median / runner-up median.
 3. Evidence comes from rounds, never from repetitions (a process is the unit
@@ -21,8 +20,8 @@ end-of-run table look at full load). At a point:
    rounds cannot claim significance on its own 4 df, and a truly noisy pair
    still widens its own interval. Runs without rounds (schema version 1: one
    process per instance) have no between-round spread to learn from; they get
-   ASSUMED_BETWEEN_SD (0.20, the DESIGN's measurement: 42% of instances move
-   more than 20% between processes), so there only gaps of roughly 2x are
+   ASSUMED_BETWEEN_SD (0.20; README, "Rounds: a process is the unit of
+   evidence": 42% of instances move more than 20% between processes), so there only gaps of roughly 2x are
    named and closer calls are ties.
 4. All points of one table are judged together: one test per point (top vs
    runner-up; one measurement drawn under two placements is one test, not
@@ -44,7 +43,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import results, stats
+from . import results, schema, stats
 
 ALPHA = 0.05
 FLOOR = 1.05
@@ -70,14 +69,14 @@ class RoundSamples:
         """From a run's results frame (and its instance_summary, if at hand)."""
         summary = results.instance_summary(df) if summary is None else summary
         rounds = {}
-        for key, rows in results.round_medians(df).groupby(results.INSTANCE, sort=False):
+        for key, rows in results.round_medians(df).groupby(schema.INSTANCE, sort=False):
             rounds[tuple(key)] = rows["value"].to_numpy(dtype=float)
         return cls(rounds, family_priors(summary))
 
     def values(self, row):
         """The round medians of a summary row (expanded rows use the
         placement they were measured under)."""
-        key = tuple(_measured(row, c) for c in results.INSTANCE)
+        key = tuple(_measured(row, c) for c in schema.INSTANCE)
         return self.rounds.get(key, np.array([]))
 
     def prior(self, family):
@@ -103,21 +102,6 @@ def expand(summary):
     return results.expand_placements(summary)
 
 
-def eligible(rows):
-    """Mask: rows that may be ranked (a number, no failures, no lost updates)."""
-    lost = rows["lost"].fillna(0) if "lost" in rows.columns else 0
-    errors = rows["errors"].fillna(0) if "errors" in rows.columns else 0
-    return rows["median"].notna() & ~(errors > 0) & ~(lost > 0)
-
-
-def exclusion_reason(row):
-    if row.get("errors", 0) and row["errors"] > 0:
-        return "errors"
-    if row.get("lost", 0) == row.get("lost", 0) and row.get("lost", 0) > 0:
-        return "lost updates"
-    return "no number"
-
-
 def rank(summary, evidence, key, label="impl", alpha=ALPHA, floor=FLOOR, prior_df=PRIOR_DF):
     """One row per point (the distinct values of `key` in summary), with
     COLUMNS: see the module doc. `label` names a candidate (a column, "impl"
@@ -136,8 +120,9 @@ def rank(summary, evidence, key, label="impl", alpha=ALPHA, floor=FLOOR, prior_d
 
 def _judge(point, rows, evidence, label, prior_df):
     """The point's candidates in order and every test against the top."""
-    ok = eligible(rows)
-    excluded = sorted({f"{r[label]} ({exclusion_reason(r)})" for _, r in rows.loc[~ok].iterrows()})
+    why_not = results.ineligibility(rows)
+    ok = why_not == ""
+    excluded = sorted({f"{name} ({why})" for name, why in zip(rows.loc[~ok, label], why_not[~ok])})
     ranked = rows.loc[ok].sort_values("median", ascending=False, kind="stable")
     # One entry per label: a point key coarser than an instance keeps the best.
     ranked = ranked.drop_duplicates(subset=[label], keep="first")
@@ -159,7 +144,7 @@ def _judge(point, rows, evidence, label, prior_df):
 
 
 def _instance_id(row):
-    return tuple(_measured(row, c) for c in results.INSTANCE)
+    return tuple(_measured(row, c) for c in schema.INSTANCE)
 
 
 def _measured(row, column):
@@ -223,16 +208,12 @@ def _decide(j, floor):
 
 
 
-# ---- labels and text ------------------------------------------------------------
-
-def margin_text(row, digits=2):
-    """'1.32 [1.20, 1.45]' (top / runner-up with its 95% interval), '-' if none."""
-    margin = row["margin"]
-    if not (margin == margin):
-        return "-"
-    low, high = row["margin_low"], row["margin_high"]
-    interval = f" [{low:.{digits}f}, {high:.{digits}f}]" if low == low and high == high else ""
-    return f"{margin:.{digits}f}{interval}"
+def top_row(rows, index):
+    """The row a rank() table's `top_index` names in `rows`; None at a point
+    where nothing was ranked."""
+    if index is None or index != index:
+        return None
+    return rows.loc[index]
 
 
 def ties(table):

@@ -4,7 +4,9 @@
     scripts/regress --baseline-history K CANDIDATE      (last K recorded runs)
     scripts/regress --record RUN                        (only append RUN to the history)
     scripts/regress --aa RUN RUN [RUN...]               (false alarms over every pair)
-    scripts/regress --ab REV_A REV_B [--rounds 3] [--confirm-rounds 3] [...] -- [bench_all flags]
+
+Two revisions measured here, alternately, are scripts/ab's job (ab.py): it
+runs the benchmarks, then judges them with this module and regress_report.py.
 
 The method (a gate with power and no false alarms):
 
@@ -36,7 +38,7 @@ The method (a gate with power and no false alarms):
    witnesses of a suite-wide change; a test over instances (the Wilcoxon this
    gate used first) failed 4 of 15 real A/A pairs here on drift alone. A
    regression when below 1 - suite threshold (default 2 x threshold for
-   separate runs, the threshold itself with --ab, where alternation cancels
+   separate runs, the threshold itself in scripts/ab, where alternation cancels
    drift) and significant.
 6. False discoveries: Benjamini-Hochberg at --alpha over every specific
    gating test (instances, impls) together: it controls the share of false
@@ -64,19 +66,21 @@ import itertools
 import math
 import re
 import sys
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import special as _special
 
-from . import evidence, history, results, stats
-from .args import OneLineParser
-from .cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
+from . import evidence, history, results, schema, stats
+from . import regress_report as report
+from .args import Parser, fraction, probability
+from .cli import EXIT_OK, UsageError, run_main
+from .verdict import (ALWAYS_GATING, ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS,
+                      IMPROVEMENT, INVALID, MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE,
+                      ONLY_CANDIDATE, REGRESSION, SLOWER_NS, UNCHANGED, Verdict)
 
 DEFAULT_THRESHOLD = 0.05
 DEFAULT_ALPHA = 0.05
-DEFAULT_CONFIRM_ROUNDS = 3
 # The prior's weight in degrees of freedom. 4 = what one instance's own
 # rounds give at 3 vs 3: the prior never outweighs an instance that has
 # rounds of its own (a truly noisy instance keeps most of its variance), yet
@@ -97,62 +101,6 @@ MIN_FOR_SHIFT = 8
 # 0 of 52 windows of alternated single-round runs (README, the gate's A/A).
 SEPARATE_RUNS_NOTE = ("two separate runs: the machine's between-run drift is not in the samples; "
                       "on a shared or virtual machine judge with interleaved runs (A/B mode)")
-
-REGRESSION = "regression"
-IMPROVEMENT = "improvement"
-NEW_ERROR = "new error"
-INVALID = "invalid throughput"
-MISSING = "missing from candidate"
-EXPECTED_TIMEOUT = "expected timeout"
-SLOWER_NS = "slower, not significant"
-FASTER_NS = "faster, not significant"
-UNCHANGED = "unchanged"
-ERROR_BOTH = "error in both"
-ERROR_FIXED = "error fixed"
-ONLY_BASELINE = "only in baseline"
-ONLY_CANDIDATE = "only in candidate"
-NOT_CONFIRMED = "slower, not confirmed"
-# Verdicts that fail the gate wherever they appear (oversubscribed or not).
-ALWAYS_GATING = {NEW_ERROR, INVALID, MISSING}
-
-
-@dataclass
-class Verdict:
-    instances: pd.DataFrame            # one row per instance, see judge()
-    impls: pd.DataFrame                # one row per impl with >= 2 tested instances
-    threshold: float
-    alpha: float
-    geomean: float = math.nan          # over gating instances
-    shift: float = 1.0                 # the suite's shift as a ratio (exp of median d)
-    suite_p: float = math.nan          # Bonferroni-adjusted (x 2), see judge_sides
-    suite_regression: bool = False
-    suite_threshold: float = math.nan
-    baseline_kind: str = "rounds"      # or "runs" (history baseline)
-    warnings: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    baseline_label: str = ""
-    candidate_label: str = ""
-
-    @property
-    def gating_failures(self):
-        df = self.instances
-        return df.loc[df["gating"]]
-
-    @property
-    def impl_failures(self):
-        return self.impls.loc[self.impls["gating"]] if len(self.impls) else self.impls
-
-    @property
-    def exit_code(self):
-        failed = len(self.gating_failures) or len(self.impl_failures) or self.suite_regression
-        return EXIT_FAILURE if failed else EXIT_OK
-
-    @property
-    def detectable(self):
-        """Median minimal detectable slowdown over the gating instances."""
-        mde = self.instances.loc[~self.instances["oversubscribed"], "mde"].dropna()
-        return float(mde.median()) if len(mde) else math.nan
-
 
 # ---- the tests ------------------------------------------------------------
 
@@ -324,7 +272,8 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     v = Verdict(instances=df, impls=impls, threshold=threshold,
                 alpha=alpha, geomean=geomean, shift=shift_ratio, suite_p=suite_p,
                 suite_threshold=suite_threshold, baseline_kind=baseline_kind,
-                suite_regression=bool(geomean < 1 - suite_threshold and suite_p <= alpha))
+                suite_regression=bool(geomean < 1 - suite_threshold and suite_p <= alpha),
+                prior_df=prior_df, power=POWER)
     v.warnings = power_warnings(v, gating)
     return v
 
@@ -336,7 +285,7 @@ def instance_frame(keys, base, cand, tests, over):
         t = tests.get(k, {})
         both_medians = b is not None and c is not None and len(b.samples) and len(c.samples)
         rows.append({
-            **dict(zip(results.INSTANCE, k)), "oversubscribed": over[k],
+            **dict(zip(schema.INSTANCE, k)), "oversubscribed": over[k],
             "present": "both" if b and c else ("baseline" if b else "candidate"),
             "rounds_baseline": len(b.samples) if b else 0,
             "rounds_candidate": len(c.samples) if c else 0,
@@ -503,7 +452,7 @@ def verdict_from_history(path, k, candidate, threshold, alpha, suite_threshold=N
     return v
 
 
-# ---- the confirm stage (A/B) ----------------------------------------------------
+# ---- the confirm stage (scripts/ab) --------------------------------------------------
 
 def flagged_for_confirm(v):
     """Instance keys worth re-measuring: every gating slowdown, and every
@@ -514,7 +463,7 @@ def flagged_for_confirm(v):
     impls = set(v.impl_failures["impl"]) if len(v.impls) else set()
     pick = (slow & ~df["oversubscribed"]) | (df["impl"].isin(impls) & ~df["oversubscribed"]
                                              & df["p_slower"].notna())
-    return [tuple(r) for r in df.loc[pick, results.INSTANCE].itertuples(index=False)]
+    return [tuple(r) for r in df.loc[pick, schema.INSTANCE].itertuples(index=False)]
 
 
 def confirm(first, pooled, flagged):
@@ -522,7 +471,7 @@ def confirm(first, pooled, flagged):
     rounds plus the extra ones. A slowdown fails only if it was flagged first
     and the pooled evidence still says so (Pinpoint / retrigger style)."""
     df = pooled.instances
-    keys = [tuple(r) for r in df[results.INSTANCE].itertuples(index=False)]
+    keys = [tuple(r) for r in df[schema.INSTANCE].itertuples(index=False)]
     was = set(flagged)
     first_impls = set(first.impl_failures["impl"]) if len(first.impls) else set()
     for i, key in enumerate(keys):
@@ -555,125 +504,83 @@ def aa_pairs(runs, threshold, alpha, suite_threshold):
 
 # ---- command line -----------------------------------------------------------
 
-def parse(argv):
-    # Everything after "--" goes to bench_all untouched (A/B mode only).
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, bench_args = argv[:cut], argv[cut + 1:]
-    else:
-        bench_args = []
-    parser = OneLineParser(prog="regress", description="Throughput regression gate: exit 0 "
-                           "no regression, 1 regression, 2 bad input.")
-    parser.add_argument("inputs", nargs="*", metavar="RUN",
-                        help="BASELINE CANDIDATE (run folders or results.csv); with --ab: "
-                             "REV_A REV_B (git revisions, A = baseline); with "
-                             "--baseline-history: CANDIDATE; with --aa: two or more runs")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+def add_judging_arguments(parser, suite_default):
+    """The flags scripts/regress and scripts/ab share: how to judge, what to write."""
+    parser.add_argument("--threshold", type=fraction, default=DEFAULT_THRESHOLD,
                         help="smallest slowdown that counts, as a fraction (default 0.05)")
-    parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
+    parser.add_argument("--alpha", type=probability, default=DEFAULT_ALPHA,
                         help="false-discovery rate (Benjamini-Hochberg) over every gating "
                              "test (default 0.05)")
-    parser.add_argument("--suite-threshold", type=float, metavar="F",
+    parser.add_argument("--suite-threshold", type=fraction, metavar="F",
                         help="geometric-mean slowdown that fails the suite as a whole "
-                             "(default: 2 x threshold; = threshold with --ab)")
+                             f"(default: {suite_default})")
     parser.add_argument("--allow-missing", action="store_true",
                         help="instances of the baseline absent from the candidate do not fail")
+    parser.add_argument("--markdown", metavar="FILE", help="also write a markdown report")
+    parser.add_argument("--record", action="store_true",
+                        help="append the candidate to results/history/<machine_id>.csv")
+    parser.add_argument("--history-dir", metavar="DIR",
+                        help="where --record writes and --baseline-history reads")
+    parser.add_argument("--verbose", action="store_true", help="print every instance")
+
+
+def parse(argv):
+    if "--ab" in argv:
+        raise UsageError("use scripts/ab REV_A REV_B")
+    parser = Parser(prog="regress", description="Throughput regression gate: exit 0 "
+                    "no regression, 1 regression, 2 bad input.")
+    parser.add_argument("inputs", nargs="*", metavar="RUN",
+                        help="BASELINE CANDIDATE (run folders or results.csv); with "
+                             "--baseline-history: CANDIDATE; with --aa: two or more runs")
+    add_judging_arguments(parser, "2 x threshold")
     parser.add_argument("--baseline-history", type=int, metavar="K",
                         help="baseline: the last K recorded runs of the candidate's machine "
                              "(results/history/<machine_id>.csv, or --history-dir)")
     parser.add_argument("--aa", action="store_true",
                         help="judge every pair of the given runs of one build; print the "
                              "false-alarm count")
-    parser.add_argument("--markdown", metavar="FILE", help="also write a markdown report")
-    parser.add_argument("--record", action="store_true",
-                        help="append the candidate to results/history/<machine_id>.csv")
-    parser.add_argument("--history-dir", metavar="DIR",
-                        help="where --record writes and --baseline-history reads")
     parser.add_argument("--any-machine", action="store_true",
                         help="allow baseline and candidate from different machines")
-    parser.add_argument("--ab", action="store_true",
-                        help="build REV_A and REV_B and alternate their bench_all runs")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="A/B: alternated bench_all runs per side (default 3)")
-    parser.add_argument("--confirm-rounds", type=int, default=DEFAULT_CONFIRM_ROUNDS,
-                        help="A/B: extra alternated runs of only the flagged instances before "
-                             "failing (default 3; 0 = no confirm stage)")
-    parser.add_argument("--keep-worktrees", action="store_true",
-                        help="A/B: keep build/ab/worktrees for a faster next run")
-    parser.add_argument("--out", metavar="DIR",
-                        help="A/B: where pooled runs go (default REPO/build/ab/runs/<time>)")
-    parser.add_argument("--repo", metavar="DIR",
-                        help="A/B: the git checkout to build (default: the one holding this script)")
-    parser.add_argument("--verbose", action="store_true", help="print every instance")
     args = parser.parse_args(argv)
-    args.bench_args = bench_args
-    _check_args(args)
+    if args.baseline_history is not None and args.baseline_history < 2:
+        raise UsageError(f"--baseline-history needs at least 2 runs, got {args.baseline_history}")
+    if args.aa and args.baseline_history is not None:
+        raise UsageError("--aa and --baseline-history are separate modes: give one")
     return args
 
 
-def _check_args(args):
-    if not 0 <= args.threshold < 1:
-        raise UsageError(f"--threshold must be in [0, 1), got {args.threshold}")
-    if args.suite_threshold is not None and not 0 <= args.suite_threshold < 1:
-        raise UsageError(f"--suite-threshold must be in [0, 1), got {args.suite_threshold}")
-    if not 0 < args.alpha < 1:
-        raise UsageError(f"--alpha must be in (0, 1), got {args.alpha}")
-    if args.rounds < 1:
-        raise UsageError(f"--rounds must be at least 1, got {args.rounds}")
-    if args.confirm_rounds < 0:
-        raise UsageError(f"--confirm-rounds must be at least 0, got {args.confirm_rounds}")
-    if args.baseline_history is not None and args.baseline_history < 2:
-        raise UsageError(f"--baseline-history needs at least 2 runs, got {args.baseline_history}")
-    if (args.bench_args or args.repo) and not args.ab:
-        raise UsageError("bench_all flags after -- and --repo need --ab")
-    if sum(bool(x) for x in (args.ab, args.aa, args.baseline_history is not None)) > 1:
-        raise UsageError("--ab, --aa and --baseline-history are separate modes: give one")
-
-
 def main(argv):
-    from . import regress_report as report
     args = parse(argv)
-    if args.record and len(args.inputs) == 1 and not (args.ab or args.baseline_history):
-        path, added = history.record(results.load_run(args.inputs[0]), args.history_dir)
-        print(f"regress: recorded {added} instances in {path}")
+    if args.record and len(args.inputs) == 1 and args.baseline_history is None:
+        report.print_recorded("regress", *history.record(results.load_run(args.inputs[0]),
+                                                        args.history_dir))
         return EXIT_OK
     if args.aa:
-        return main_aa(args, report)
-    suite = args.suite_threshold
-    if suite is None:
-        suite = args.threshold if args.ab else 2 * args.threshold
+        return main_aa(args)
     if args.baseline_history is not None:
         if len(args.inputs) != 1:
             raise UsageError("expected one CANDIDATE with --baseline-history K")
         candidate = results.load_run(args.inputs[0])
         path = history.history_path(candidate.machine_id, args.history_dir)
         v = verdict_from_history(path, args.baseline_history, candidate, args.threshold,
-                                 args.alpha, suite, args.allow_missing)
-    elif args.ab:
-        if len(args.inputs) != 2:
-            raise UsageError("expected two git revisions: --ab REV_A REV_B")
-        from . import ab
-        candidate, v = ab.gate_from_args(args, suite)
+                                 args.alpha, args.suite_threshold, args.allow_missing)
     else:
         if len(args.inputs) != 2:
             raise UsageError("expected BASELINE and CANDIDATE")
         baseline, candidate = (results.load_run(p) for p in args.inputs)
         v = verdict_for_runs(baseline, candidate, args.threshold, args.alpha,
-                             args.any_machine, suite, args.allow_missing)
+                             args.any_machine, args.suite_threshold, args.allow_missing)
     report.emit(v, args)
     if args.record:
-        path, added = history.record(candidate, args.history_dir)
-        print(f"regress: recorded {added} instances in {path}")
+        report.print_recorded("regress", *history.record(candidate, args.history_dir))
     return v.exit_code
 
 
-def main_aa(args, report):
+def main_aa(args):
     if len(args.inputs) < 2:
         raise UsageError("--aa needs at least two runs of one build")
     runs = [results.load_run(p) for p in args.inputs]
-    suite = args.suite_threshold if args.suite_threshold is not None else 2 * args.threshold
-    pairs = aa_pairs(runs, args.threshold, args.alpha, suite)
-    print(report.aa_report(pairs))
+    print(report.aa_report(aa_pairs(runs, args.threshold, args.alpha, args.suite_threshold)))
     return EXIT_OK
 
 

@@ -1,17 +1,19 @@
-"""scripts/regress's output: the terminal report, the pull-request markdown,
-the A/A summary. Verdicts in (regress.Verdict), text out."""
+"""scripts/regress's and scripts/ab's output: the terminal report, the
+pull-request markdown, the A/A summary. Verdicts in (verdict.Verdict), text out."""
 from pathlib import Path
 
-from . import regress as r
-from . import results, tables
+from . import formatting, scaling, schema, tables
+from .verdict import (ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS, IMPROVEMENT, INVALID,
+                      MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE, ONLY_CANDIDATE, REGRESSION,
+                      SLOWER_NS, UNCHANGED)
 
-SECTIONS = [(r.NEW_ERROR, "New errors (gating)"), (r.INVALID, "Invalid throughput (gating)"),
-            (r.MISSING, "Missing from the candidate (gating)"), (r.REGRESSION, "Regressions"),
-            (r.NOT_CONFIRMED, "Flagged, then not confirmed"), (r.IMPROVEMENT, "Improvements"),
-            (r.SLOWER_NS, "Slower, not significant"), (r.EXPECTED_TIMEOUT,
-                                                       "Expected timeouts (spinning lock, oversubscribed)"),
-            (r.ERROR_BOTH, "Errors in both"), (r.ERROR_FIXED, "Errors fixed"),
-            (r.ONLY_BASELINE, "Only in baseline"), (r.ONLY_CANDIDATE, "Only in candidate")]
+SECTIONS = [(NEW_ERROR, "New errors (gating)"), (INVALID, "Invalid throughput (gating)"),
+            (MISSING, "Missing from the candidate (gating)"), (REGRESSION, "Regressions"),
+            (NOT_CONFIRMED, "Flagged, then not confirmed"), (IMPROVEMENT, "Improvements"),
+            (SLOWER_NS, "Slower, not significant"),
+            (EXPECTED_TIMEOUT, "Expected timeouts (spinning lock, oversubscribed)"),
+            (ERROR_BOTH, "Errors in both"), (ERROR_FIXED, "Errors fixed"),
+            (ONLY_BASELINE, "Only in baseline"), (ONLY_CANDIDATE, "Only in candidate")]
 HEADER = ["family", "benchmark", "params", "impl", "mode", "roles", "placement", "workers",
           "baseline/s", "candidate/s", "ratio", "change", "vs suite", "q (BH)", "samples b/c",
           "detectable", "note"]
@@ -21,21 +23,21 @@ IMPL_HEADER = ["impl", "instances", "ratio", "change", "vs suite", "q (BH)", "ve
 def table_rows(df):
     rows = []
     for x in df.itertuples(index=False):
-        roles = f"{x.producers}p{x.consumers}c" if (x.producers or x.consumers) else ""
         notes = [n for n in (("oversubscribed, not gating" if x.oversubscribed and not x.gating
                                else ""), x.note, f"error: {x.error}" if x.error else "") if n]
-        rows.append([x.family, x.benchmark, x.params, x.impl, x.mode, roles, x.placement,
-                     str(x.threads), tables.si(x.baseline), tables.si(x.candidate),
-                     tables.ratio(x.ratio), tables.percent_change(x.ratio),
-                     tables.percent_change(x.rel_ratio), tables.p_value(_q_for(x)),
-                     f"{x.rounds_baseline}/{x.rounds_candidate}", _percent(x.mde),
+        rows.append([x.family, x.benchmark, x.params, x.impl, x.mode,
+                     scaling.role_split(x.producers, x.consumers), x.placement,
+                     str(x.threads), formatting.si(x.baseline), formatting.si(x.candidate),
+                     formatting.ratio(x.ratio), formatting.percent_change(x.ratio),
+                     formatting.percent_change(x.rel_ratio), formatting.p_value(_q_for(x)),
+                     f"{x.rounds_baseline}/{x.rounds_candidate}", formatting.percent(x.mde),
                      "; ".join(notes)])
     return rows
 
 
 def impl_rows(impls, shift):
-    return [[x.impl, str(x.instances), tables.ratio(x.ratio), tables.percent_change(x.ratio),
-             tables.percent_change(x.ratio / shift), tables.p_value(x.q_slower), x.verdict]
+    return [[x.impl, str(x.instances), formatting.ratio(x.ratio), formatting.percent_change(x.ratio),
+             formatting.percent_change(x.ratio / shift), formatting.p_value(x.q_slower), x.verdict]
             for x in impls.itertuples(index=False)]
 
 
@@ -43,27 +45,23 @@ def _q_for(x):
     return x.q_faster if x.ratio == x.ratio and x.ratio > 1 else x.q_slower
 
 
-def _percent(value):
-    return "-" if value != value else f"{value:.0%}"
-
-
 def _ordered(df):
-    return df.sort_values(["ratio"] + results.INSTANCE, kind="stable", na_position="last")
+    return df.sort_values(["ratio"] + schema.INSTANCE, kind="stable", na_position="last")
 
 
 def method_line(v):
     samples = ("recorded runs (one median each) vs the candidate's median"
                if v.baseline_kind == "runs" else "round medians (one per process)")
-    return (f"samples: {samples}; threshold {v.threshold:.1%} (absolute and vs the suite's "
-            f"shift), suite threshold {v.suite_threshold:.1%}, Benjamini-Hochberg at "
+    return (f"samples: {samples}; threshold {formatting.percent(v.threshold, 1)} (absolute and vs the suite's "
+            f"shift), suite threshold {formatting.percent(v.suite_threshold, 1)}, Benjamini-Hochberg at "
             f"{v.alpha:g} over instances, impls and the suite; moderated t on log samples "
-            f"(prior {r.PRIOR_DF:g} df)")
+            f"(prior {v.prior_df:g} df)")
 
 
 def detect_line(v):
     """What a green verdict is worth: the slowdown a lone instance needs."""
-    return (f"this gate could detect slowdowns of {_percent(v.detectable)} (median over "
-            f"instances; {r.POWER:.0%} power at alpha / tests)")
+    return (f"this gate could detect slowdowns of {formatting.percent(v.detectable)} (median over "
+            f"instances; {formatting.percent(v.power)} power at alpha / tests)")
 
 
 def summary_line(v):
@@ -71,9 +69,9 @@ def summary_line(v):
     counts = df["verdict"].value_counts()
     gating_n = int((df["p_slower"].notna() & ~df["oversubscribed"]).sum())
     state = "REGRESSION" if v.exit_code else "no regression"
-    parts = [f"{state}: geometric mean ratio {tables.ratio(v.geomean)} "
-             f"({tables.percent_change(v.geomean)}) over {gating_n} gating instances, "
-             f"suite shift {tables.percent_change(v.shift)}, suite q {tables.p_value(v.suite_p)}"]
+    parts = [f"{state}: geometric mean ratio {formatting.ratio(v.geomean)} "
+             f"({formatting.percent_change(v.geomean)}) over {gating_n} gating instances, "
+             f"suite shift {formatting.percent_change(v.shift)}, suite q {formatting.p_value(v.suite_p)}"]
     impls = len(v.impl_failures)
     if impls:
         parts.append(f"{impls} impl{'s' if impls != 1 else ''} slower as a whole "
@@ -81,7 +79,7 @@ def summary_line(v):
     for verdict, _ in SECTIONS:
         if counts.get(verdict, 0):
             parts.append(f"{counts[verdict]} {verdict}")
-    parts.append(f"{int(counts.get(r.UNCHANGED, 0) + counts.get(r.FASTER_NS, 0))} "
+    parts.append(f"{int(counts.get(UNCHANGED, 0) + counts.get(FASTER_NS, 0))} "
                  "unchanged/faster n.s.")
     return "; ".join(parts)
 
@@ -90,20 +88,20 @@ def failure_lines(v):
     """One line per reason the gate fails: what a reader must see first."""
     df = v.instances
     lines = []
-    for verdict, what in ((r.NEW_ERROR, "new error(s)"), (r.INVALID, "instance(s) with a 0, "
+    for verdict, what in ((NEW_ERROR, "new error(s)"), (INVALID, "instance(s) with a 0, "
                           "negative, NaN or infinite throughput"),
-                          (r.MISSING, "instance(s) of the baseline missing from the candidate "
-                           "(--allow-missing if intended)"), (r.REGRESSION, "instance regression(s)")):
+                          (MISSING, "instance(s) of the baseline missing from the candidate "
+                           "(--allow-missing if intended)"), (REGRESSION, "instance regression(s)")):
         n = int((df["gating"] & (df["verdict"] == verdict)).sum())
         if n:
             lines.append(f"FAIL: {n} {what}")
     for x in v.impl_failures.itertuples(index=False):
         lines.append(f"FAIL: impl {x.impl} slower across its {x.instances} instances: "
-                     f"{tables.percent_change(x.ratio)} (q {tables.p_value(x.q_slower)})")
+                     f"{formatting.percent_change(x.ratio)} (q {formatting.p_value(x.q_slower)})")
     if v.suite_regression:
-        lines.append(f"FAIL: suite-wide slowdown: geometric mean {tables.percent_change(v.geomean)}"
-                     f" (suite threshold {v.suite_threshold:.1%}), Wilcoxon q "
-                     f"{tables.p_value(v.suite_p)}")
+        lines.append(f"FAIL: suite-wide slowdown: geometric mean {formatting.percent_change(v.geomean)}"
+                     f" (suite threshold {formatting.percent(v.suite_threshold, 1)}), suite q "
+                     f"{formatting.p_value(v.suite_p)}")
     return lines
 
 
@@ -178,7 +176,11 @@ def aa_report(pairs):
         alarms += bool(v.exit_code)
         reasons = "; ".join(failure_lines(v)) or "ok"
         lines.append(f"{a.run_id} vs {b.run_id}: geometric mean "
-                     f"{tables.percent_change(v.geomean)}, {detect_line(v)}: {reasons}")
+                     f"{formatting.percent_change(v.geomean)}, {detect_line(v)}: {reasons}")
     rate = alarms / len(pairs) if pairs else 0.0
-    lines.append(f"A/A: {alarms} false alarm(s) in {len(pairs)} pairs ({rate:.1%})")
+    lines.append(f"A/A: {alarms} false alarm(s) in {len(pairs)} pairs ({formatting.percent(rate, 1)})")
     return "\n".join(lines)
+
+
+def print_recorded(prog, path, added):
+    print(f"{prog}: recorded {added} instances in {path}")

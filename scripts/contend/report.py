@@ -16,10 +16,8 @@ import datetime
 import html
 import json
 import math
-import numbers
 
-from . import figures, ranking, results, tables
-from .scaling import LINE
+from . import figures, formatting, ranking, results, scaling
 
 SORT_SCRIPT = """
 <script>
@@ -76,10 +74,11 @@ class Cell:
         self.text, self.sort_value, self.css = text, sort_value, css
 
 
-def number(value, text=None):
-    finite = (isinstance(value, numbers.Real) and not isinstance(value, bool)
-              and math.isfinite(value))
-    return Cell(text if text is not None else (tables.si(value) if finite else "-"),
+def number_cell(value, text=None):
+    """A right-aligned cell that sorts by the value; shown as formatting.si
+    unless `text` says otherwise."""
+    finite = formatting.is_number(value)
+    return Cell(text if text is not None else formatting.si(value),
                 value if finite else float("nan"), "num")
 
 
@@ -181,12 +180,13 @@ def noise_text(machine):
     parts = []
     between, within = noise.get("between_sd_median"), noise.get("within_sd_median")
     if isinstance(between, (int, float)):
-        parts.append(f"rounds (processes) of one instance typically differ by ~{between:.0%}")
+        parts.append("rounds (processes) of one instance typically differ by "
+                     f"~{formatting.percent(between)}")
     if isinstance(within, (int, float)):
-        parts.append(f"repetitions inside one by ~{within:.0%}")
+        parts.append(f"repetitions inside one by ~{formatting.percent(within)}")
     share = noise.get("unstable_share")
     if isinstance(share, (int, float)):
-        parts.append(f"{share:.0%} of instances unstable")
+        parts.append(f"{formatting.percent(share)} of instances unstable")
     rounds = noise.get("rounds")
     if isinstance(rounds, int) and rounds:
         parts.append(f"{rounds} round{'s' if rounds != 1 else ''} per instance")
@@ -233,22 +233,13 @@ they are red in the tables.</p>
 """
 
 
-def full_load(summary):
-    """The rows at each line group's largest worker count that still has a
-    PU per worker (the question most readers ask first)."""
-    inside = summary.loc[~summary["oversubscribed"]]
-    keys = ["family", "benchmark", "params", "mode", "placement"]
-    top = inside.groupby(keys)["threads"].transform("max")
-    return inside.loc[inside["threads"] == top]
-
-
 def winners_section(summary, evidence):
     """Per figure key and placement at full load: ranking.rank's verdict
     (a winner only with a significant lead of at least the floor, else a
-    tie), the runner-up and the margin with its 95% interval. Instances with
-    errors or lost updates (unsync) are never eligible."""
+    tie), the runner-up and the margin with its 95% interval; the instances
+    results.eligible refuses are named under "not eligible"."""
     point = ["family", "benchmark", "params", "mode", "placement", "threads"]
-    rows_at = full_load(summary)
+    rows_at = scaling.full_load(summary, point[:-1])
     # One candidate per impl (its best role split): an impl does not tie with itself.
     ranked = ranking.rank(rows_at, evidence, point, label="impl")
     ranked = ranked.assign(split=[_split(rows_at, i) for i in ranked["top_index"]])
@@ -258,10 +249,11 @@ def winners_section(summary, evidence):
     rows, classes = [], []
     for r in ranked.iloc[order].itertuples(index=False):
         rows.append([r.family, r.benchmark, r.params, r.mode, r.placement,
-                     number(int(r.threads), str(int(r.threads))), r.split, r.verdict,
-                     number(r.top_median), r.runner_up or "-",
-                     number(r.margin, ranking.margin_text(r._asdict())),
-                     number(r.q, tables.p_value(r.q)),
+                     number_cell(int(r.threads), str(int(r.threads))), r.split, r.verdict,
+                     number_cell(r.top_median), r.runner_up or "-",
+                     number_cell(r.margin, formatting.margin(r.margin, r.margin_low,
+                                                             r.margin_high)),
+                     number_cell(r.q, formatting.p_value(r.q)),
                      Cell("yes", css="unstable") if r.unstable else "", r.excluded])
         classes.append("")
     header = ["family", "benchmark", "params", "mode", "placement", "workers", "roles", "fastest impl",
@@ -269,7 +261,8 @@ def winners_section(summary, evidence):
     ties = ranking.ties(ranked)
     note = (f'<p class="note">A winner is named only when its lead over the runner-up is '
             f"significant across rounds (one-sided, Benjamini-Hochberg q &le; {ranking.ALPHA} over "
-            f"this table) and at least {ranking.FLOOR - 1:.0%}; otherwise the point is a tie "
+            f"this table) and at least {formatting.percent(ranking.FLOOR - 1)}; otherwise the "
+            "point is a tie "
             f"and every impl not clearly behind the top is listed. {ties} of {len(ranked)} "
             f"points are ties. Margin = top / runner-up medians with its 95% interval. "
             f"Instances with failed repetitions or lost updates are never eligible.</p>")
@@ -277,10 +270,8 @@ def winners_section(summary, evidence):
 
 
 def _split(rows, index):
-    if index is None or index != index:
-        return ""
-    r = rows.loc[index]
-    return f"{r['producers']}p{r['consumers']}c" if (r["producers"] or r["consumers"]) else ""
+    r = ranking.top_row(rows, index)
+    return "" if r is None else scaling.role_split(r["producers"], r["consumers"])
 
 
 def instance_rows(summary):
@@ -291,31 +282,30 @@ def instance_rows(summary):
     rows, classes = [], []
     for r in summary.itertuples(index=False):
         placement = getattr(r, "placements", "") or r.placement
-        rows.append([r.benchmark, r.params, r.impl, r.mode, number(r.producers, str(r.producers)),
-                     number(r.consumers, str(r.consumers)), placement,
-                     number(r.threads, str(r.threads)), "yes" if r.oversubscribed else "",
-                     number(r.median), number(r.ci_low), number(r.ci_high),
+        rows.append([r.benchmark, r.params, r.impl, r.mode,
+                     number_cell(r.producers, str(r.producers)),
+                     number_cell(r.consumers, str(r.consumers)), placement,
+                     number_cell(r.threads, str(r.threads)), "yes" if r.oversubscribed else "",
+                     number_cell(r.median), number_cell(r.ci_low), number_cell(r.ci_high),
                      Cell("yes", css="unstable") if r.unstable else "",
-                     number(r.rounds, str(r.rounds)), _percent(r.between_sd),
-                     number(r.min), number(r.max), _percent(r.cv),
-                     number(r.n, str(r.n)), number(r.ns_per_item, _plain(r.ns_per_item)),
-                     number(r.efficiency, _plain(r.efficiency)),
-                     number(r.p50_ns), number(r.p99_ns), number(r.p999_ns),
-                     number(r.fairness, _plain(r.fairness)), number(r.lost, _plain(r.lost)),
+                     number_cell(r.rounds, str(r.rounds)), _percent_cell(r.between_sd),
+                     number_cell(r.min), number_cell(r.max), _percent_cell(r.cv),
+                     number_cell(r.n, str(r.n)), _plain_cell(r.ns_per_item),
+                     _plain_cell(r.efficiency),
+                     number_cell(r.p50_ns), number_cell(r.p99_ns), number_cell(r.p999_ns),
+                     _plain_cell(r.fairness), _plain_cell(r.lost),
                      f"{r.errors} failed: {r.error}" if r.errors else ""])
         classes.append("error" if r.errors else ("over" if r.oversubscribed else ""))
     return header, rows, classes
 
 
-def _percent(sd):
+def _percent_cell(sd):
     """A log sd as a percentage cell ('-' when there is none)."""
-    if not (sd == sd):
-        return number(sd, "-")
-    return number(sd * 100, f"{sd * 100:.1f}")
+    return number_cell(sd * 100, formatting.percent(sd, 1, unit=""))
 
 
-def _plain(value):
-    return "-" if value != value else f"{value:.3g}"
+def _plain_cell(value):
+    return number_cell(value, formatting.significant(value))
 
 
 def errors_section(df):
@@ -325,7 +315,8 @@ def errors_section(df):
     header = ["family", "benchmark", "params", "impl", "mode", "placement", "workers",
               "repetition", "error"]
     rows = [[r.family, r.benchmark, r.params, r.impl, r.mode, r.placement,
-             number(r.threads, str(r.threads)), number(r.repetition, str(r.repetition)), r.error]
+             number_cell(r.threads, str(r.threads)), number_cell(r.repetition, str(r.repetition)),
+             r.error]
             for r in errors.itertuples(index=False)]
     return (f"<h2>Errors ({len(errors)} rows)</h2>\n"
             + html_table(header, rows, ["error"] * len(rows)))
@@ -348,7 +339,7 @@ def write_run_html(run, summary, drawn, path, evidence=None):
             if key["family"] == family:
                 parts.append(embedded_png(png, png.stem))
         rows = measured.loc[measured["family"] == family].sort_values(
-            LINE + ["threads"], kind="stable")
+            scaling.LINE + ["threads"], kind="stable")
         header, table_rows, classes = instance_rows(rows)
         parts.append(html_table(header, table_rows, classes))
     path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts)),

@@ -2,8 +2,9 @@
 
 Every reading tool (plot, compare, regress) starts here, so that a bad file is
 refused once, in one clear line, before any number is computed from it. The
-column list comes from schema.py; this module only decides which columns a
-reader cannot do without and what type each one has.
+columns, their types and the instance key come from schema.py; this module
+decides which columns a reader cannot do without, and which instances may
+win (`eligible`).
 
 Rows with a non-empty `error` carry no numbers: they are kept (tables show
 them) and `valid_rows` leaves them out of everything numeric. An error row of
@@ -23,23 +24,10 @@ import pandas as pd
 from . import schema, stats
 from .cli import UsageError
 
-# A benchmark instance: its identity plus the worker count. Its repetitions
-# are the samples every statistic is computed over.
-INSTANCE = schema.IDENTITY + ["threads"]
-
 # What a reader cannot do without. The other schema columns are filled in
 # empty when absent, so a file trimmed by hand still plots.
-REQUIRED_COLUMNS = (["schema_version", "run_id", "machine_id"] + INSTANCE
+REQUIRED_COLUMNS = (["schema_version", "run_id", "machine_id"] + schema.INSTANCE
                     + ["oversubscribed", "repetition", "items_per_second", "error"])
-
-INT_COLUMNS = ["schema_version", "threads", "producers", "consumers"]
-# Integers that an error row may leave empty (a crash has no repetition).
-OPTIONAL_INT_COLUMNS = ["round", "repetition"]
-FLOAT_COLUMNS = ["items", "seconds", "items_per_second", "ns_per_item",
-                 "p50_ns", "p99_ns", "p999_ns", "latency_samples", "fairness", "lost",
-                 "counted"]
-BOOL_COLUMNS = ["oversubscribed"]
-LATENCY_COLUMNS = ["p50_ns", "p99_ns", "p999_ns"]
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
@@ -135,16 +123,20 @@ def load_runs(paths):
 
 def read_results_csv(csv):
     """The typed DataFrame of one results.csv, or UsageError saying what is wrong."""
+    return validate(read_csv_text(csv, "results"), csv)
+
+
+def read_csv_text(path, kind):
+    """Every cell of a CSV file as text (a `kind` CSV: results, history), or
+    UsageError naming the file. Text first: pandas' own guessing turns an
+    empty params column into NaN floats and "True" into bools only sometimes."""
     try:
-        # Everything as text first: pandas' own guessing turns an empty params
-        # column into NaN floats and "True" into bools only sometimes.
-        df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_filter=False)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
-        raise UsageError(f"{csv}: empty file, not a results CSV")
+        raise UsageError(f"{path}: empty file, not a {kind} CSV")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UsageError(f"{csv}: not a readable CSV ({first})")
-    return validate(df, csv)
+        raise UsageError(f"{path}: not a readable CSV ({first})")
 
 
 def validate(df, where):
@@ -168,20 +160,20 @@ def validate(df, where):
     columns = {}
     for name in df.columns:
         text = df[name].astype(str).str.strip()
-        if name in INT_COLUMNS:
+        if name in schema.INT_COLUMNS:
             columns[name] = _to_numbers(text, name, where, integer=True)
-        elif name in OPTIONAL_INT_COLUMNS:
+        elif name in schema.OPTIONAL_INT_COLUMNS:
             columns[name] = _to_optional_ints(text, df["error"].astype(str).str.strip(), name, where)
-        elif name in FLOAT_COLUMNS:
+        elif name in schema.FLOAT_COLUMNS:
             columns[name] = _to_numbers(text, name, where, integer=False)
-        elif name in BOOL_COLUMNS:
+        elif name in schema.BOOL_COLUMNS:
             columns[name] = _to_bools(text, name, where)
         else:
             columns[name] = text
     for name in schema.COLUMNS:            # optional columns: present, empty
         if name not in columns:
             columns[name] = (pd.Series(math.nan, index=df.index, dtype=float)
-                             if name in FLOAT_COLUMNS else pd.Series("", index=df.index, dtype=object))
+                             if name in schema.FLOAT_COLUMNS else pd.Series("", index=df.index, dtype=object))
     typed = pd.DataFrame(columns, index=df.index)
     ordered = [c for c in schema.COLUMNS] + [c for c in typed.columns if c not in schema.COLUMNS]
     typed = typed[ordered].reset_index(drop=True)
@@ -276,10 +268,10 @@ def round_medians(df):
     their logs (`within_sd`). Rounds are the samples of every verdict."""
     valid = valid_rows(df)
     if not len(valid):
-        return pd.DataFrame(columns=INSTANCE + ["round", "value", "reps", "within_sd"])
+        return pd.DataFrame(columns=schema.INSTANCE + ["round", "value", "reps", "within_sd"])
     rounds = valid["round"].fillna(0).astype("int64")
     logs = np.log(valid["items_per_second"].where(valid["items_per_second"] > 0))
-    g = valid.assign(round=rounds, _log=logs).groupby(INSTANCE + ["round"], sort=True)
+    g = valid.assign(round=rounds, _log=logs).groupby(schema.INSTANCE + ["round"], sort=True)
     out = pd.DataFrame({"value": g["items_per_second"].median(),
                         "reps": g["items_per_second"].count(),
                         "within_sd": g["_log"].std(ddof=1)})
@@ -289,7 +281,7 @@ def round_medians(df):
 def _instance_rounds(per_round):
     """Per instance: its round medians as an array, and the pooled within-round sd."""
     out = {}
-    for key, rows in per_round.groupby(INSTANCE, sort=True):
+    for key, rows in per_round.groupby(schema.INSTANCE, sort=True):
         values = rows["value"].to_numpy(dtype=float)
         reps = rows["reps"].to_numpy(dtype=float)
         within = rows["within_sd"].to_numpy(dtype=float)
@@ -328,51 +320,85 @@ def instance_summary(df):
     valid = valid_rows(df)
     per_round = round_medians(df)
     rounds = _instance_rounds(per_round)
-    g = valid.groupby(INSTANCE, sort=True)
+    g = valid.groupby(schema.INSTANCE, sort=True)
     records = []
     for key, (values, within, reps) in rounds.items():
         low, high = stats.log_t_interval(values, CONFIDENCE)
         records.append({
-            **dict(zip(INSTANCE, key)),
+            **dict(zip(schema.INSTANCE, key)),
             "median": float(np.median(values)), "ci_low": low, "ci_high": high,
             "min": float(values.min()), "max": float(values.max()),
             "q1": float(np.quantile(values, 0.25)), "q3": float(np.quantile(values, 0.75)),
             "rounds": len(values), "cv": within, "between_sd": stats.log_sd(values),
             "unstable": is_unstable(values, within, reps),
         })
-    columns = INSTANCE + ["median", "ci_low", "ci_high", "min", "max", "q1", "q3", "rounds",
+    columns = schema.INSTANCE + ["median", "ci_low", "ci_high", "min", "max", "q1", "q3", "rounds",
                           "cv", "between_sd", "unstable"]
     summary = pd.DataFrame.from_records(records, columns=columns)
     extra = pd.DataFrame({"n": g["items_per_second"].count()})
-    for column in ["ns_per_item", "fairness", "lost", "counted", "latency_samples"] + LATENCY_COLUMNS:
+    for column in ["ns_per_item", "fairness", "lost", "counted", "latency_samples"] + schema.LATENCY_COLUMNS:
         extra[column] = g[column].median()
-    summary = summary.merge(extra.reset_index(), on=INSTANCE, how="left")
-    first = df.groupby(INSTANCE, sort=True)
+    summary = summary.merge(extra.reset_index(), on=schema.INSTANCE, how="left")
+    first = df.groupby(schema.INSTANCE, sort=True)
     flags = pd.DataFrame({"oversubscribed": first["oversubscribed"].any(),
                           "placements": first["placements"].first()}).reset_index()
-    errors = error_rows(df).groupby(INSTANCE, sort=True)["error"]
+    errors = error_rows(df).groupby(schema.INSTANCE, sort=True)["error"]
     error_info = pd.DataFrame({"error": errors.first(), "errors": errors.count()}).reset_index()
-    out = flags.merge(summary, on=INSTANCE, how="left")
-    out = out.merge(error_info, on=INSTANCE, how="left")
+    out = flags.merge(summary, on=schema.INSTANCE, how="left")
+    out = out.merge(error_info, on=schema.INSTANCE, how="left")
     out["error"] = out["error"].fillna("").astype(str)
     out["errors"] = out["errors"].fillna(0).astype("int64")
     out["n"] = out["n"].fillna(0).astype("int64")
     out["rounds"] = out["rounds"].fillna(0).astype("int64")
     out["unstable"] = out["unstable"].fillna(False).astype(bool)
-    return out.sort_values(INSTANCE, kind="stable").reset_index(drop=True)
+    return out.sort_values(schema.INSTANCE, kind="stable").reset_index(drop=True)
+
+
+# Why an instance may not be ranked, crowned or drawn as a winner, in the
+# order a reason is named: a failed repetition or round (its other numbers
+# come from a run that also broke), lost updates (the `unsync` counter is
+# fast because it is wrong), no number at all. `unstable` is not a reason:
+# an unstable instance competes, and every table marks it.
+INELIGIBLE_ERRORS = "errors"
+INELIGIBLE_LOST = "lost updates"
+INELIGIBLE_NO_NUMBER = "no number"
+
+
+def ineligibility(summary):
+    """Per instance_summary row: '' when it may win, else why not (see
+    INELIGIBLE_ERRORS). Columns `errors` and `lost` may be absent (none)."""
+    errors = _column(summary, "errors") > 0
+    lost = _column(summary, "lost") > 0
+    no_number = summary["median"].isna()
+    reasons = np.select([errors, lost, no_number],
+                        [INELIGIBLE_ERRORS, INELIGIBLE_LOST, INELIGIBLE_NO_NUMBER], "")
+    return pd.Series(reasons, index=summary.index, dtype=object)
+
+
+def eligible(summary):
+    """Mask over instance_summary rows: the instances that may be ranked,
+    crowned or drawn as a winner (ineligibility is '')."""
+    return ineligibility(summary) == ""
+
+
+def _column(summary, name):
+    if name not in summary.columns:
+        return pd.Series(0, index=summary.index)
+    return summary[name].fillna(0)
 
 
 # summary.csv: the per-instance numbers beside results.csv, in this order.
-SUMMARY_COLUMNS = (INSTANCE + ["placements", "oversubscribed", "rounds", "n", "median",
+SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", "n", "median",
                                "ci_low", "ci_high", "min", "max", "between_sd", "cv",
                                "unstable", "errors", "error"])
 
 
 def write_summary(summary, path):
     """Writes an instance_summary as summary.csv (written whole, then renamed)."""
-    partial = f"{path}.partial"
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
     summary[SUMMARY_COLUMNS].to_csv(partial, index=False, float_format="%.6g")
-    Path(partial).replace(path)
+    partial.replace(path)
 
 
 def expand_placements(summary):
@@ -385,4 +411,4 @@ def expand_placements(summary):
     covers = summary["placements"].fillna("").astype(str)
     covers = covers.where(covers != "", summary["placement"])
     expanded = summary.assign(placement=covers.str.split("+")).explode("placement")
-    return expanded.drop_duplicates(subset=INSTANCE).reset_index(drop=True)
+    return expanded.drop_duplicates(subset=schema.INSTANCE).reset_index(drop=True)

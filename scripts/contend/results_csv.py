@@ -4,21 +4,9 @@ Rows are appended and flushed after every benchmark instance so that whatever
 was measured before a crash or Ctrl-C is already on disk.
 """
 import csv
-import os
+from pathlib import Path
 
-from contend import schema
-
-
-def format_cell(value):
-    """CSV text for one value: empty for missing, lowercase booleans,
-    shortest round-trip text for floats (repr), so reading back is exact."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+from . import formatting, schema
 
 
 class ResultsCsv:
@@ -37,7 +25,7 @@ class ResultsCsv:
             unknown = set(row) - set(schema.COLUMNS)
             if unknown:
                 raise ValueError(f"row has columns not in the schema: {sorted(unknown)}")
-            self._writer.writerow([format_cell(row.get(c)) for c in schema.COLUMNS])
+            self._writer.writerow([formatting.csv_cell(row.get(c)) for c in schema.COLUMNS])
         self._stream.flush()
 
 
@@ -46,9 +34,9 @@ class ResultsFile:
     when the file is new or empty, so a resumed file never gets two headers."""
 
     def __init__(self, path):
-        self.path = path
-        is_new = not os.path.exists(path) or os.path.getsize(path) == 0
-        self._stream = open(path, "a", encoding="utf-8", newline="")
+        self.path = Path(path)
+        is_new = not self.path.exists() or self.path.stat().st_size == 0
+        self._stream = self.path.open("a", encoding="utf-8", newline="")
         self._csv = ResultsCsv(self._stream, header=is_new)
         self._csv.write_rows([])  # the header now: a run stopped early still leaves a valid CSV
 

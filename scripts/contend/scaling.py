@@ -15,6 +15,11 @@ from . import schema
 LINE = [c for c in schema.IDENTITY if c not in ("producers", "consumers")]
 
 
+def role_split(producers, consumers):
+    """'2p1c': the producer/consumer split, '' where roles do not apply."""
+    return f"{producers}p{consumers}c" if (producers or consumers) else ""
+
+
 def role_shape(producers, consumers):
     if producers == 0 and consumers == 0:
         return ""
@@ -58,3 +63,11 @@ def line_groups(summary):
     keys = LINE + ["roles"]
     for key, rows in summary.groupby(keys, sort=True):
         yield dict(zip(keys, key)), rows.sort_values("threads", kind="stable")
+
+
+def full_load(summary, by):
+    """The rows at each `by` group's largest worker count that still has a PU
+    per worker: the point most readers ask about first."""
+    inside = summary.loc[~summary["oversubscribed"]]
+    top = inside.groupby(by)["threads"].transform("max")
+    return inside.loc[inside["threads"] == top]

@@ -1,7 +1,7 @@
 """The tidy results schema: one row per benchmark instance and repetition.
 
-This module is the single source of truth for column names, their order and
-the schema version. README.md documents every column; bump SCHEMA_VERSION
+This module is the single source of truth for column names, their order,
+their types, the instance key and the schema version. README.md documents every column; bump SCHEMA_VERSION
 whenever a column is added, removed, renamed or changes meaning.
 """
 
@@ -51,6 +51,20 @@ COLUMNS = [
 # The columns that together name one benchmark instance (minus thread count).
 IDENTITY = ["family", "benchmark", "params", "impl", "mode",
             "producers", "consumers", "placement"]
+
+# A benchmark instance: its identity plus the worker count. Its repetitions
+# (and rounds) are the samples every statistic is computed over.
+INSTANCE = IDENTITY + ["threads"]
+
+# Column types; every other column is text.
+INT_COLUMNS = ["schema_version", "threads", "producers", "consumers"]
+# Integers that an error row may leave empty (a crash has no repetition).
+OPTIONAL_INT_COLUMNS = ["round", "repetition"]
+FLOAT_COLUMNS = ["items", "seconds", "items_per_second", "ns_per_item",
+                 "p50_ns", "p99_ns", "p999_ns", "latency_samples", "fairness", "lost",
+                 "counted"]
+BOOL_COLUMNS = ["oversubscribed"]
+LATENCY_COLUMNS = ["p50_ns", "p99_ns", "p999_ns"]
 
 FAMILIES = ["counter", "fifo", "lifo", "priority", "spsc",
             "spawn", "fanout", "pool", "ipc"]

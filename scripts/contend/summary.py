@@ -5,34 +5,26 @@ that is not oversubscribed. The candidates are every instance there (each
 impl, placement and producer/consumer split), ranked by ranking.rank: a
 winner only when its lead over the runner-up is significant across rounds
 (Benjamini-Hochberg over the table) and at least 5%, otherwise "tie: a ~ b"
-with every candidate not clearly behind the top. Instances with a failed
-repetition or with lost updates are never eligible: an unsynchronized
-counter is fast because it is wrong, and the table should not crown it.
+with every candidate not clearly behind the top. Only instances
+results.eligible admits compete (an unsynchronized counter is fast because
+it is wrong, and the table should not crown it).
 The runner-up and the margin (top / runner-up, with its 95% interval) are
 shown either way, so a tie says how close it was.
 """
 import pandas as pd
 
-from contend import ranking, results
-from contend.units import format_rate
+from . import formatting, ranking, results, scaling
 
 HEADER = ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
           "runner-up", "margin [95% CI]"]
 POINT = ["family", "benchmark", "params", "mode", "threads"]
 
 
-def full_load(summary):
-    """Instances at their benchmark's largest non-oversubscribed worker count."""
-    inside = summary.loc[~summary["oversubscribed"]]
-    top = inside.groupby(["family", "benchmark", "params", "mode"])["threads"].transform("max")
-    return inside.loc[inside["threads"] == top]
-
-
 def best_per_benchmark(run, per_instance=None):
     """ranking.rank's table for the end-of-run points (one run)."""
     per_instance = results.instance_summary(run.df) if per_instance is None else per_instance
     evidence = ranking.RoundSamples.of(run.df, per_instance)
-    rows = full_load(per_instance)
+    rows = scaling.full_load(per_instance, POINT[:-1])
     table = ranking.rank(rows, evidence, POINT, label="impl")
     where = [_where(rows, i) for i in table["top_index"]]
     return table.assign(placement=where)
@@ -40,11 +32,11 @@ def best_per_benchmark(run, per_instance=None):
 
 def _where(rows, index):
     """The fastest instance's placement(s) and producer/consumer split."""
-    if index is None or index != index:
+    r = ranking.top_row(rows, index)
+    if r is None:
         return ""
-    r = rows.loc[index]
-    split = f" {r['producers']}p{r['consumers']}c" if (r["producers"] or r["consumers"]) else ""
-    return (r.get("placements") or r["placement"]) + split
+    split = scaling.role_split(r["producers"], r["consumers"])
+    return (r.get("placements") or r["placement"]) + (f" {split}" if split else "")
 
 
 def render(run, per_instance=None):
@@ -61,8 +53,8 @@ def render(run, per_instance=None):
         name = r.benchmark + (f" [{r.params}]" if r.params else "")
         cells.append([r.family, name, r.mode, str(r.threads),
                       r.verdict + (" (unstable)" if r.unstable else ""), r.placement,
-                      format_rate(r.top_median), r.runner_up or "-",
-                      ranking.margin_text(r._asdict())])
+                      formatting.rate(r.top_median), r.runner_up or "-",
+                      formatting.margin(r.margin, r.margin_low, r.margin_high)])
     widths = [max(len(r[i]) for r in cells) for i in range(len(HEADER))]
     lines = []
     for r in cells:
@@ -72,7 +64,7 @@ def render(run, per_instance=None):
         lines.append("  " + "  ".join(body).rstrip())
     ties = ranking.ties(table)
     lines.append(f"  {ties} of {len(table)} tied: no lead significant across rounds and "
-                 f">= {ranking.FLOOR - 1:.0%} (margin = fastest / runner-up).")
+                 f">= {formatting.percent(ranking.FLOOR - 1)} (margin = fastest / runner-up).")
     return lines
 
 

@@ -1,41 +1,5 @@
-"""Text output shared by the tools: SI numbers, aligned terminal tables,
-markdown tables. Plain lists of rows in, strings out."""
-import math
-import numbers
-
-_SI = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
-
-
-def si(value, digits=3):
-    """1234567 -> '1.23M': throughput spans nine decades, so the unit prefix
-    carries the magnitude and three significant digits carry the rest."""
-    if not _finite(value):
-        return "-"
-    magnitude = abs(value)
-    for scale, prefix in _SI:
-        if magnitude >= scale:
-            return f"{value / scale:.{digits}g}{prefix}"
-    return f"{value:.{digits}g}"
-
-
-def ratio(value):
-    return "-" if not _finite(value) else f"{value:.3f}"
-
-
-def percent_change(value):
-    """Ratio 0.7 -> '-30.0%'."""
-    return "-" if not _finite(value) else f"{(value - 1) * 100:+.1f}%"
-
-
-def p_value(value):
-    if not _finite(value):
-        return "-"
-    return f"{value:.2g}" if value >= 1e-3 else f"{value:.1e}"
-
-
-def _finite(value):
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(value))
+"""Aligned terminal tables and markdown tables: rows of cells in, one
+string out. The cells' numbers come from formatting.py."""
 
 
 def text_table(header, rows):

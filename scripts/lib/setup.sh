@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Set-up shared by scripts/bench_all and scripts/test (sourced, not run):
-# make sure the Debian packages are there, then configure + build a preset.
+# Set-up shared by the entry points in scripts/ (sourced, not run): make sure
+# the Debian packages are there, configure + build a preset (bench_all, noise,
+# test), or start a reading tool with the Python it needs (contend_exec_python).
 # Paths are taken from this file's location so the entry points work from
 # any working directory.
 
@@ -68,4 +69,25 @@ contend_wants_help() {
     [[ "$arg" == "-h" || "$arg" == "--help" ]] && return 0
   done
   return 1
+}
+
+# What the reading tools (plot, compare, regress, ab) import beyond the
+# standard library; Debian's /usr/bin/python3 has them as python3-<module>
+# (an earlier python3 on PATH may not).
+CONTEND_PYTHON_MODULES=(pandas matplotlib scipy)
+
+# contend_exec_python <tool> [args...]: replaces the shell with
+# `python3 -m contend.<tool> args...`, or says in one line what to install
+# and exits 2, like any other input the tool cannot work with.
+contend_exec_python() {
+  local tool="$1"
+  shift
+  if ! /usr/bin/python3 -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in sys.argv[1:]))' \
+       "${CONTEND_PYTHON_MODULES[@]}" 2>/dev/null; then
+    echo "$tool: error: needs Debian's python3 with ${CONTEND_PYTHON_MODULES[*]}:" \
+         "apt-get install ${CONTEND_PYTHON_MODULES[*]/#/python3-}" >&2
+    exit 2
+  fi
+  export PYTHONPATH="$CONTEND_ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
+  exec /usr/bin/python3 -m "contend.$tool" "$@"
 }

@@ -1,4 +1,4 @@
-"""bench_all --only FILE (scripts/regress --ab's confirm stage): exactly the
+"""bench_all --only FILE (scripts/ab's confirm stage): exactly the
 named instances, intersected with the other flags; an unknown name is one line."""
 import csv
 import glob

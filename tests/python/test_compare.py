@@ -9,7 +9,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs  # noqa: E402
-from contend import compare, results  # noqa: E402
+from contend import compare, compare_report, results  # noqa: E402
 from tool_helpers import run_tool, stderr_lines  # noqa: E402
 
 RUNS = synthetic_runs.committed_runs()
@@ -160,7 +160,7 @@ def test_a_tie_on_one_machine_is_not_a_change(tmp_path):
     assert (wins["status_0"] == "winner").all() and (wins["winner_0"] == "sharded_padded").all()
     assert (wins["status_1"] == "tie").mean() >= 0.75
     assert not wins.loc[wins["status_1"] == "tie", "changes"].any()
-    assert "tie" in compare.verdict_line(wins)
+    assert "tie" in compare_report.verdict_line(wins)
 
 
 def test_partial_runs_say_so(tmp_path):
@@ -168,5 +168,5 @@ def test_partial_runs_say_so(tmp_path):
     machine = synthetic_runs.machine_json(**synthetic_runs.TWO_CORE)
     machine.update(complete=False, processes_measured=7, processes_planned=9)
     (run / "machine.json").write_text(__import__("json").dumps(machine))
-    line = compare.machine_lines([results.load_run(run)], ["p"])[0]
+    line = compare_report.machine_lines([results.load_run(run)], ["p"])[0]
     assert "partial run: 7 of 9 processes" in line

@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs  # noqa: E402
-from contend import compare, ranking, results  # noqa: E402
+from contend import compare, formatting, ranking, results  # noqa: E402
 from tool_helpers import frame  # noqa: E402
 
 POINT = ["family", "benchmark", "params", "mode", "producers", "consumers", "placement",
@@ -53,7 +53,7 @@ def test_a_real_30_percent_gap_is_named_with_its_interval():
     for r in table.itertuples():
         assert r.margin_low < r.margin < r.margin_high
         assert 1.1 < r.margin < 1.7 and r.q <= ranking.ALPHA
-        assert "[" in ranking.margin_text(r._asdict())
+        assert "[" in formatting.margin(r.margin, r.margin_low, r.margin_high)
 
 
 def test_equal_impls_are_a_tie_listing_both():

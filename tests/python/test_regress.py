@@ -1,4 +1,5 @@
-"""scripts/regress: the gate's error rates, its verdicts, its inputs, A/B mode.
+"""scripts/regress and scripts/ab: the gate's error rates, its verdicts, its inputs,
+A/B runs.
 
 The false-alarm and power numbers the README quotes are measured here on
 synthetic runs with realistic per-process noise; run with `-s` to see them.
@@ -18,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs as synth  # noqa: E402
-from contend import ab, evidence, history, regress, results  # noqa: E402
+from contend import ab, evidence, history, regress, results, schema, verdict  # noqa: E402
 from contend import regress_report as report  # noqa: E402
 from contend.cli import UsageError  # noqa: E402
 from conftest import run_bounded  # noqa: E402
@@ -115,7 +116,7 @@ def test_a_real_suite_wide_slowdown_is_caught_by_the_suite_test():
     v = regress.judge(a, b)
     assert v.suite_regression and v.exit_code == 1
     assert not len(v.impl_failures)        # the suite, not every impl, is named
-    # A/B mode: alternation cancels drift, so the suite threshold is 1 x.
+    # A/B runs (scripts/ab): alternation cancels drift, so the suite threshold is 1 x.
     a, b = (typed(synth.make_rows(seed=s, slowdown=f, **QUICK, round_noise=0.03))
             for s, f in ((1, None), (2, 0.93)))
     assert not regress.judge(a, b).suite_regression
@@ -131,7 +132,7 @@ def test_a_slowdown_only_where_oversubscribed_never_gates():
     v = regress.judge(a, typed(rows))
     assert v.exit_code == 0
     over = v.instances.loc[v.instances["oversubscribed"]]
-    assert (over["verdict"] == regress.REGRESSION).any() and not over["gating"].any()
+    assert (over["verdict"] == verdict.REGRESSION).any() and not over["gating"].any()
 
 
 def error_rows(rows, impl, threads, message, crash=False, placement="compact"):
@@ -154,17 +155,17 @@ def test_new_errors_gate_at_every_point_but_a_spinning_timeout_when_oversubscrib
     base = frame(synth.make_rows(seed=1, **QUICK))
     over = regress.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "std_mutex", 3,
                                                 "count check failed"))).gating_failures
-    assert list(over["verdict"]) == [regress.NEW_ERROR] and over["oversubscribed"].all()
+    assert list(over["verdict"]) == [verdict.NEW_ERROR] and over["oversubscribed"].all()
     spin = regress.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 3,
                                                 "timeout after 60 s", crash=True)))
     assert spin.exit_code == 0
-    assert (spin.instances["verdict"] == regress.EXPECTED_TIMEOUT).sum() == 1
+    assert (spin.instances["verdict"] == verdict.EXPECTED_TIMEOUT).sum() == 1
     inside = frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 2,
                               "timeout after 60 s", crash=True))
     assert regress.judge(base, inside).exit_code == 1          # not oversubscribed: gating
     assert regress.judge(inside, inside).exit_code == 0        # error in both
     fixed = regress.judge(inside, base).instances
-    assert (fixed["verdict"] == regress.ERROR_FIXED).sum() == 1
+    assert (fixed["verdict"] == verdict.ERROR_FIXED).sum() == 1
 
 
 @pytest.mark.parametrize("bad", [0.0, -5.0, math.inf])
@@ -172,14 +173,14 @@ def test_an_unusable_candidate_throughput_fails(bad):
     rows = synth.make_rows(seed=2, **QUICK)
     rows[0]["items_per_second"] = bad
     v = regress.judge(typed(synth.make_rows(seed=1, **QUICK)), typed(rows))
-    assert v.exit_code == 1 and list(v.gating_failures["verdict"]) == [regress.INVALID]
+    assert v.exit_code == 1 and list(v.gating_failures["verdict"]) == [verdict.INVALID]
 
 
 def test_missing_instances_fail_unless_allowed():
     base = typed(synth.make_rows(seed=1, **QUICK))
     rows = [r for r in synth.make_rows(seed=2, **QUICK) if r["impl"] == "std_mutex"]
     v = regress.judge(base, typed(rows))
-    assert v.exit_code == 1 and set(v.gating_failures["verdict"]) == {regress.MISSING}
+    assert v.exit_code == 1 and set(v.gating_failures["verdict"]) == {verdict.MISSING}
     assert len(v.gating_failures) == 30
     assert regress.judge(base, typed(rows), allow_missing=True).exit_code == 0
 
@@ -335,10 +336,10 @@ def test_crash_rows_without_round_or_repetition_never_break_it(tmp_path):
     assert run_tool("regress", "--record", crash, "--history-dir", tmp_path / "h").returncode == 0
 
 
-def _one_line_exit_2(done):
+def _one_line_exit_2(done, tool="regress"):
     assert done.returncode == 2, done.stdout + done.stderr
     lines = stderr_lines(done)
-    assert len(lines) == 1 and lines[0].startswith("regress: error:"), lines
+    assert len(lines) == 1 and lines[0].startswith(f"{tool}: error:"), lines
     return lines[0]
 
 
@@ -367,7 +368,16 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     _one_line_exit_2(run_tool("regress", a, b, "--frobnicate"))
     assert "separate modes" in _one_line_exit_2(run_tool("regress", "--aa", "--baseline-history",
                                                          "3", a, b))
-    assert "--confirm-rounds" in _one_line_exit_2(run_tool("regress", a, b, "--confirm-rounds", "-1"))
+
+
+def test_ab_runs_are_scripts_ab_not_regress(tmp_path):
+    # A reading tool never drives the benchmark runner: one line points to scripts/ab.
+    assert _one_line_exit_2(run_tool("regress", "--ab", "main", "topic", "--", "--quick")) == \
+        "regress: error: use scripts/ab REV_A REV_B"
+    assert "--confirm-rounds" in _one_line_exit_2(
+        run_tool("ab", "main", "topic", "--confirm-rounds", "-1"), "ab")
+    assert "--rounds" in _one_line_exit_2(run_tool("ab", "main", "topic", "--rounds", "0"), "ab")
+    assert "two git revisions" in _one_line_exit_2(run_tool("ab", "main"), "ab")
 
 
 # ---- A/A smoke check on this machine --------------------------------------------------
@@ -397,7 +407,7 @@ def test_aa_smoke_two_real_quick_runs_are_not_a_regression(tmp_path):
     assert "no regression" in done.stdout
 
 
-# ---- A/B mode -------------------------------------------------------------------------
+# ---- A/B runs (scripts/ab) ---------------------------------------------------------------
 
 def test_alternation_swaps_who_goes_first_every_round():
     assert ab.alternation(3) == [("A", 0), ("B", 0), ("B", 1), ("A", 1), ("A", 2), ("B", 2)]
@@ -432,7 +442,7 @@ class StubRunner:
                       .read_text().splitlines() if line}
             side = evidence.side_from_results(frame(rows))
             rows = [r for r in rows if evidence.instance_name(
-                tuple(r[c] for c in results.INSTANCE), side[tuple(r[c] for c in results.INSTANCE)])
+                tuple(r[c] for c in schema.INSTANCE), side[tuple(r[c] for c in schema.INSTANCE)])
                 in wanted]
         return synth.write_run(self.tmp / "produced" / str(n), rows,
                                synth.machine_json(**dict(synth.TWO_CORE, run_id=f"r{n}")))
@@ -451,7 +461,7 @@ def test_ab_pools_rounds_per_side_and_cleans_up(tmp_path):
     for run, side in ((a, "A"), (b, "B")):
         assert run.run_dir == tmp_path / "out" / side and run.run_id.startswith(f"ab-{side}-")
         # 3 runs of 3 rounds: 9 processes, renumbered 0..8, per instance.
-        rounds = run.df.groupby(results.INSTANCE)["round"].agg(["nunique", "max"])
+        rounds = run.df.groupby(schema.INSTANCE)["round"].agg(["nunique", "max"])
         assert (rounds["nunique"] == 9).all() and (rounds["max"] == 8).all()
         assert json.loads((run.run_dir / "machine.json").read_text())["ab_rounds"]
     assert len(list((tmp_path / "out" / "rounds").iterdir())) == 6
@@ -492,7 +502,7 @@ def test_ab_confirm_stage_reruns_only_the_flagged_instances(tmp_path, stays, exp
     if expected:
         assert set(v.impl_failures["impl"]) | set(v.gating_failures["impl"]) == {"std_mutex"}
     else:
-        assert (v.instances["verdict"] == regress.NOT_CONFIRMED).any()
+        assert (v.instances["verdict"] == verdict.NOT_CONFIRMED).any()
 
 
 def test_ab_cleans_up_when_a_round_fails(tmp_path):
@@ -539,7 +549,7 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
     git(repo, "commit", "-q", "-am", "slow")
 
     out = tmp_path / "ab"
-    done = run_tool("regress", "--ab", "HEAD~1", "HEAD", "--repo", repo, "--rounds", "2",
+    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--rounds", "2",
                     "--out", out, "--markdown", tmp_path / "ab.md", "--", "--quick")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "REGRESSION" in done.stdout and "pooled runs" in done.stderr
@@ -550,9 +560,9 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
                             text=True).stdout.strip().splitlines()
     assert len(listed) == 1                                   # only the main checkout left
 
-    done = run_tool("regress", "--ab", "HEAD", "HEAD", "--repo", repo, "--rounds", "2",
+    done = run_tool("ab", "HEAD", "HEAD", "--repo", repo, "--rounds", "2",
                     "--out", tmp_path / "aa")
     assert done.returncode == 0, done.stdout + done.stderr
 
     assert "not a git revision" in _one_line_exit_2(
-        run_tool("regress", "--ab", "nope", "HEAD", "--repo", repo))
+        run_tool("ab", "nope", "HEAD", "--repo", repo), "ab")

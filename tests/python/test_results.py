@@ -1,8 +1,9 @@
-"""results.py: loading runs, refusing bad ones in one line."""
+"""results.py: loading runs, refusing bad ones in one line; which instances may win."""
 import json
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 HERE = Path(__file__).resolve().parent
@@ -114,3 +115,20 @@ def test_error_rows_need_no_numbers(tmp_path):
                                                      ns_per_item="", error="timeout after 60 s") + "\n")
     df = results.load_run(path).df
     assert df["items_per_second"].isna().all() and len(results.valid_rows(df)) == 0
+
+
+def test_eligibility_refuses_failures_lost_updates_and_no_number_but_not_unstable():
+    nan = float("nan")
+    summary = pd.DataFrame({
+        "impl": ["fine", "shaky", "failed_once", "racy", "all_failed", "racy_and_failed"],
+        "median": [1e6, 2e6, 3e6, 9e6, nan, 9e6],
+        "errors": [0, 0, 1, 0, 3, 2],
+        "lost": [0.0, nan, 0.0, 5.0, nan, 5.0],
+        "unstable": [False, True, False, False, False, False],
+    })
+    assert list(results.eligible(summary)) == [True, True, False, False, False, False]
+    assert list(results.ineligibility(summary)) == [
+        "", "", "errors", "lost updates", "errors", "errors"]
+    # A summary without the counters (a family that has no lost column) is judged on the rest.
+    bare = summary[["impl", "median"]]
+    assert list(results.ineligibility(bare)) == ["", "", "", "", "no number", ""]

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import FIXTURES
 from contend import gbench, schema
-from contend.results_csv import ResultsFile, format_cell
+from contend.results_csv import ResultsFile
 
 
 def read(path):
@@ -42,14 +42,6 @@ def test_row_with_unknown_column_is_refused(tmp_path):
     with ResultsFile(str(tmp_path / "r.csv")) as results:
         with pytest.raises(ValueError, match="not in the schema"):
             results.append([{"family": "counter", "colour": "blue"}])
-
-
-def test_cells():
-    assert format_cell(None) == ""
-    assert format_cell(True) == "true" and format_cell(False) == "false"
-    assert format_cell(0.1) == "0.1"
-    assert float(format_cell(3.5023136474939456e+09)) == 3.5023136474939456e+09
-    assert format_cell(3) == "3"
 
 
 def test_pandas_reads_types_back(tmp_path):

@@ -1,4 +1,4 @@
-"""scripts/lib/setup.sh: the package check the two entry points share."""
+"""scripts/lib/setup.sh: the package check and the Python start the entry points share."""
 import os
 import shutil
 import subprocess
@@ -46,3 +46,17 @@ def test_root_is_found_from_any_directory():
 @pytest.mark.parametrize("args,wants", [("--help", 0), ("--quick -h", 0), ("--quick", 1), ("", 1)])
 def test_help_detection(args, wants):
     assert bash(f"contend_wants_help {args}").returncode == wants
+
+
+def test_reading_tools_start_the_package_from_any_directory():
+    done = bash("contend_exec_python schema")       # a module without a main: runs, exits 0
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_a_python_without_the_modules_is_one_line_exit_2():
+    done = bash("CONTEND_PYTHON_MODULES=(pandas contend_no_such_module); "
+                "contend_exec_python regress; echo not reached")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("regress: error: needs Debian's python3 with pandas "
+                           "contend_no_such_module: apt-get install python3-pandas "
+                           "python3-contend_no_such_module\n")

@@ -1,9 +1,8 @@
-"""The end-of-run table and human units."""
+"""The end-of-run table."""
 import sys
 from pathlib import Path
 
 from contend import results, summary
-from contend.units import format_duration, format_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "runs"))
 from tool_helpers import frame  # noqa: E402
@@ -74,13 +73,3 @@ def test_render_takes_the_run_or_bench_all_rows():
 
 def test_render_nothing_when_all_failed():
     assert summary.render(run_of([row("a", 1, None, error="boom")])) == []
-
-
-def test_units():
-    assert format_rate(12.3e6) == "12.3M/s"
-    assert format_rate(412e6) == "412M/s"
-    assert format_rate(1.234e9) == "1.23G/s"
-    assert format_rate(950) == "950/s"
-    assert format_rate(0) == "0/s"
-    assert format_duration(74) == "1:14"
-    assert format_duration(3725) == "1:02:05"
