@@ -1,21 +1,27 @@
 """scripts/ab: two revisions, one machine, interleaved runs, regress's verdict.
 
-    scripts/ab REV_A REV_B [--rounds 3] [--confirm-rounds 3] [--keep-worktrees] [--out DIR]
+    scripts/ab REV_A REV_B [--runs 9] [--confirm-runs 6] [--keep-worktrees] [--out DIR]
                [--repo DIR] [--threshold 0.05] [--markdown FILE] [...] -- [bench_all flags]
 
 Two runs made one after the other differ by more than the code: the machine
 warms up, a neighbour's CI job starts, the governor changes its mind. On a
 shared 2-core runner those drifts are as large as the regressions we hunt.
 Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
-drifts, and swapping who goes first every round cancels a steady trend too;
-pooling the runs gives each side every process of every run as one round
-(3 runs of 3 rounds = 9 processes a side); machine.json's run_of_round keeps
-which run each round came from, because the gate's samples are the runs
+drifts, and swapping who goes first every pair cancels a steady trend too.
+The grain matters more than the count: the 2-core VM changes state (slow
+vCPU wake-ups, a neighbour's memory traffic) for tens of seconds at a time
+and moves a subset of instances by 20% or more while it lasts. So each side
+runs many short runs, one round each (--runs 9, bench_all --rounds 1: about
+15 s per quick run here), rather than a few long ones. Measured on 40 real
+quick runs of one build: 0 of 23 alternated windows of 9 single-round runs
+a side failed, against 3 of 23 with 3 runs of 3 rounds a side (README).
+Pooling gives each side every run; machine.json's run_of_round keeps which
+run each round came from, because the gate's samples are the runs
 (evidence.side_of_run). B is judged against A by regress.py and shown by
 regress_report.py, as scripts/regress would (exit 0, 1, 2 alike).
 
 Confirm stage: instances the first verdict flags are measured again, and
-only they, in --confirm-rounds more alternated runs (bench_all --only FILE);
+only they, in --confirm-runs more alternated runs (bench_all --only FILE);
 the gate fails only if the pooled evidence still says regression, as
 Chromium's Pinpoint and Mozilla's retriggers do before blaming a commit.
 
@@ -32,23 +38,24 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 
-from . import evidence, history, regress, results, schema
+from . import evidence, history, pooled_run, regress, schema
 from . import regress_report as report
 from .args import Parser, non_negative_int, positive_int
 from .cli import UsageError, run_main
 
 PROG = "ab"
 SIDES = ("A", "B")
-DEFAULT_ROUNDS = 3
-DEFAULT_CONFIRM_ROUNDS = 3
+DEFAULT_RUNS = 9
+DEFAULT_CONFIRM_RUNS = 6
+# bench_all rounds per alternated run, unless the flags after "--" say otherwise.
+ROUNDS_PER_RUN = 1
 
 
-def alternation(rounds):
+def alternation(runs):
     """[(side, round)]: A B, B A, A B, ... (the first side swaps every round)."""
     order = []
-    for r in range(rounds):
+    for r in range(runs):
         pair = SIDES if r % 2 == 0 else SIDES[::-1]
         order += [(side, r) for side in pair]
     return order
@@ -177,38 +184,9 @@ def _result_csvs(roots):
     return found
 
 
-def pool(run_dirs, out_dir, run_id):
-    """One run folder from several: every process of every run becomes one
-    round of the pooled run (rounds renumbered 0..n-1 per run, in order), so
-    no two processes share a round. Complete only if every run was."""
-    runs = [results.load_run(d) for d in run_dirs]
-    frames, offset, run_of_round = [], 0, []
-    for i, run in enumerate(runs):
-        df = run.df.copy()
-        df["round"] = df["round"] + offset
-        top = df["round"].max()
-        next_offset = (offset if pd.isna(top) else int(top)) + 1
-        run_of_round += [i] * (next_offset - offset)
-        offset = next_offset
-        frames.append(df)
-    pooled = pd.concat(frames, ignore_index=True)
-    pooled["run_id"] = run_id
-    machine_ids = sorted(set(pooled["machine_id"]))
-    if len(machine_ids) > 1:
-        raise UsageError(f"A/B rounds ran on different machines: {', '.join(machine_ids)}")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pooled[schema.COLUMNS].to_csv(out_dir / "results.csv", index=False)
-    machine = dict(runs[0].machine)
-    machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs], run_of_round=run_of_round,
-                   complete=all(r.machine.get("complete", True) is not False for r in runs))
-    (out_dir / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
-    return results.load_run(out_dir)
-
-
 class Session:
     """Both revisions checked out and built; runs them alternately as often
-    as asked (the rounds, then the confirm stage); removes the worktrees on
+    as asked (the runs, then the confirm stage); removes the worktrees on
     exit unless keep_worktrees."""
 
     def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False):
@@ -235,19 +213,19 @@ class Session:
                 self.runner.cleanup(tree)
         return False
 
-    def measure(self, rounds, args_of, stage="rounds"):
-        """`rounds` alternated runs; args_of: side -> bench_all flags. Returns
+    def measure(self, runs, args_of, stage="runs"):
+        """`runs` alternated runs; args_of: side -> bench_all flags. Returns
         (A, B): each side's every run so far pooled (out_dir/A, out_dir/B for
         the first stage, out_dir/<stage>/A, /B after later ones)."""
-        for side, r in alternation(rounds):
+        for side, r in alternation(runs):
             produced = Path(self.runner.bench(self.trees[side], args_of[side]))
             kept = self.out_dir / stage / f"{side}-{r}"
             if kept.exists():
                 shutil.rmtree(kept)
             shutil.copytree(produced, kept)
             self.runs_of[side].append(kept)
-        where = self.out_dir if stage == "rounds" else self.out_dir / stage
-        return tuple(pool(self.runs_of[side], where / side, f"ab-{side}-{self.sha[side][:12]}")
+        where = self.out_dir if stage == "runs" else self.out_dir / stage
+        return tuple(pooled_run.pool(self.runs_of[side], where / side, f"ab-{side}-{self.sha[side][:12]}")
                      for side in SIDES)
 
     def only_args(self, side, names_file, keys):
@@ -264,32 +242,32 @@ class Session:
         return [x for flag, values in cover.items() for x in (flag, ",".join(values))]
 
 
-def run_ab(runner, rev_a, rev_b, rounds, bench_args, out_dir, keep_worktrees=False):
+def run_ab(runner, rev_a, rev_b, runs, bench_args, out_dir, keep_worktrees=False):
     """Builds both revisions, alternates their runs, pools each side.
 
     Returns (baseline run, candidate run). Every run's folder is kept under
-    out_dir/rounds/<side>-<n>/; the pooled ones are out_dir/A and out_dir/B.
+    out_dir/runs/<side>-<n>/; the pooled ones are out_dir/A and out_dir/B.
     """
     with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
-        return session.measure(rounds, {side: bench_args for side in SIDES})
+        return session.measure(runs, {side: bench_args for side in SIDES})
 
 
-def gate(runner, rev_a, rev_b, rounds, bench_args, out_dir, confirm_rounds=0,
+def gate(runner, rev_a, rev_b, runs, bench_args, out_dir, confirm_runs=0,
          keep_worktrees=False, **judging):
-    """The whole A/B gate: rounds, verdict, then the confirm stage for what
+    """The whole A/B gate: runs, verdict, then the confirm stage for what
     it flagged. Returns (candidate run, verdict). `judging`: threshold,
     alpha, suite_threshold, allow_missing (regress.verdict_for_runs)."""
     with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
-        baseline, candidate = session.measure(rounds, {side: bench_args for side in SIDES})
+        baseline, candidate = session.measure(runs, {side: bench_args for side in SIDES})
         v = _verdict(baseline, candidate, judging)
         flagged = regress.flagged_for_confirm(v)
-        if not flagged or not confirm_rounds:
+        if not flagged or not confirm_runs:
             return candidate, v
         names = write_names(out_dir / "confirm" / "only.txt", flagged, candidate)
-        _log(f"confirm stage: {len(flagged)} flagged instance(s), {confirm_rounds} more "
+        _log(f"confirm stage: {len(flagged)} flagged instance(s), {confirm_runs} more "
              "alternated run(s) of only those")
         args_of = {side: bench_args + session.only_args(side, names, flagged) for side in SIDES}
-        baseline, candidate = session.measure(confirm_rounds, args_of, "confirm")
+        baseline, candidate = session.measure(confirm_runs, args_of, "confirm")
         return candidate, regress.confirm(v, _verdict(baseline, candidate, judging), flagged)
 
 
@@ -320,8 +298,8 @@ def gate_from_args(args):
     out_dir = Path(args.out) if args.out else root / "build" / "ab" / "runs" / stamp
     runner = GitWorktreeRunner(root, root / "build" / "ab")
     suite = args.threshold if args.suite_threshold is None else args.suite_threshold
-    candidate, v = gate(runner, args.revs[0], args.revs[1], args.rounds, args.bench_args,
-                        out_dir, args.confirm_rounds, args.keep_worktrees,
+    candidate, v = gate(runner, args.revs[0], args.revs[1], args.runs, args.bench_args,
+                        out_dir, args.confirm_runs, args.keep_worktrees,
                         threshold=args.threshold, alpha=args.alpha,
                         suite_threshold=suite, allow_missing=args.allow_missing)
     _log(f"pooled runs: {out_dir / 'A'} (A) and {out_dir / 'B'} (B)")
@@ -339,11 +317,12 @@ def parse(argv):
                     "like scripts/regress: exit 0 no regression, 1 regression, 2 bad input.")
     parser.add_argument("revs", nargs="*", metavar="REV",
                         help="REV_A REV_B: git revisions, A = baseline")
-    parser.add_argument("--rounds", type=positive_int, default=DEFAULT_ROUNDS,
-                        help=f"alternated bench_all runs per side (default {DEFAULT_ROUNDS})")
-    parser.add_argument("--confirm-rounds", type=non_negative_int, default=DEFAULT_CONFIRM_ROUNDS,
+    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS,
+                        help=f"alternated bench_all runs per side (default {DEFAULT_RUNS}), "
+                             f"each of {ROUNDS_PER_RUN} round unless the bench_all flags set --rounds")
+    parser.add_argument("--confirm-runs", type=non_negative_int, default=DEFAULT_CONFIRM_RUNS,
                         help="extra alternated runs of only the flagged instances before "
-                             f"failing (default {DEFAULT_CONFIRM_ROUNDS}; 0 = no confirm stage)")
+                             f"failing (default {DEFAULT_CONFIRM_RUNS}; 0 = no confirm stage)")
     parser.add_argument("--keep-worktrees", action="store_true",
                         help="keep build/ab/worktrees for a faster next run")
     parser.add_argument("--out", metavar="DIR",
@@ -354,7 +333,7 @@ def parse(argv):
     args = parser.parse_args(argv)
     if len(args.revs) != 2:
         raise UsageError("expected two git revisions: REV_A REV_B")
-    args.bench_args = bench_args
+    args.bench_args = ["--rounds", str(ROUNDS_PER_RUN), *bench_args]   # a later --rounds wins
     return args
 
 

@@ -4,6 +4,7 @@
     scripts/regress --baseline-history K CANDIDATE      (last K recorded runs)
     scripts/regress --record RUN                        (only append RUN to the history)
     scripts/regress --aa RUN RUN [RUN...]               (false alarms over every pair)
+    scripts/regress --aa --alternated N RUN...          (... over windows alternated as scripts/ab)
 
 Two revisions measured here, alternately, are scripts/ab's job (ab.py): it
 runs the benchmarks, then judges them with this module and regress_report.py.
@@ -62,7 +63,6 @@ Never gating: slowdowns at oversubscribed points (they measure the scheduler).
 
 Exit status: 0 no regression, 1 regression, 2 bad input.
 """
-import itertools
 import math
 import re
 import sys
@@ -71,9 +71,9 @@ import numpy as np
 import pandas as pd
 from scipy import special as _special
 
-from . import evidence, history, results, schema, stats
+from . import aa, evidence, history, results, schema, stats
 from . import regress_report as report
-from .args import Parser, fraction, probability
+from .args import Parser, fraction, positive_int, probability
 from .cli import EXIT_OK, UsageError, run_main
 from .verdict import (ALWAYS_GATING, ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS,
                       IMPROVEMENT, INVALID, MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE,
@@ -419,6 +419,8 @@ def verdict_for_runs(baseline, candidate, threshold, alpha, any_machine=False,
     v = judge_sides(evidence.side_of_run(baseline), evidence.side_of_run(candidate), threshold,
                     alpha, suite_threshold, allow_missing)
     v.baseline_label, v.candidate_label = label(baseline), label(candidate)
+    if not any("run_of_round" in run.machine for run in (baseline, candidate)):
+        v.notes.append(SEPARATE_RUNS_NOTE)
     return v
 
 
@@ -492,16 +494,6 @@ def confirm(first, pooled, flagged):
     return pooled
 
 
-# ---- A/A: how often does the gate cry wolf on these runs? --------------------------
-
-def aa_pairs(runs, threshold, alpha, suite_threshold):
-    """Judges every pair of runs of one build; returns [(a, b, verdict)]."""
-    out = []
-    for a, b in itertools.combinations(runs, 2):
-        out.append((a, b, verdict_for_runs(a, b, threshold, alpha, False, suite_threshold)))
-    return out
-
-
 # ---- command line -----------------------------------------------------------
 
 def add_judging_arguments(parser, suite_default):
@@ -539,6 +531,9 @@ def parse(argv):
     parser.add_argument("--aa", action="store_true",
                         help="judge every pair of the given runs of one build; print the "
                              "false-alarm count")
+    parser.add_argument("--alternated", type=positive_int, metavar="N",
+                        help="with --aa: judge every window of 2N consecutive runs, alternated "
+                             "A B B A ... and pooled as scripts/ab pools them")
     parser.add_argument("--any-machine", action="store_true",
                         help="allow baseline and candidate from different machines")
     args = parser.parse_args(argv)
@@ -546,6 +541,8 @@ def parse(argv):
         raise UsageError(f"--baseline-history needs at least 2 runs, got {args.baseline_history}")
     if args.aa and args.baseline_history is not None:
         raise UsageError("--aa and --baseline-history are separate modes: give one")
+    if args.alternated is not None and not args.aa:
+        raise UsageError("--alternated N goes with --aa")
     return args
 
 
@@ -580,7 +577,20 @@ def main_aa(args):
     if len(args.inputs) < 2:
         raise UsageError("--aa needs at least two runs of one build")
     runs = [results.load_run(p) for p in args.inputs]
-    print(report.aa_report(aa_pairs(runs, args.threshold, args.alpha, args.suite_threshold)))
+    if args.alternated is None:
+        def judge(a, b):
+            return verdict_for_runs(a, b, args.threshold, args.alpha, False, args.suite_threshold)
+        print(report.aa_report(aa.separate_pairs(runs, judge), "separate runs, every pair"))
+        return EXIT_OK
+    if len(runs) < 2 * args.alternated:
+        raise UsageError(f"--alternated {args.alternated} needs at least {2 * args.alternated} runs, "
+                         f"got {len(runs)}")
+    suite = args.threshold if args.suite_threshold is None else args.suite_threshold
+
+    def judge(a, b):
+        return verdict_for_runs(a, b, args.threshold, args.alpha, False, suite)
+    print(report.aa_report(aa.alternated_windows(runs, args.alternated, judge),
+                           f"alternated, {args.alternated} run(s) a side, overlapping windows"))
     return EXIT_OK
 
 

@@ -169,16 +169,13 @@ def emit(v, args):
         Path(args.markdown).write_text(markdown_report(v), encoding="utf-8")
 
 
-def aa_report(pairs):
-    """Every pair of runs of one build judged: each failure is a false alarm."""
-    lines, alarms = [], 0
-    for a, b, v in pairs:
-        alarms += bool(v.exit_code)
-        reasons = "; ".join(failure_lines(v)) or "ok"
-        lines.append(f"{a.run_id} vs {b.run_id}: geometric mean "
-                     f"{formatting.percent_change(v.geomean)}, {detect_line(v)}: {reasons}")
-    rate = alarms / len(pairs) if pairs else 0.0
-    lines.append(f"A/A: {alarms} false alarm(s) in {len(pairs)} pairs ({formatting.percent(rate, 1)})")
+def aa_report(judged, design):
+    """[(label, verdict)] of runs of one build: each failure is a false alarm."""
+    lines = [f"{label}: geometric mean {formatting.percent_change(v.geomean)}, {detect_line(v)}: "
+             f"{'; '.join(failure_lines(v)) or 'ok'}" for label, v in judged]
+    failed = sum(v.exit_code != 0 for _, v in judged)
+    share = f" ({formatting.percent(failed / len(judged), 1)})" if judged else ""
+    lines.append(f"A/A ({design}): {failed} false alarm(s) in {len(judged)}{share}")
     return "\n".join(lines)
 
 

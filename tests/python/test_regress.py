@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs as synth  # noqa: E402
-from contend import ab, evidence, history, regress, results, schema, verdict  # noqa: E402
+from contend import aa, ab, evidence, history, regress, results, schema, verdict  # noqa: E402
 from contend import regress_report as report  # noqa: E402
 from contend.cli import UsageError  # noqa: E402
 from conftest import run_bounded  # noqa: E402
@@ -298,7 +298,28 @@ def test_aa_mode_counts_false_alarms_over_every_pair(tmp_path):
             for i in range(3)]
     done = run_tool("regress", "--aa", *runs)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "A/A: 0 false alarm(s) in 3 pairs (0.0%)"
+    assert done.stdout.splitlines()[-1] == "A/A (separate runs, every pair): 0 false alarm(s) in 3 (0.0%)"
+
+
+def test_aa_alternated_judges_windows_as_ab_pools_them(tmp_path):
+    # Six runs of one build in time order (run ids start with the time).
+    # Windows of 2 a side: runs 1-4, 2-5, 3-6, each A B B A, pooled per side.
+    runs = [synth.make_run(tmp_path / str(i), run_id=f"20260101T00000{i}Z-r", seed=i, **QUICK,
+                           round_noise=0.05) for i in range(6)]
+    done = run_tool("regress", "--aa", "--alternated", "2", *runs)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == ["runs 1-4", "runs 2-5", "runs 3-6"]
+    assert lines[-1] == ("A/A (alternated, 2 run(s) a side, overlapping windows): "
+                         "0 false alarm(s) in 3 (0.0%)")
+    assert "needs at least 8 runs" in _one_line_exit_2(
+        run_tool("regress", "--aa", "--alternated", "4", *runs))
+    assert "goes with --aa" in _one_line_exit_2(run_tool("regress", "--alternated", "2", *runs[:2]))
+
+
+def test_alternation_of_a_window_matches_ab():
+    sides = aa.alternation_sides(6)
+    assert [(s, i // 2) for i, s in enumerate(sides)] == ab.alternation(3)
 
 
 def test_bad_candidates_never_pass(tmp_path):
@@ -374,9 +395,9 @@ def test_ab_runs_are_scripts_ab_not_regress(tmp_path):
     # A reading tool never drives the benchmark runner: one line points to scripts/ab.
     assert _one_line_exit_2(run_tool("regress", "--ab", "main", "topic", "--", "--quick")) == \
         "regress: error: use scripts/ab REV_A REV_B"
-    assert "--confirm-rounds" in _one_line_exit_2(
-        run_tool("ab", "main", "topic", "--confirm-rounds", "-1"), "ab")
-    assert "--rounds" in _one_line_exit_2(run_tool("ab", "main", "topic", "--rounds", "0"), "ab")
+    assert "--confirm-runs" in _one_line_exit_2(
+        run_tool("ab", "main", "topic", "--confirm-runs", "-1"), "ab")
+    assert "--runs" in _one_line_exit_2(run_tool("ab", "main", "topic", "--runs", "0"), "ab")
     assert "two git revisions" in _one_line_exit_2(run_tool("ab", "main"), "ab")
 
 
@@ -464,7 +485,7 @@ def test_ab_pools_rounds_per_side_and_cleans_up(tmp_path):
         rounds = run.df.groupby(schema.INSTANCE)["round"].agg(["nunique", "max"])
         assert (rounds["nunique"] == 9).all() and (rounds["max"] == 8).all()
         assert json.loads((run.run_dir / "machine.json").read_text())["ab_rounds"]
-    assert len(list((tmp_path / "out" / "rounds").iterdir())) == 6
+    assert len(list((tmp_path / "out" / "runs").iterdir())) == 6
     v = regress.verdict_for_runs(a, b, 0.05, 0.05)
     # Everything 30% slower: the suite test names it (relative to the
     # suite no single impl stands out).
@@ -492,7 +513,7 @@ class TransientRunner(StubRunner):
 def test_ab_confirm_stage_reruns_only_the_flagged_instances(tmp_path, stays, expected):
     runner = TransientRunner(tmp_path, stays)
     candidate, v = ab.gate(runner, "main", "topic", 3, ["--quick"], tmp_path / "out",
-                           confirm_rounds=3)
+                           confirm_runs=3)
     confirm_calls = [c for c in runner.calls if c[0] == "bench" and "--only" in c[2]]
     assert len(confirm_calls) == 6
     names = (tmp_path / "out" / "confirm" / "only.txt").read_text().splitlines()
@@ -549,18 +570,18 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
     git(repo, "commit", "-q", "-am", "slow")
 
     out = tmp_path / "ab"
-    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--rounds", "2",
+    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--runs", "2",
                     "--out", out, "--markdown", tmp_path / "ab.md", "--", "--quick")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "REGRESSION" in done.stdout and "pooled runs" in done.stderr
-    assert sorted(p.name for p in (out / "rounds").iterdir()) == ["A-0", "A-1", "B-0", "B-1"]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == ["A-0", "A-1", "B-0", "B-1"]
     assert not (repo / "build" / "ab" / "worktrees").exists() or not any(
         (repo / "build" / "ab" / "worktrees").iterdir())
     listed = subprocess.run(["git", "-C", str(repo), "worktree", "list"], capture_output=True,
                             text=True).stdout.strip().splitlines()
     assert len(listed) == 1                                   # only the main checkout left
 
-    done = run_tool("ab", "HEAD", "HEAD", "--repo", repo, "--rounds", "2",
+    done = run_tool("ab", "HEAD", "HEAD", "--repo", repo, "--runs", "2",
                     "--out", tmp_path / "aa")
     assert done.returncode == 0, done.stdout + done.stderr
 
