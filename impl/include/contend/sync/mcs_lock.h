@@ -35,8 +35,8 @@ class McsLock {
     Node* successor = node.next.load(std::memory_order_acquire);
     if (!successor) {
       Node* expected = &node;
-      if (tail_.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel,
-                                        std::memory_order_acquire))
+      if (tail_.compare_exchange_strong(expected, nullptr, std::memory_order_release,
+                                        std::memory_order_relaxed))
         return;
       // A successor swapped itself in but has not linked yet: wait for it.
       SpinWait wait;
