@@ -28,7 +28,7 @@ class ShardedCounter {
   }
   uint64_t read() const noexcept {
     uint64_t total = 0;
-    for (const auto& shard : shards_) total += shard.value.load(std::memory_order_acquire);
+    for (const auto& shard : shards_) total += shard.value.load(std::memory_order_relaxed);
     return total;
   }
   void reset() noexcept {
