@@ -245,7 +245,7 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
   c.arrived.store(0, std::memory_order_relaxed);
   c.finished.store(0, std::memory_order_relaxed);
   c.stop.store(0, std::memory_order_relaxed);
-  const uint32_t epoch = c.epoch.fetch_add(1, std::memory_order_acq_rel) + 1;
+  const uint32_t epoch = c.epoch.fetch_add(1, std::memory_order_release) + 1;
   futex_wake_all(c.epoch);
 
   if (!wait_for(c.arrived, broken_)) {
@@ -282,7 +282,7 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
 
 void WorkerGroup::stop_workers() {
   control_->shutdown.store(1, std::memory_order_release);
-  control_->epoch.fetch_add(1, std::memory_order_acq_rel);
+  control_->epoch.fetch_add(1, std::memory_order_release);
   futex_wake_all(control_->epoch);
   for (std::thread& t : threads_) t.join();
   threads_.clear();
