@@ -98,7 +98,7 @@ bool DeliveryLedger::claim(Cursor& cursor) {
 void DeliveryLedger::note_error(std::string_view what) {
   State& s = state();
   uint32_t none = 0;
-  if (!s.error_state.compare_exchange_strong(none, 1, std::memory_order_acq_rel)) return;
+  if (!s.error_state.compare_exchange_strong(none, 1, std::memory_order_relaxed)) return;
   const size_t n = std::min(what.size(), sizeof s.error - 1);
   std::memcpy(s.error, what.data(), n);
   s.error[n] = '\0';
