@@ -139,6 +139,8 @@ uint64_t PoolWorkload::run_client() {
 }
 
 void PoolWorkload::client_worker_pool(Report& report) {
+  // Acquire: pairs with the bump in plan()'s prepare (which WorkerGroup's
+  // start gate orders before this body as well).
   const uint32_t episode = report.episode.load(std::memory_order_acquire);
   const uint64_t window = 2 * static_cast<uint64_t>(shape_.workers);
   std::vector<bool> seen(shape_.tasks);
@@ -294,6 +296,7 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
 EpisodePlan PoolWorkload::plan() {
   EpisodePlan plan;
   plan.prepare = [this] {
+    // Release: pairs with the acquire in client_worker_pool().
     static_cast<Report*>(region_.data())->episode.fetch_add(1, std::memory_order_release);
   };
   plan.after_warmup = [this] {

@@ -73,6 +73,8 @@ FanoutWorkload::~FanoutWorkload() {
 uint64_t FanoutWorkload::run_worker(const WorkerContext& context) {
   const WorkRange range = split_work(total_, workers_, context.index);
   const uint64_t sum = hash_sum(range.begin, range.end);
+  // Acquire: pairs with the bump in plan()'s prepare (which WorkerGroup's
+  // start gate orders before this body as well).
   const uint32_t episode = control_->episode.load(std::memory_order_acquire);
   if (path_ == ResultPath::kSharedMemory) {
     ResultSlot* slots = slots_of(region_);
@@ -90,6 +92,8 @@ uint64_t FanoutWorkload::run_worker(const WorkerContext& context) {
 }
 
 std::string FanoutWorkload::collect(uint64_t& sum) {
+  // Relaxed: the parent reads back its own bump. The slots are plain: the
+  // workers' check-out from the WorkerGroup orders them before this.
   const uint32_t episode = control_->episode.load(std::memory_order_relaxed);
   sum = 0;
   if (path_ == ResultPath::kSharedMemory) {
@@ -130,6 +134,7 @@ std::string FanoutWorkload::collect(uint64_t& sum) {
 
 EpisodePlan FanoutWorkload::plan() {
   EpisodePlan plan;
+  // Release: pairs with the acquire in run_worker().
   plan.prepare = [this] { control_->episode.fetch_add(1, std::memory_order_release); };
   plan.judge = [this](const EpisodeResult&) {
     uint64_t sum = 0;

@@ -65,14 +65,16 @@ std::span<const uint64_t> DeliveryLedger::received_bits(int receiver) const {
 void DeliveryLedger::begin_episode() {
   State& s = state();
   for (int r = 0; r < receivers_; ++r) std::fill_n(bits(r), words_, uint64_t{0});
+  // Relaxed, like the plain resets: the bump below publishes them all (and
+  // WorkerGroup's start gate orders this before the episode as well).
   s.claimed.store(0, std::memory_order_relaxed);
   s.error_state.store(0, std::memory_order_relaxed);
   s.error[0] = '\0';
-  s.episode.fetch_add(1, std::memory_order_release);
+  s.episode.fetch_add(1, std::memory_order_release);  // pairs with episode()
 }
 
 uint32_t DeliveryLedger::episode() const {
-  return state().episode.load(std::memory_order_acquire);
+  return state().episode.load(std::memory_order_acquire);  // pairs with begin_episode()
 }
 
 DeliveryLedger::Cursor DeliveryLedger::new_cursor(int receiver) const {
@@ -98,11 +100,12 @@ bool DeliveryLedger::claim(Cursor& cursor) {
 void DeliveryLedger::note_error(std::string_view what) {
   State& s = state();
   uint32_t none = 0;
-  if (!s.error_state.compare_exchange_strong(none, 1, std::memory_order_acq_rel)) return;
+  // Relaxed: the CAS only elects the one writer; nothing is published at 1.
+  if (!s.error_state.compare_exchange_strong(none, 1, std::memory_order_relaxed)) return;
   const size_t n = std::min(what.size(), sizeof s.error - 1);
   std::memcpy(s.error, what.data(), n);
   s.error[n] = '\0';
-  s.error_state.store(2, std::memory_order_release);
+  s.error_state.store(2, std::memory_order_release);  // the message, to verdict()
 }
 
 bool DeliveryLedger::record(std::span<const std::byte> message, Cursor& cursor) {
@@ -170,6 +173,8 @@ std::string DeliveryLedger::duplicate_between_receivers() const {
 
 std::string DeliveryLedger::verdict() const {
   const State& s = state();
+  // Acquire: pairs with note_error()'s store of 2 (the workers' check-out
+  // from the WorkerGroup orders it too).
   if (s.error_state.load(std::memory_order_acquire) == 2) return s.error;
   if (s.error_state.load(std::memory_order_acquire) == 1) return "an error was being recorded";
   if (std::string duplicate = duplicate_between_receivers(); !duplicate.empty()) return duplicate;

@@ -1,9 +1,15 @@
 // Topology discovery with hwloc. See topology.h for what is promised.
 #include "contend/topology/topology.h"
 
+#include <fcntl.h>
 #include <hwloc.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -97,10 +103,50 @@ std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allo
   return cores;
 }
 
-std::string source_from_environment() {
-  if (std::getenv("HWLOC_XMLFILE")) return "xml";
-  if (std::getenv("HWLOC_SYNTHETIC")) return "synthetic";
-  return "this_system";
+// An hwloc override set in the environment: which one, and its value.
+struct Override {
+  std::string variable;  // HWLOC_SYNTHETIC or HWLOC_XMLFILE
+  std::string value;
+};
+
+// The override in force, in hwloc's own precedence (HWLOC_SYNTHETIC before
+// HWLOC_XMLFILE). An empty value counts as unset, as it does for bench_all.
+std::optional<Override> override_from_environment() {
+  for (const char* variable : {"HWLOC_SYNTHETIC", "HWLOC_XMLFILE"}) {
+    const char* value = std::getenv(variable);
+    if (value && *value) return Override{variable, value};
+  }
+  return std::nullopt;
+}
+
+// `text` with control characters (and, when quoting, `"` and `\`)
+// escaped, so that an error naming it stays one line.
+std::string escaped(std::string_view text, bool quoted) {
+  std::string out = quoted ? "\"" : "";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char code[5];
+      std::snprintf(code, sizeof code, "\\x%02x", byte);
+      out += code;
+    } else {
+      if (quoted && (c == '"' || c == '\\')) out += '\\';
+      out += c;
+    }
+  }
+  return quoted ? out + '"' : out;
+}
+
+// Why `path` cannot be read (strerror), or empty when it can. A directory
+// opens but fails to read, with EISDIR.
+std::string unreadable(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  char byte;
+  const bool failed = read(fd, &byte, 1) < 0;
+  const int error = errno;
+  close(fd);
+  return failed ? std::strerror(error) : std::string();
 }
 
 int count_distinct(const std::vector<Core>& cores, int Core::*field) {
@@ -116,11 +162,15 @@ int count_distinct(const std::vector<Core>& cores, int Core::*field) {
 
 }  // namespace
 
-Topology Topology::load(std::shared_ptr<Handle> handle, std::string source) {
-  if (hwloc_topology_load(handle->topo) != 0)
+Topology Topology::load(std::shared_ptr<Handle> handle, std::string source,
+                        const std::string& invalid) {
+  if (hwloc_topology_load(handle->topo) != 0) {
+    if (!invalid.empty()) throw std::invalid_argument(invalid);
     throw std::runtime_error("hwloc could not load the topology");
-  if (source == "this_system" && !hwloc_topology_is_thissystem(handle->topo))
-    source = source_from_environment();
+  }
+  // An override that HWLOC_THISSYSTEM=1 declares to be this machine's own
+  // is planned for, and pinned to, as this machine.
+  if (!invalid.empty() && hwloc_topology_is_thissystem(handle->topo)) source = "this_system";
 
   Bitmap allowed(hwloc_topology_get_allowed_cpuset(handle->topo));
   if (source == "this_system") {
@@ -141,10 +191,34 @@ Topology Topology::load(std::shared_ptr<Handle> handle, std::string source) {
   return result;
 }
 
+// The override is applied here, its errors checked, rather than left to
+// hwloc_topology_load: hwloc treats one it cannot use as absent and
+// describes this machine instead, so a typo would silently plan for (and
+// bench_all run on) the wrong machine. Once a backend is set explicitly,
+// hwloc_topology_load no longer reads these variables itself.
 Topology Topology::discover() {
   auto handle = std::make_shared<Handle>();
   hwloc_topology_init(&handle->topo);
-  return load(std::move(handle), "this_system");
+  const std::optional<Override> given = override_from_environment();
+  if (!given) return load(std::move(handle), "this_system", {});
+  if (given->variable == "HWLOC_SYNTHETIC") {
+    const std::string invalid = "HWLOC_SYNTHETIC=" + escaped(given->value, true) +
+                                " is not a valid hwloc synthetic description";
+    if (hwloc_topology_set_synthetic(handle->topo, given->value.c_str()) != 0)
+      throw std::invalid_argument(invalid);
+    return load(std::move(handle), "synthetic", invalid);
+  }
+  const std::string shown = "HWLOC_XMLFILE=" + escaped(given->value, false);
+  // Read here first: hwloc's errno after a failed set_xml depends on which
+  // of its XML readers (libxml2 or its own) opened the file.
+  if (std::string why = unreadable(given->value); !why.empty())
+    throw std::invalid_argument(shown + ": " + why);
+  // A file that reads but holds no topology fails here or, when only its
+  // content is wrong, in hwloc_topology_load.
+  const std::string invalid = shown + " is not a valid hwloc XML topology";
+  if (hwloc_topology_set_xml(handle->topo, given->value.c_str()) != 0)
+    throw std::invalid_argument(invalid);
+  return load(std::move(handle), "xml", invalid);
 }
 
 Topology Topology::synthetic(std::string_view description) {
@@ -153,7 +227,7 @@ Topology Topology::synthetic(std::string_view description) {
   std::string text(description);
   if (hwloc_topology_set_synthetic(handle->topo, text.c_str()) != 0)
     throw std::invalid_argument("invalid synthetic topology '" + text + "'");
-  return load(std::move(handle), "synthetic");
+  return load(std::move(handle), "synthetic", {});
 }
 
 Topology Topology::restricted_to(std::string_view cpulist) const {

@@ -10,6 +10,19 @@
 // The parent stamps the release time just before storing `go`; the
 // makespan is the latest finish minus that stamp. CLOCK_MONOTONIC (the
 // steady_clock) is system-wide, so stamps from child processes compare.
+//
+// Memory order: two hand-overs carry data, labelled at both ends.
+//   (1) epoch, parent -> workers: the bump (release) pairs with the
+//       workers' load (acquire); everything the parent did before it (the
+//       workload's prepare(), the reset of the counters below, shutdown)
+//       happens-before the episode's bodies.
+//   (3) finished, workers -> parent: each check-out (release) pairs with
+//       wait_for()'s load (acquire); a body's writes and its Slot happen-
+//       before the parent reads them. The check-outs are RMWs, so the load
+//       that sees the last one synchronizes with every one of them.
+// (2), `go`, is the start signal: it is release/acquire, but the parent
+// writes nothing between (1) and (2) for it to carry. `arrived` carries
+// nothing either (pin_error is read after (3)), nor `stop`.
 #include "contend/harness/clock.h"
 #include "contend/harness/worker_group.h"
 
@@ -40,7 +53,9 @@ constexpr auto kLivenessPoll = std::chrono::milliseconds(20);
 std::atomic<int> thread_starts_before_failure{-1};
 
 // True for the thread start the test seam picked. One relaxed RMW only
-// when armed: the seam is off in every production run.
+// when armed: the seam is off in every production run. Relaxed throughout:
+// a countdown that publishes nothing, armed by fail_thread_start_for_test()
+// on the thread that then starts the workers.
 bool injected_thread_start_failure() {
   if (thread_starts_before_failure.load(std::memory_order_relaxed) < 0) return false;
   return thread_starts_before_failure.fetch_sub(1, std::memory_order_relaxed) == 0;
@@ -105,6 +120,7 @@ WorkerGroup::WorkerGroup(const Topology& topology, std::vector<Place> places,
 WorkerGroup::~WorkerGroup() { stop_workers(); }
 
 void fail_thread_start_for_test(int nth) {
+  // Relaxed: see injected_thread_start_failure().
   thread_starts_before_failure.store(nth, std::memory_order_relaxed);
 }
 
@@ -177,16 +193,20 @@ void WorkerGroup::worker_loop(int index) {
   uint32_t seen = 0;
   for (;;) {
     uint32_t epoch;
-    while ((epoch = control_->epoch.load(std::memory_order_acquire)) == seen)
+    while ((epoch = control_->epoch.load(std::memory_order_acquire)) == seen)  // (1)
       futex_wait(control_->epoch, seen);
     seen = epoch;
+    // Pairs with the release in stop_workers(), but (1) already orders it:
+    // shutdown is stored before the bump that woke us.
     if (control_->shutdown.load(std::memory_order_acquire)) return;
 
+    // acq_rel pairs with run_episode()'s wait_for(arrived), though no data
+    // rides on it.
     if (control_->arrived.fetch_add(1, std::memory_order_acq_rel) + 1 ==
         static_cast<uint32_t>(size()))
       futex_wake_all(control_->arrived);
     SpinWait wait;
-    while (control_->go.load(std::memory_order_acquire) != epoch) wait.pause();
+    while (control_->go.load(std::memory_order_acquire) != epoch) wait.pause();  // (2)
 
     slot.start_ns = monotonic_ns();
     slot.work_done_ns = 0;
@@ -199,6 +219,8 @@ void WorkerGroup::worker_loop(int index) {
     }
     // A body that marked the end of its real work is timed to that mark.
     slot.finish_ns = slot.work_done_ns ? slot.work_done_ns : monotonic_ns();
+    // (3): the release half publishes this slot and the body's writes; the
+    // acquire half orders nothing (a worker reads no peer's results).
     if (control_->finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
         static_cast<uint32_t>(size()))
       futex_wake_all(control_->finished);
@@ -222,6 +244,7 @@ std::string WorkerGroup::reap_dead_children() {
 
 // Waits until `counter` reaches the group size. In process mode it also
 // watches for dead children, which would otherwise leave it waiting forever.
+// The acquire loads are (3)'s parent end for `finished`.
 bool WorkerGroup::wait_for(std::atomic<uint32_t>& counter, std::string& error) {
   const auto target = static_cast<uint32_t>(size());
   for (;;) {
@@ -242,10 +265,11 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
     return result;
   }
   Control& c = *control_;
+  // Relaxed: no worker touches these before (1), which publishes them.
   c.arrived.store(0, std::memory_order_relaxed);
   c.finished.store(0, std::memory_order_relaxed);
   c.stop.store(0, std::memory_order_relaxed);
-  const uint32_t epoch = c.epoch.fetch_add(1, std::memory_order_acq_rel) + 1;
+  const uint32_t epoch = c.epoch.fetch_add(1, std::memory_order_release) + 1;  // (1)
   futex_wake_all(c.epoch);
 
   if (!wait_for(c.arrived, broken_)) {
@@ -253,10 +277,11 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
     return result;
   }
   const int64_t release_ns = monotonic_ns();
-  c.go.store(epoch, std::memory_order_release);
+  c.go.store(epoch, std::memory_order_release);  // (2)
   if (duration.count() > 0) {
     std::this_thread::sleep_until(std::chrono::steady_clock::time_point(
         std::chrono::nanoseconds(release_ns) + duration));
+    // Relaxed: a bare flag; what the bodies did comes back by (3).
     c.stop.store(1, std::memory_order_relaxed);
   }
   if (!wait_for(c.finished, broken_)) {
@@ -281,8 +306,8 @@ EpisodeResult WorkerGroup::run_episode(std::chrono::nanoseconds duration) {
 }
 
 void WorkerGroup::stop_workers() {
-  control_->shutdown.store(1, std::memory_order_release);
-  control_->epoch.fetch_add(1, std::memory_order_acq_rel);
+  control_->shutdown.store(1, std::memory_order_release);  // redundant: (1) carries it
+  control_->epoch.fetch_add(1, std::memory_order_release);  // (1)
   futex_wake_all(control_->epoch);
   for (std::thread& t : threads_) t.join();
   threads_.clear();

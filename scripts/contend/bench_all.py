@@ -364,13 +364,15 @@ def main(argv):
     bench_dir = Path(args.bench_dir).absolute()
     if args.plan:
         exec_plan(bench_dir)
+    # First, before any bench_* is listed or anything written: an HWLOC_*
+    # override hwloc cannot use is contend_plan's one-line error.
+    the_plan = plan.load(str(bench_dir / "contend_plan"))
     if args.estimate:
         return print_estimate(args, bench_dir)
     for var in plan.HWLOC_OVERRIDES:
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
                              "unset it to run benchmarks")
-    the_plan = plan.load(str(bench_dir / "contend_plan"))
     if the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")

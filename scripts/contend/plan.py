@@ -4,6 +4,7 @@
 cores and placement; the Python side only reads what it says.
 """
 import json
+import os
 import subprocess
 
 from .cli import UsageError
@@ -29,6 +30,10 @@ def load(contend_plan, timeout=60):
         raise UsageError(f"{contend_plan} --json did not finish in {timeout}s") from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        # Its own one-line error (a bad HWLOC_* override, say) is the message.
+        own = f"{os.path.basename(contend_plan)}: error: "
+        if last.startswith(own):
+            raise UsageError(f"{os.path.basename(contend_plan)}: {last[len(own):]}")
         raise UsageError(f"{contend_plan} --json failed: {last}")
     return parse(done.stdout, contend_plan)
 

@@ -72,6 +72,23 @@ def test_hwloc_override_refused_for_a_run(counter_build, run_bench_all):
     assert "HWLOC_SYNTHETIC" in done.stderr
 
 
+@pytest.mark.parametrize("args", [["--estimate"], []], ids=["estimate", "run"])
+def test_contend_plans_own_error_is_bench_alls_one_line(counter_build, run_bench_all, tmp_path,
+                                                        args):
+    """A contend_plan that refuses (a bad HWLOC_* override: the real one is
+    tested in test_hwloc_overrides.py) stops bench_all before any bench_*
+    is listed, with contend_plan's reason as the one line."""
+    plan = os.path.join(counter_build.dir, "contend_plan")
+    with open(plan, "w") as f:
+        f.write("#!/bin/sh\necho 'contend_plan: error: HWLOC_SYNTHETIC=\"x\" is bad' >&2\nexit 2\n")
+    done = run_bench_all(*args)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        'bench_all: error: contend_plan: HWLOC_SYNTHETIC="x" is bad']
+    assert counter_build.calls("bench_counter") == []
+    assert not (tmp_path / "results").exists()
+
+
 def test_help_documents_every_flag(run_bench_all):
     done = run_bench_all("--help")
     assert done.returncode == 0

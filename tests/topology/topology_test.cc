@@ -2,8 +2,15 @@
 #include "contend/topology/topology.h"
 
 #include <gtest/gtest.h>
+#include <hwloc.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace contend {
@@ -89,6 +96,134 @@ TEST(Topology, ThisMachineHasAtLeastOneCoreAndCanPin) {
 TEST(Topology, SyntheticTopologiesCannotBePinned) {
   Topology t = Topology::synthetic("core:2 pu:1");
   EXPECT_THROW(t.pin_current_thread(0), std::runtime_error);
+}
+
+// ---- HWLOC_SYNTHETIC / HWLOC_XMLFILE in the environment -------------------
+
+// Sets one environment variable (nullptr: unsets it) for a scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = getenv(name)) old_ = old;
+    if (value) {
+      setenv(name, value, 1);
+    } else {
+      unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      setenv(name_, old_->c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// Both overrides as given, whatever the caller's environment holds.
+struct Overrides {
+  ScopedEnv synthetic;
+  ScopedEnv xml;
+  Overrides(const char* synthetic_value, const char* xml_value)
+      : synthetic("HWLOC_SYNTHETIC", synthetic_value), xml("HWLOC_XMLFILE", xml_value) {}
+};
+
+// discover()'s error, or "" when it succeeds.
+std::string discover_error() {
+  try {
+    Topology::discover();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A file in the test's temporary directory, removed at the end of the scope.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& name)
+      : path(::testing::TempDir() + "contend-" + std::to_string(getpid()) + "-" + name) {}
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+// hwloc's own XML export of a synthetic machine.
+void write_xml(const char* synthetic, const std::string& path) {
+  hwloc_topology_t topo;
+  ASSERT_EQ(hwloc_topology_init(&topo), 0);
+  ASSERT_EQ(hwloc_topology_set_synthetic(topo, synthetic), 0);
+  ASSERT_EQ(hwloc_topology_load(topo), 0);
+  EXPECT_EQ(hwloc_topology_export_xml(topo, path.c_str(), 0), 0);
+  hwloc_topology_destroy(topo);
+}
+
+TEST(TopologyOverrides, ValidSyntheticDescribesThatMachine) {
+  Overrides env("pack:2 core:3 pu:2", nullptr);
+  Topology t = Topology::discover();
+  EXPECT_EQ(t.source(), "synthetic");
+  EXPECT_EQ(t.package_count(), 2);
+  EXPECT_EQ(t.core_count(), 6);
+  EXPECT_EQ(t.pu_count(), 12);
+  EXPECT_FALSE(t.is_this_system());
+}
+
+TEST(TopologyOverrides, MalformedSyntheticIsAnErrorNotThisMachine) {
+  Overrides env("bogus 3", nullptr);
+  EXPECT_EQ(discover_error(),
+            "HWLOC_SYNTHETIC=\"bogus 3\" is not a valid hwloc synthetic description");
+}
+
+TEST(TopologyOverrides, ErrorsStayOneLine) {
+  Overrides env("core:2\npu:\"1\"", nullptr);
+  EXPECT_EQ(discover_error(),
+            R"(HWLOC_SYNTHETIC="core:2\x0apu:\"1\"" is not a valid hwloc synthetic description)");
+}
+
+TEST(TopologyOverrides, MissingXmlFileIsAnError) {
+  const TempFile missing("missing.xml");
+  Overrides env(nullptr, missing.path.c_str());
+  EXPECT_EQ(discover_error(), "HWLOC_XMLFILE=" + missing.path + ": No such file or directory");
+}
+
+TEST(TopologyOverrides, XmlPathThatIsADirectoryIsAnError) {
+  Overrides env(nullptr, "/");
+  EXPECT_EQ(discover_error(), "HWLOC_XMLFILE=/: Is a directory");
+}
+
+TEST(TopologyOverrides, XmlFileWithoutATopologyIsAnError) {
+  const TempFile garbage("garbage.xml");
+  std::ofstream(garbage.path) << "<garbage";
+  Overrides env(nullptr, garbage.path.c_str());
+  EXPECT_EQ(discover_error(),
+            "HWLOC_XMLFILE=" + garbage.path + " is not a valid hwloc XML topology");
+}
+
+TEST(TopologyOverrides, ValidXmlDescribesThatMachine) {
+  const TempFile xml("machine.xml");
+  write_xml("pack:1 core:4 pu:1", xml.path);
+  Overrides env(nullptr, xml.path.c_str());
+  Topology t = Topology::discover();
+  EXPECT_EQ(t.source(), "xml");
+  EXPECT_EQ(t.core_count(), 4);
+  EXPECT_FALSE(t.is_this_system());
+}
+
+// hwloc's precedence: HWLOC_SYNTHETIC wins, and the XML file is not read.
+TEST(TopologyOverrides, SyntheticWinsOverXml) {
+  Overrides env("core:3 pu:1", "/nowhere/contend.xml");
+  Topology t = Topology::discover();
+  EXPECT_EQ(t.source(), "synthetic");
+  EXPECT_EQ(t.core_count(), 3);
+}
+
+TEST(TopologyOverrides, EmptyValuesCountAsUnset) {
+  Overrides env("", "");
+  EXPECT_TRUE(Topology::discover().is_this_system());
 }
 
 }  // namespace

@@ -16,8 +16,10 @@ class alignas(64) AtomicCounter {
   static constexpr bool kExact = true;
 
   void increment(int /*worker*/) noexcept { value_.fetch_add(1, Order); }
+  // Acquire pairs with increment() only when Order is release or stronger,
+  // and is not needed even then: see counter_workload.h.
   uint64_t read() const noexcept { return value_.load(std::memory_order_acquire); }
-  void reset() noexcept { value_.store(0, std::memory_order_relaxed); }
+  void reset() noexcept { value_.store(0, std::memory_order_relaxed); }  // see counter_workload.h
 
  private:
   static_assert(std::atomic<uint64_t>::is_always_lock_free);

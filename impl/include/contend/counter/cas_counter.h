@@ -15,14 +15,20 @@ class alignas(64) CasCounter {
   static constexpr bool kExact = true;
 
   void increment(int /*worker*/) noexcept {
+    // Relaxed: a first guess; a stale one only costs a failed CAS.
     uint64_t seen = value_.load(std::memory_order_relaxed);
-    // On failure `seen` is refreshed with the current value.
+    // On failure `seen` is refreshed with the current value. acq_rel is
+    // more than counting needs (no data rides on the value; relaxed would
+    // stay exact): it is the order of the publishing updates this counter
+    // stands for. x86 emits the same lock cmpxchg either way.
     while (!value_.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel,
                                          std::memory_order_relaxed)) {
     }
   }
+  // Acquire pairs with increment()'s release half; not needed for the read
+  // after an episode (counter_workload.h).
   uint64_t read() const noexcept { return value_.load(std::memory_order_acquire); }
-  void reset() noexcept { value_.store(0, std::memory_order_relaxed); }
+  void reset() noexcept { value_.store(0, std::memory_order_relaxed); }  // see counter_workload.h
 
  private:
   std::atomic<uint64_t> value_{0};

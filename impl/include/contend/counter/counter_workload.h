@@ -1,5 +1,10 @@
 // The counting workload: what one worker does to a counter in an episode,
 // and how an episode's result is judged.
+//
+// A counter's reset() and read() never run beside an increment, and need
+// no memory order of their own: WorkerGroup's start gate orders reset()
+// (in prepare) before every increment, and its `finished` hand-over orders
+// every increment before read() (in judge), as a join does in the tests.
 #pragma once
 
 #include <cstdint>

@@ -20,6 +20,7 @@ class alignas(64) UnsyncCounter {
   void increment(int /*worker*/) noexcept {
     value_.store(value_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
+  // Relaxed: between episodes, ordered by the harness (counter_workload.h).
   uint64_t read() const noexcept { return value_.load(std::memory_order_relaxed); }
   void reset() noexcept { value_.store(0, std::memory_order_relaxed); }
 

@@ -45,7 +45,8 @@ struct WorkerContext {
   int64_t* work_done_ns = nullptr;  // this worker's slot; see mark_work_done
 
   // True once a timed episode's duration has passed. Bodies of timed
-  // episodes poll it (cheaply: every few dozen operations).
+  // episodes poll it (cheaply: every few dozen operations). Relaxed: a bare
+  // flag; results reach the parent through the group's check-out.
   bool stop_requested() const noexcept {
     return stop->load(std::memory_order_relaxed) != 0;
   }

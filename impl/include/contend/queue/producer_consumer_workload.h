@@ -39,6 +39,14 @@
 // consumer reads them after the pop. The queue's own hand-over orders the
 // two; the slots are relaxed atomics so that a queue whose synchronisation
 // ThreadSanitizer cannot see is not reported for our bookkeeping.
+//
+// Memory order. One hand-over of our own carries data: a producer's
+// check-out in producers_done_ (release) pairs with the consumers' loads
+// (acquire), so once they see every producer done, every push happened
+// before their next pop: a drain finds all the items there, and a stall
+// then means missing items, not late ones. The other flags and counts are
+// relaxed, or carry nothing that needs their order: the items travel by the
+// queue, and the tallies reach judge() by WorkerGroup's check-out.
 #pragma once
 
 #include <atomic>
@@ -166,7 +174,8 @@ class ProducerConsumerWorkload {
   const ProducerConsumerConfig& config() const { return config_; }
   Q& queue() { return queue_; }
 
-  // Before each episode (the harness orders it before the workers start).
+  // Before each episode (the harness orders it before the workers start,
+  // so the stores are relaxed).
   void prepare() {
     consumed_.store(0, std::memory_order_relaxed);
     producers_done_.store(0, std::memory_order_relaxed);
@@ -188,6 +197,7 @@ class ProducerConsumerWorkload {
 
   // After each episode: checks it and pools its latency samples.
   EpisodeVerdict judge(const EpisodeResult&) {
+    // Relaxed: the workers have checked out, which orders their stores.
     outcome_.stalled = stalled_.load(std::memory_order_relaxed);
     // Nothing may be left but stop pills, and those only when a stall ended
     // the waits early; they are cleared so that the next episode starts empty.
@@ -220,10 +230,12 @@ class ProducerConsumerWorkload {
     value_type item{};
     for (uint64_t seq = 0; seq < n; ++seq) {
       item.word = make_item_word(static_cast<uint32_t>(p), seq);
+      // Relaxed: the push below orders it (see the top of this file).
       if (config_.sample_every && (seq & mask) == 0)
         stamps[seq / config_.sample_every].store(monotonic_ns(), std::memory_order_relaxed);
       push_waiting(handle, item, config_.wait);
     }
+    // Release: our pushes, to the acquire loads in consume() and check_stall().
     producers_done_.fetch_add(1, std::memory_order_release);
     return n;
   }
@@ -262,6 +274,7 @@ class ProducerConsumerWorkload {
     tally.previous_word = word;
     tally.have_previous = true;
     if (config_.sample_every && (seq & (config_.sample_every - 1)) == 0) {
+      // Relaxed: the pop that brought `word` orders it after the store.
       const int64_t sent = stamps_[static_cast<size_t>(producer) * stamps_per_producer_ +
                                    seq / config_.sample_every]
                                .load(std::memory_order_relaxed);
@@ -280,6 +293,8 @@ class ProducerConsumerWorkload {
   // one call that brings the count to the total (the last consumer).
   bool publish(uint64_t& unpublished) {
     if (unpublished == 0) return false;
+    // acq_rel pairs with the acquire load in consume(), but nothing read
+    // after either needs it: only the count matters (see the top).
     const uint64_t before = consumed_.fetch_add(unpublished, std::memory_order_acq_rel);
     const bool reached = before < total_ && before + unpublished >= total_;
     unpublished = 0;
@@ -315,6 +330,8 @@ class ProducerConsumerWorkload {
 
   // Declares the episode stalled when all producers are done and nothing
   // was consumed for stall_timeout: items went missing.
+  // stalled_ is a bare flag, consumed_ here only a sign of progress: both
+  // relaxed. The acquire pairs with produce()'s check-out.
   bool check_stall(StallWatch& watch, bool read_clock_now = false) {
     if (stalled_.load(std::memory_order_relaxed)) return true;
     if (producers_done_.load(std::memory_order_acquire) != config_.producers) return false;
@@ -329,6 +346,7 @@ class ProducerConsumerWorkload {
     StallWatch watch(config_.stall_timeout);
     if (config_.scenario == ExchangeScenario::kDrain) {
       // Quiescent drain: nothing is popped until every producer is done.
+      // Acquire: pairs with produce()'s check-out; every push is in.
       SpinWait spin;
       while (producers_done_.load(std::memory_order_acquire) != config_.producers) spin.pause();
     }
@@ -347,6 +365,7 @@ class ProducerConsumerWorkload {
       // Nothing there: make our pops count before deciding anything.
       if (publish(unpublished)) return finish(context, tally);
       if (!block) {
+        // Acquire: pairs with publish(); more than the count needs.
         if (consumed_.load(std::memory_order_acquire) >= total_) return tally.count;
         if (check_stall(watch)) return tally.count;
         spin.pause();
@@ -354,7 +373,7 @@ class ProducerConsumerWorkload {
       }
       // Blocking mode: only a stop pill ends the wait (or a stall).
       if constexpr (kBlocking) {
-        if (stalled_.load(std::memory_order_relaxed)) return tally.count;
+        if (stalled_.load(std::memory_order_relaxed)) return tally.count;  // a bare flag
         if constexpr (requires(consumer_handle_t<Q>& h, value_type& v, std::chrono::nanoseconds t) {
                         h.pop_for(v, t);
                       }) {

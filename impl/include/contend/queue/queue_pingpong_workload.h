@@ -11,6 +11,10 @@
 // an error; a queue with an untimed blocking pop only (tbb_bounded_queue
 // in WaitMode::kBlock) would hang instead, which bench_all reports as a
 // timeout.
+//
+// stalled_ is the one atomic, a bare flag: relaxed everywhere. The items
+// travel by the queues, and what ping() records reaches judge() by
+// WorkerGroup's check-out.
 #pragma once
 
 #include <atomic>

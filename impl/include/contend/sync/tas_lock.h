@@ -14,6 +14,9 @@ namespace contend {
 
 class TasLock {
  public:
+  // The exchange that takes the lock (acquire) pairs with the store in
+  // unlock() (release): the last holder's critical section happens-before
+  // the next one's.
   void lock() noexcept {
     SpinWait wait;
     while (locked_.exchange(true, std::memory_order_acquire)) wait.pause();

@@ -17,12 +17,16 @@ namespace contend {
 class TicketLock {
  public:
   void lock() noexcept {
+    // Relaxed: a ticket only fixes the turn; the hand-over is `serving_`.
     const uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
     SpinWait wait;
+    // Acquire: pairs with the release in the previous holder's unlock().
     while (serving_.load(std::memory_order_acquire) != ticket) wait.pause();
   }
   void unlock() noexcept {
-    // Only the holder writes `serving`, so a load + store is enough.
+    // Only the holder writes `serving`, so a load + store is enough; the
+    // load is relaxed because it reads the value our lock() acquired. The
+    // store (release) hands the critical section to the next ticket.
     serving_.store(serving_.load(std::memory_order_relaxed) + 1,
                    std::memory_order_release);
   }

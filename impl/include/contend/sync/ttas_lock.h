@@ -14,6 +14,9 @@ namespace contend {
 
 class TtasLock {
  public:
+  // The exchange that takes the lock (acquire) pairs with the store in
+  // unlock() (release). The plain loads only guess whether the lock is
+  // free, so they are relaxed: nothing is read on their word alone.
   void lock() noexcept {
     ExponentialBackoff backoff;
     for (;;) {

@@ -4,7 +4,8 @@
 // cpuset) and, on a real machine, the process's own binding (so `taskset -c 0`
 // narrows what contend plans for). HWLOC_XMLFILE and HWLOC_SYNTHETIC in the
 // environment make discover() describe a machine we do not have; such a
-// topology can be planned for but not pinned to.
+// topology can be planned for but not pinned to. One that hwloc cannot use
+// is an error, not this machine.
 #pragma once
 
 #include <memory>
@@ -27,7 +28,11 @@ struct Core {
 
 class Topology {
  public:
-  // This machine, or the one HWLOC_XMLFILE / HWLOC_SYNTHETIC describes.
+  // This machine, or the one HWLOC_SYNTHETIC (first) or HWLOC_XMLFILE
+  // describes; an empty value counts as unset. Throws std::invalid_argument
+  // naming the variable and its value when hwloc cannot use it (a malformed
+  // description, an unreadable or invalid file), and std::runtime_error
+  // when no PU is left.
   static Topology discover();
   // A synthetic machine, e.g. "pack:2 l3:2 core:8 pu:2" (tests, --plan).
   static Topology synthetic(std::string_view description);
@@ -67,7 +72,10 @@ class Topology {
   std::string source_;
   std::string cpu_model_;
 
-  static Topology load(std::shared_ptr<Handle> handle, std::string source);
+  // `invalid`: for an override from the environment, the error to throw
+  // when hwloc cannot load it; empty otherwise.
+  static Topology load(std::shared_ptr<Handle> handle, std::string source,
+                       const std::string& invalid);
   void pin(int pu_os_index, int flags) const;
 };
 
