@@ -8,7 +8,7 @@
 #include <exception>
 #include <string>
 
-#include "contend/topology/plan_report.h"
+#include "contend/harness/plan_report.h"
 #include "contend/topology/topology.h"
 
 int main(int argc, char** argv) {

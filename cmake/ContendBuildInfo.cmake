@@ -1,6 +1,7 @@
 # Facts about this build that every result must carry: a number without its
 # compiler, flags and library versions cannot be compared with another one.
-# They reach the binaries as compile definitions of contend_build_info.cc.
+# They reach the binaries as compile definitions of build_info.cc, set in
+# impl/contend/harness/CMakeLists.txt.
 
 string(TOUPPER "${CMAKE_BUILD_TYPE}" _contend_bt)
 set(CONTEND_CXX_FLAGS_EFFECTIVE "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_contend_bt}}")
@@ -24,4 +25,17 @@ execute_process(COMMAND dpkg-query -W -f=${Version} libconcurrentqueue-dev
                 OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT CONTEND_MOODYCAMEL_VERSION)
   set(CONTEND_MOODYCAMEL_VERSION "unknown")
+endif()
+
+# The commit configured; build_info.cc prefers CONTEND_GIT_SHA at run time,
+# since this one goes stale after a commit without reconfiguring.
+set(CONTEND_CONFIGURE_GIT_SHA "unknown")
+find_package(Git QUIET)
+if(GIT_FOUND)
+  execute_process(COMMAND ${GIT_EXECUTABLE} rev-parse --short HEAD
+                  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+                  OUTPUT_VARIABLE _contend_sha OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(_contend_sha)
+    set(CONTEND_CONFIGURE_GIT_SHA "${_contend_sha}")
+  endif()
 endif()

@@ -50,3 +50,10 @@ find_package(TBB QUIET)
 if(NOT TBB_FOUND)
   contend_missing("oneTBB" libtbb-dev)
 endif()
+
+# The layering check (cmake/ContendLayering.cmake) runs on Debian's python3,
+# the one scripts/ use.
+find_program(CONTEND_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT CONTEND_PYTHON)
+  contend_missing("python3" python3)
+endif()

@@ -2,6 +2,10 @@
 // counts, and where each worker of each ladder point is placed, with the
 // placement policies that coincide there (one map, measured once). What
 // `scripts/bench_all --plan` shows and what machine.json records.
+//
+// It is harness, not topology, because the JSON plan also records the build
+// (build_info.h), and build_info asks topology for the hwloc version:
+// topology stays below harness and knows nothing of builds.
 #pragma once
 
 #include <string>

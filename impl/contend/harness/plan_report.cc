@@ -1,4 +1,4 @@
-#include "contend/topology/plan_report.h"
+#include "contend/harness/plan_report.h"
 
 #include <algorithm>
 #include <map>

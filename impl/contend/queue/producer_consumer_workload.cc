@@ -1,5 +1,6 @@
 // The non-template half of the queue workloads: configuration checks and
-// the judges. See producer_consumer_workload.h and queue_pingpong_workload.h.
+// the judges. See producer_consumer_workload.h and queue_pingpong_workload.h;
+// both judges name items with describe(), so the two share this one file.
 #include <cstdio>
 #include <stdexcept>
 #include <string>

@@ -1,4 +1,4 @@
-// Values come from compile definitions set in impl/CMakeLists.txt.
+// Values come from compile definitions set in impl/contend/harness/CMakeLists.txt.
 #include "contend/harness/build_info.h"
 
 #include <cstdlib>
