@@ -72,6 +72,19 @@ TEST(CounterStrategies, TimedEpisodesWithProcesses) {
   });
 }
 
+// A worker the scheduler starts only after the episode's time is up (a
+// loaded 2-core VM, 2 ms quick episodes) once reported 0 items and so a row
+// of 0 items/s without an error. It must do one batch and count it.
+TEST(CounterWorkload, AWorkerStartedAfterTheStopStillCounts) {
+  Shared<AtomicCounter<std::memory_order_relaxed>> counter;
+  const std::atomic<uint32_t> stopped{1};
+  int64_t work_done_ns = 0;
+  const WorkerContext late{.index = 0, .workers = 1, .stop = &stopped, .work_done_ns = &work_done_ns};
+  const uint64_t done = increment_until_stopped(*counter, late);
+  EXPECT_GT(done, 0u);
+  EXPECT_EQ(counter->read(), done);
+}
+
 TEST(CounterStrategies, IdsAreUniqueSnakeCase) {
   std::vector<std::string> ids;
   for_each_counter_strategy([&]<class C>(std::type_identity<C>, std::string_view impl) {
