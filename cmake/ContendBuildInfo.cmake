@@ -20,7 +20,7 @@ string(REPLACE "_" "." CONTEND_BOOST_VERSION "${CONTEND_BOOST_VERSION}")
 
 # moodycamel headers carry no version macro; the Debian package version is the
 # honest answer, asked of dpkg at configure time.
-execute_process(COMMAND dpkg-query -W -f=${Version} libconcurrentqueue-dev
+execute_process(COMMAND dpkg-query -W "-f=\${Version}" libconcurrentqueue-dev
                 OUTPUT_VARIABLE CONTEND_MOODYCAMEL_VERSION ERROR_QUIET
                 OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT CONTEND_MOODYCAMEL_VERSION)
