@@ -24,7 +24,8 @@ def si(value, digits=3):
     carries the magnitude and three significant digits carry the rest."""
     if not is_number(value):
         return "-"
-    magnitude = abs(value)
+    # Round first, then pick the prefix: 999.7k rounds to 1e+03k otherwise.
+    magnitude = abs(float(f"{value:.{digits}g}"))
     for scale, prefix in _SI:
         if magnitude >= scale:
             return f"{value / scale:.{digits}g}{prefix}"

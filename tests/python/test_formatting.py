@@ -23,6 +23,8 @@ def test_durations():
 def test_si_ratio_change_p():
     assert fmt.si(1234567) == "1.23M" and fmt.si(12) == "12" and fmt.si(NAN) == "-"
     assert fmt.si(True) == "-"
+    # Rounding can carry into the next prefix: 999.7k is 1M, never "1e+03k".
+    assert fmt.si(999_700) == "1M" and fmt.si(999_400) == "999k" and fmt.si(-999.97) == "-1k"
     assert fmt.ratio(0.7) == "0.700" and fmt.ratio(None) == "-"
     assert fmt.percent_change(0.7) == "-30.0%" and fmt.percent_change(1.05) == "+5.0%"
     assert fmt.p_value(0.0123) == "0.012" and fmt.p_value(1e-5) == "1.0e-05"
