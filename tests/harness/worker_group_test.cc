@@ -1,7 +1,8 @@
 // WorkerGroup and run_episodes: the start gate, makespan, pinning, errors,
 // and (in process mode) that nothing is left behind; warm-up episodes,
-// the counters run_episodes reports, the latency counter rule, contend's
-// flags and oversubscription with a client beside the workers.
+// the counters run_episodes reports (from a group or another source), the
+// latency counter rule, contend's flags and oversubscription with a client
+// beside the workers.
 #include "contend/harness/worker_group.h"
 
 #include <gtest/gtest.h>
@@ -263,6 +264,32 @@ TEST(RunEpisodes, CountedIsReportedOnlyWhenTheVerdictsCarryIt) {
   runs = run_one("episodes_uncounted", plain);
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].counters.count("counted"), 0u);
+}
+
+// A source that is not a worker group (no per-worker counts) gets the same
+// warm-up, judge and counters, except fairness, which it has none of.
+TEST(RunEpisodes, ASourceWithoutWorkersHasNoFairness) {
+  int episodes = 0;
+  benchmark::RegisterBenchmark("episodes_source", [&episodes](benchmark::State& state) {
+    EpisodePlan plan;
+    plan.warmup_episodes = 1;
+    plan.judge = [](const EpisodeResult&) { return EpisodeVerdict{5, 0, ""}; };
+    run_episodes(state, [&episodes](std::chrono::nanoseconds) {
+      ++episodes;
+      EpisodeResult result;
+      result.makespan_seconds = 0.001;
+      return result;
+    }, plan);
+  })->UseManualTime()->Iterations(3);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^episodes_source/");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  EXPECT_FALSE(reporter.runs[0].error_occurred);
+  EXPECT_EQ(episodes, 1 + 3);
+  EXPECT_DOUBLE_EQ(reporter.runs[0].counters.at("items").value, 5.0);
+  EXPECT_DOUBLE_EQ(reporter.runs[0].counters.at("lost").value, 0.0);
+  EXPECT_EQ(reporter.runs[0].counters.count("fairness"), 0u);
+  EXPECT_NEAR(reporter.runs[0].GetAdjustedRealTime(), 1e6, 1.0);  // ns: the makespans
 }
 
 // A body that marks when its real work ended is timed to that mark, not to
