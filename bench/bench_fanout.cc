@@ -22,8 +22,8 @@
 
 #include "contend/fanout/fanout_workload.h"
 #include "contend/fanout/pool_workload.h"
-#include "contend/fanout/resident_ballast.h"
 #include "contend/fanout/spawn.h"
+#include "contend/fanout/spawn_workload.h"
 #include "contend/harness/bench_main.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/worker_group.h"
@@ -52,33 +52,19 @@ std::vector<PlacementPolicy> placements(const BenchEnvironment& env) {
 // ---- spawn ---------------------------------------------------------------
 
 // Tasks per episode: enough that one episode is well above timer noise
-// (quick: a quarter, as a fork can take milliseconds on a VM).
+// (quick: half, as a fork can take milliseconds on a VM).
 constexpr uint64_t kSpawnTasks = 32;
 constexpr uint64_t kQuickSpawnTasks = 16;
 
-void run_spawn(benchmark::State& state, SpawnKind kind, int batch, size_t parent_mib, bool quick) {
-  const ResidentBallast ballast(parent_mib);
-  const std::string child = spawn_child_path();
-  const uint64_t per_episode = quick ? kQuickSpawnTasks : kSpawnTasks;
+void run_spawn(benchmark::State& state, const BenchEnvironment& env, SpawnKind kind, int batch,
+               size_t parent_mib) {
+  const uint64_t per_episode = env.quick ? kQuickSpawnTasks : kSpawnTasks;
   const uint64_t tasks = (per_episode + batch - 1) / batch * batch;
-  uint64_t items = 0;
-  int64_t episodes = 0;
-  for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
-    const std::string error = spawn_tasks(kind, tasks, batch, child);
-    const auto stop = std::chrono::steady_clock::now();
-    if (!error.empty()) {
-      state.SkipWithError(error.c_str());
-      break;
-    }
-    state.SetIterationTime(std::chrono::duration<double>(stop - start).count());
-    items += tasks;
-    ++episodes;
-  }
-  if (episodes == 0) return;
-  state.SetItemsProcessed(static_cast<int64_t>(items));
-  state.counters["items"] = benchmark::Counter(static_cast<double>(tasks));
-  state.counters["lost"] = benchmark::Counter(0);
+  SpawnWorkload work(
+      SpawnConfig{.kind = kind, .batch = batch, .tasks = tasks, .parent_mib = parent_mib});
+  EpisodePlan plan = work.plan();
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, [&work](std::chrono::nanoseconds) { return work.run_episode(); }, plan);
 }
 
 void register_spawn(const BenchEnvironment& env) {
@@ -95,9 +81,8 @@ void register_spawn(const BenchEnvironment& env) {
                        point.workers, 0, 0, PlacementPolicy::kCompact,
                        is_oversubscribed(env.topology, point.workers + 1),
                        {{"parent_mib", std::to_string(mib)}}};
-        register_instance(id, [kind, batch = point.workers, mib, quick = env.quick](
-                                  benchmark::State& state) {
-          skip_on_exception(state, [&] { run_spawn(state, kind, batch, mib, quick); });
+        register_instance(id, [&env, kind, batch = point.workers, mib](benchmark::State& state) {
+          skip_on_exception(state, [&] { run_spawn(state, env, kind, batch, mib); });
         });
       }
     }
