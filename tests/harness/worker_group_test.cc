@@ -1,8 +1,7 @@
 // WorkerGroup and run_episodes: the start gate, makespan, pinning, errors,
 // and (in process mode) that nothing is left behind; warm-up episodes,
 // the counters run_episodes reports (from a group or another source), the
-// latency counter rule, contend's flags and oversubscription with a client
-// beside the workers.
+// latency counter rule, contend's flags.
 #include "contend/harness/worker_group.h"
 
 #include <gtest/gtest.h>
@@ -376,16 +375,6 @@ TEST(LatencyCounters, PercentilesNeedEnoughSamples) {
   EXPECT_EQ(latency_counters_for(1000),
             (Counters{{"latency_samples", 1000}, {"p50_ns", 500}, {"p99_ns", 990},
                       {"p999_ns", 999}}));
-}
-
-// A client or parent beside n workers makes n + 1: oversubscribed as soon
-// as that exceeds the allowed PUs, even where n alone does not.
-TEST(Oversubscription, CountsEveryoneWhoRuns) {
-  const Topology two = Topology::synthetic("core:2 pu:1");
-  EXPECT_FALSE(is_oversubscribed(two, 2));
-  EXPECT_TRUE(is_oversubscribed(two, 2 + 1));
-  EXPECT_FALSE(is_oversubscribed(this_machine(), this_machine().pu_count()));
-  EXPECT_TRUE(is_oversubscribed(this_machine(), this_machine().pu_count() + 1));
 }
 
 // contend's flags, parsed out of argv before Google Benchmark sees it.

@@ -49,13 +49,6 @@ struct BenchEnvironment : PlanInput {
 // flag.
 BenchEnvironment parse_contend_flags(int& argc, char** argv);
 
-// True when `workers` threads or processes cannot each have an allowed PU
-// of their own. Scenarios that start a client or parent beside their
-// ladder point's workers ask this of the total, not of the ladder point.
-inline bool is_oversubscribed(const Topology& topology, int workers) {
-  return workers > topology.pu_count();
-}
-
 using Registrar = std::function<void(const BenchEnvironment&)>;
 
 int bench_main(int argc, char** argv, const Registrar& register_benchmarks);
