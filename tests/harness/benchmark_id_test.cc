@@ -7,27 +7,34 @@ namespace {
 
 // The name is parsed by scripts/contend/gbench.py: this is the contract.
 TEST(BenchmarkId, NameCarriesEveryIdentityField) {
-  BenchmarkId id{"fifo", "throughput", "moodycamel_tokens", WorkerMode::kProcess, 4, 2, 2,
-                 PlacementPolicy::kScatter, true, {{"payload", "64"}, {"capacity", "1024"}}};
+  const BenchmarkId id{.family = "fifo",
+                       .benchmark = "throughput",
+                       .impl = "moodycamel_tokens",
+                       .mode = WorkerMode::kProcess,
+                       .threads = 4,
+                       .producers = 2,
+                       .consumers = 2,
+                       .placement = PlacementPolicy::kScatter,
+                       .oversubscribed = true,
+                       .params = {{"payload", "64"}, {"capacity", "1024"}}};
   EXPECT_EQ(id.name(),
             "fifo/throughput/moodycamel_tokens/mode:process/threads:4/producers:2/"
             "consumers:2/placement:scatter/placements:scatter/oversub:1/payload:64/capacity:1024");
 }
 
 TEST(BenchmarkId, DefaultsAreThreadCompactNoRoles) {
-  BenchmarkId id;
-  id.family = "counter";
-  id.benchmark = "increment";
-  id.impl = "unsync";
+  const BenchmarkId id{.family = "counter", .benchmark = "increment", .impl = "unsync"};
   EXPECT_EQ(id.name(),
             "counter/increment/unsync/mode:thread/threads:1/producers:0/consumers:0/"
             "placement:compact/placements:compact/oversub:0");
 }
 
 TEST(BenchmarkId, NameListsEveryPlacementTheMapStandsFor) {
-  BenchmarkId id{"counter", "increment", "unsync", WorkerMode::kThread, 2, 0, 0,
-                 PlacementPolicy::kCompact, false, {},
-                 {PlacementPolicy::kCompact, PlacementPolicy::kScatter}};
+  const BenchmarkId id{.family = "counter",
+                       .benchmark = "increment",
+                       .impl = "unsync",
+                       .threads = 2,
+                       .placements = {PlacementPolicy::kCompact, PlacementPolicy::kScatter}};
   EXPECT_EQ(id.name(),
             "counter/increment/unsync/mode:thread/threads:2/producers:0/consumers:0/"
             "placement:compact/placements:compact+scatter/oversub:0");

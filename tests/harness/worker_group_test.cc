@@ -1,7 +1,7 @@
 // WorkerGroup and run_episodes: the start gate, makespan, pinning, errors,
 // and (in process mode) that nothing is left behind; warm-up episodes,
-// the counters run_episodes reports, the latency counter rule, contend's
-// flags and oversubscription with a client beside the workers.
+// the counters run_episodes reports (from a group or another source), the
+// latency counter rule, contend's flags.
 #include "contend/harness/worker_group.h"
 
 #include <gtest/gtest.h>
@@ -265,6 +265,32 @@ TEST(RunEpisodes, CountedIsReportedOnlyWhenTheVerdictsCarryIt) {
   EXPECT_EQ(runs[0].counters.count("counted"), 0u);
 }
 
+// A source that is not a worker group (no per-worker counts) gets the same
+// warm-up, judge and counters, except fairness, which it has none of.
+TEST(RunEpisodes, ASourceWithoutWorkersHasNoFairness) {
+  int episodes = 0;
+  benchmark::RegisterBenchmark("episodes_source", [&episodes](benchmark::State& state) {
+    EpisodePlan plan;
+    plan.warmup_episodes = 1;
+    plan.judge = [](const EpisodeResult&) { return EpisodeVerdict{5, 0, ""}; };
+    run_episodes(state, [&episodes](std::chrono::nanoseconds) {
+      ++episodes;
+      EpisodeResult result;
+      result.makespan_seconds = 0.001;
+      return result;
+    }, plan);
+  })->UseManualTime()->Iterations(3);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^episodes_source/");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  EXPECT_FALSE(reporter.runs[0].error_occurred);
+  EXPECT_EQ(episodes, 1 + 3);
+  EXPECT_DOUBLE_EQ(reporter.runs[0].counters.at("items").value, 5.0);
+  EXPECT_DOUBLE_EQ(reporter.runs[0].counters.at("lost").value, 0.0);
+  EXPECT_EQ(reporter.runs[0].counters.count("fairness"), 0u);
+  EXPECT_NEAR(reporter.runs[0].GetAdjustedRealTime(), 1e6, 1.0);  // ns: the makespans
+}
+
 // A body that marks when its real work ended is timed to that mark, not to
 // its return: the makespan ends at the latest mark.
 TEST(WorkerGroupThread, MakespanEndsAtTheMarkedEndOfWork) {
@@ -349,16 +375,6 @@ TEST(LatencyCounters, PercentilesNeedEnoughSamples) {
   EXPECT_EQ(latency_counters_for(1000),
             (Counters{{"latency_samples", 1000}, {"p50_ns", 500}, {"p99_ns", 990},
                       {"p999_ns", 999}}));
-}
-
-// A client or parent beside n workers makes n + 1: oversubscribed as soon
-// as that exceeds the allowed PUs, even where n alone does not.
-TEST(Oversubscription, CountsEveryoneWhoRuns) {
-  const Topology two = Topology::synthetic("core:2 pu:1");
-  EXPECT_FALSE(is_oversubscribed(two, 2));
-  EXPECT_TRUE(is_oversubscribed(two, 2 + 1));
-  EXPECT_FALSE(is_oversubscribed(this_machine(), this_machine().pu_count()));
-  EXPECT_TRUE(is_oversubscribed(this_machine(), this_machine().pu_count() + 1));
 }
 
 // contend's flags, parsed out of argv before Google Benchmark sees it.

@@ -1,17 +1,19 @@
 // The queue line-up and what bench_queue derives from it: ids, traits,
-// families, shapes per ladder, capacities, wait modes; the item encoding
-// and the latency percentiles.
+// families, the plan (shapes per machine, capacities, wait modes, quick
+// versus full); the item encoding and the latency percentiles.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "contend/queue/latency_reservoir.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/queue_list.h"
-#include "contend/queue/queue_scenarios.h"
+#include "contend/queue/queue_plan.h"
+#include "support/plan_checks.h"
 
 namespace contend {
 namespace {
@@ -66,34 +68,35 @@ TEST(QueueList, OurQueuesPromiseWhatPythonsDo) {
   }
 }
 
-std::vector<LadderPoint> two_core_ladder() { return {{1, false}, {2, false}, {3, true}}; }
-std::vector<LadderPoint> smt_ladder() {  // 8 cores, 16 PUs
-  return {{1, false}, {2, false}, {4, false}, {8, false}, {16, false}, {17, true}};
-}
-
+using testing::plan_input;
 using Shapes = std::vector<QueueShape>;
 
-TEST(QueueScenarios, ShapesOnTwoCores) {
+// Ladder 1 2 3*.
+PlanInput two_cores(bool quick) { return plan_input("core:2 pu:1", quick); }
+// 8 cores, 16 PUs: ladder 1 2 4 8 16 17*.
+PlanInput smt(bool quick) { return plan_input("core:8 pu:2", quick); }
+
+TEST(QueuePlan, ShapesOnTwoCores) {
   const QueueTraits mpmc{.concurrency = QueueConcurrency::kMpmc};
-  EXPECT_EQ(queue_shapes(two_core_ladder(), mpmc, false),
+  EXPECT_EQ(queue_shapes(two_cores(false), mpmc),
             (Shapes{{1, 1, false}, {1, 2, true}, {2, 1, true}, {2, 2, true}}));
-  EXPECT_EQ(queue_shapes(two_core_ladder(), mpmc, true), (Shapes{{1, 1, false}}));
+  EXPECT_EQ(queue_shapes(two_cores(true), mpmc), (Shapes{{1, 1, false}}));
 }
 
-TEST(QueueScenarios, ShapesRespectConcurrency) {
+TEST(QueuePlan, ShapesRespectConcurrency) {
   const QueueTraits spsc{.concurrency = QueueConcurrency::kSpsc};
   const QueueTraits mpsc{.concurrency = QueueConcurrency::kMpsc};
   for (bool quick : {false, true}) {
-    EXPECT_EQ(queue_shapes(smt_ladder(), spsc, quick), (Shapes{{1, 1, false}}));
-    for (const QueueShape& s : queue_shapes(smt_ladder(), mpsc, quick)) EXPECT_EQ(s.consumers, 1);
+    EXPECT_EQ(queue_shapes(smt(quick), spsc), (Shapes{{1, 1, false}}));
+    for (const QueueShape& s : queue_shapes(smt(quick), mpsc)) EXPECT_EQ(s.consumers, 1);
   }
-  EXPECT_EQ(queue_shapes(two_core_ladder(), mpsc, false), (Shapes{{1, 1, false}, {2, 1, true}}));
+  EXPECT_EQ(queue_shapes(two_cores(false), mpsc), (Shapes{{1, 1, false}, {2, 1, true}}));
 }
 
-TEST(QueueScenarios, ShapesFillEachLadderPoint) {
+TEST(QueuePlan, ShapesFillEachLadderPoint) {
   const QueueTraits mpmc{.concurrency = QueueConcurrency::kMpmc};
-  const Shapes full = queue_shapes(smt_ladder(), mpmc, false);
-  const Shapes quick = queue_shapes(smt_ladder(), mpmc, true);
+  const Shapes full = queue_shapes(smt(false), mpmc);
+  const Shapes quick = queue_shapes(smt(true), mpmc);
   for (const QueueShape& s : full) {
     // Within the hardware unless marked oversubscribed, and then beyond it.
     EXPECT_EQ(s.oversubscribed, s.threads() > 16) << s.producers << ":" << s.consumers;
@@ -105,10 +108,73 @@ TEST(QueueScenarios, ShapesFillEachLadderPoint) {
   EXPECT_EQ(quick, (Shapes{{1, 1, false}, {2, 2, false}, {4, 4, false}, {8, 8, false}}));
   for (const QueueShape& s : quick) EXPECT_NE(std::find(full.begin(), full.end(), s), full.end());
   // A single-core machine still gets its (oversubscribed) 1:1.
-  EXPECT_EQ(queue_shapes({{1, false}, {2, true}}, mpmc, true), (Shapes{{1, 1, true}}));
+  EXPECT_EQ(queue_shapes(plan_input("core:1 pu:1", true), mpmc), (Shapes{{1, 1, true}}));
 }
 
-TEST(QueueScenarios, CapacitiesFollowTheCapacityTrait) {
+std::vector<QueueScenario> line_up_plan(const PlanInput& input) {
+  std::vector<QueueScenario> plan;
+  for_each_queue([&]<class Kind>(Kind) {
+    for (QueueScenario& s : queue_plan(input, Kind::id, Kind::traits)) plan.push_back(std::move(s));
+  });
+  return plan;
+}
+
+TEST(QueuePlan, KeepsItsPromisesOnEveryMachine) {
+  testing::expect_plan_keeps_promises(line_up_plan);
+}
+
+// The workload gets what the name says.
+TEST(QueuePlan, ConfigsMatchTheirIds) {
+  for (const QueueScenario& s : line_up_plan(plan_input("pack:2 l3:2 core:4 pu:2", false))) {
+    SCOPED_TRACE(s.id.name());
+    if (const auto* c = std::get_if<ProducerConsumerConfig>(&s.config)) {
+      EXPECT_EQ(c->producers, s.id.producers);
+      EXPECT_EQ(c->consumers, s.id.consumers);
+      EXPECT_EQ(c->scenario == ExchangeScenario::kDrain, s.id.benchmark == "drain");
+      EXPECT_EQ(s.id.benchmark == "drain" ? 0u : 64u, c->sample_every);
+    } else {
+      EXPECT_EQ(s.id.benchmark, "pingpong");
+      EXPECT_EQ(s.id.threads, 2);
+    }
+    EXPECT_EQ(s.id.params.front(), (std::pair<std::string, std::string>{"payload",
+                                                                          std::to_string(s.payload)}));
+  }
+}
+
+// Drain fills the queue before anyone pops: a bounded queue gets room for
+// every item, so producers never wait for consumers.
+TEST(QueuePlan, DrainHasRoomForEveryItem) {
+  const QueueTraits bounded{.order = QueueOrder::kLifo, .capacity = QueueCapacity::kBounded};
+  int drains = 0;
+  for (const QueueScenario& s : queue_plan(two_cores(false), "q", bounded)) {
+    if (s.id.benchmark != "drain") continue;
+    ++drains;
+    const auto& c = std::get<ProducerConsumerConfig>(s.config);
+    EXPECT_EQ(c.capacity, c.items_per_producer * static_cast<uint64_t>(c.producers));
+    EXPECT_EQ(s.payload, 8u);  // ordering is what it checks: one payload
+  }
+  EXPECT_GT(drains, 0);
+}
+
+TEST(QueuePlan, QuickIsSmallItemsNoDrainShorterEpisodes) {
+  for (const QueueScenario& s : queue_plan(two_cores(true), "q", QueueTraits{})) {
+    EXPECT_NE(s.id.benchmark, "drain");
+    EXPECT_EQ(s.payload, 8u);
+    if (const auto* c = std::get_if<ProducerConsumerConfig>(&s.config)) {
+      EXPECT_EQ(c->items_per_producer, 1u << 13);
+    } else {
+      EXPECT_EQ(std::get<QueuePingPongConfig>(s.config).round_trips, 1u << 8);
+    }
+  }
+}
+
+// On the 2-core VM, as its reference runs list: 42 instances quick, 386 full.
+TEST(QueuePlan, CountsOnTheTwoCoreMachine) {
+  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 42u);
+  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 386u);
+}
+
+TEST(QueuePlan, CapacitiesFollowTheCapacityTrait) {
   const QueueTraits unbounded{.capacity = QueueCapacity::kUnbounded};
   const QueueTraits bounded{.capacity = QueueCapacity::kBounded};
   const QueueTraits optional{.capacity = QueueCapacity::kOptional};
@@ -123,7 +189,7 @@ TEST(QueueScenarios, CapacitiesFollowTheCapacityTrait) {
   EXPECT_EQ(pingpong_capacity(optional), 0u);
 }
 
-TEST(QueueScenarios, BlockingQueuesAlsoRunBlockingWaits) {
+TEST(QueuePlan, BlockingQueuesAlsoRunBlockingWaits) {
   for (const Entry& e : line_up()) {
     const auto modes = wait_modes(e.traits);
     EXPECT_EQ(modes.front(), WaitMode::kSpin) << e.id;

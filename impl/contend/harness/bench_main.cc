@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "contend/harness/build_info.h"
 
@@ -51,7 +52,7 @@ int episodes_per_repetition = 0;
 }  // namespace
 
 BenchEnvironment parse_contend_flags(int& argc, char** argv) {
-  BenchEnvironment env{Topology::discover(), {}, false, {}, 1};
+  BenchEnvironment env;
   int episode_ms = 0;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
@@ -73,7 +74,7 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
   }
   argc = kept;
   env.episode = std::chrono::milliseconds(episode_ms ? episode_ms : env.quick ? 2 : 10);
-  env.ladder = build_ladder(env.topology);
+  static_cast<PlanInput&>(env) = PlanInput::of(Topology::discover(), env.quick);
   return env;
 }
 
@@ -82,6 +83,14 @@ void register_instance(const BenchmarkId& id, std::function<void(benchmark::Stat
       id.name().c_str(), [run = std::move(run)](benchmark::State& s) { run(s); });
   bench->UseManualTime();
   if (episodes_per_repetition > 0) bench->Iterations(episodes_per_repetition);
+}
+
+void run_on_group(benchmark::State& state, const BenchEnvironment& env,
+                  const std::vector<Place>& places, WorkerMode mode, WorkerBody body,
+                  EpisodePlan plan) {
+  WorkerGroup group(env.topology, places, std::move(body), mode);
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, group, plan);
 }
 
 int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {

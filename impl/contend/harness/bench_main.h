@@ -25,18 +25,20 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "contend/harness/benchmark_id.h"
-#include "contend/topology/ladder.h"
-#include "contend/topology/topology.h"
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/plan_input.h"
+#include "contend/harness/worker_group.h"
+#include "contend/topology/placement.h"
 
 namespace contend {
 
-struct BenchEnvironment {
-  Topology topology;
-  std::vector<LadderPoint> ladder;
-  bool quick = false;
+// The plans' input (this machine, its ladder, --contend_quick) and how to
+// measure: the flags' episode length, warm-up and episode count.
+struct BenchEnvironment : PlanInput {
   std::chrono::milliseconds episode{10};
   int warmup_episodes = 1;  // every EpisodePlan's warmup_episodes
   int episodes = 0;         // timed episodes per repetition; 0: min_time decides
@@ -47,13 +49,6 @@ struct BenchEnvironment {
 // flag.
 BenchEnvironment parse_contend_flags(int& argc, char** argv);
 
-// True when `workers` threads or processes cannot each have an allowed PU
-// of their own. Scenarios that start a client or parent beside their
-// ladder point's workers ask this of the total, not of the ladder point.
-inline bool is_oversubscribed(const Topology& topology, int workers) {
-  return workers > topology.pu_count();
-}
-
 using Registrar = std::function<void(const BenchEnvironment&)>;
 
 int bench_main(int argc, char** argv, const Registrar& register_benchmarks);
@@ -61,6 +56,21 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks);
 // Registers `run` under id.name() with manual time; `run` is called once
 // per repetition.
 void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run);
+
+// Registers every scenario of a plan (a vector of anything with a
+// BenchmarkId `id`) whose impl is `impl`, or every one for an empty `impl`,
+// in plan order: `run(state, env, scenario)` runs a repetition, and an
+// exception it throws becomes the instance's error row. Binaries that turn
+// impl ids into types call it once per impl, from their type list.
+template <class Scenario, class Run>
+void register_plan(const BenchEnvironment& env, const std::vector<Scenario>& plan, Run run,
+                   std::string_view impl = {});
+
+// Runs `plan`'s episodes (run_episodes) on a new WorkerGroup of `body` at
+// `places`, after the warm-up episodes the flags ask for.
+void run_on_group(benchmark::State& state, const BenchEnvironment& env,
+                  const std::vector<Place>& places, WorkerMode mode, WorkerBody body,
+                  EpisodePlan plan);
 
 // Runs `body`; an exception it throws (a pipe or mapping that cannot be
 // made, a worker that cannot start) becomes this instance's error row
@@ -71,6 +81,17 @@ void skip_on_exception(benchmark::State& state, Body&& body) {
     body();
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
+  }
+}
+
+template <class Scenario, class Run>
+void register_plan(const BenchEnvironment& env, const std::vector<Scenario>& plan, Run run,
+                   std::string_view impl) {
+  for (const Scenario& scenario : plan) {
+    if (!impl.empty() && scenario.id.impl != impl) continue;
+    register_instance(scenario.id, [&env, scenario, run](benchmark::State& state) {
+      skip_on_exception(state, [&] { run(state, env, scenario); });
+    });
   }
 }
 

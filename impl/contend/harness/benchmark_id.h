@@ -9,6 +9,11 @@
 // `placement` is the policy that placed the workers; `placements:` lists
 // every policy whose worker-to-PU map is the same one ("compact+scatter"),
 // so one instance stands for all of them instead of measuring a map twice.
+//
+// Built with designated initializers, naming each field it sets (the rest
+// keep their defaults): BenchmarkId{.family = "counter", .benchmark =
+// "increment", .impl = "unsync", .threads = 2}. Positional braces would let
+// a swapped producers and consumers, or a new field, pass unnoticed.
 #pragma once
 
 #include <string>
@@ -20,7 +25,11 @@
 
 namespace contend {
 
+// A field an initializer may leave out has a default (= {} at least), or
+// GCC's -Wmissing-field-initializers would flag every id that leaves it out.
 struct BenchmarkId {
+  using Params = std::vector<std::pair<std::string, std::string>>;  // key:value, in name order
+
   std::string family;
   std::string benchmark;
   std::string impl;
@@ -30,10 +39,9 @@ struct BenchmarkId {
   int consumers = 0;
   PlacementPolicy placement = PlacementPolicy::kCompact;
   bool oversubscribed = false;
-  std::vector<std::pair<std::string, std::string>> params;
+  Params params = {};
   // Every policy this instance's map stands for (DistinctPlacement::covers);
-  // empty means just `placement`. Last and defaulted, so initializers that
-  // stop at params still fit (and -Wmissing-field-initializers stays quiet).
+  // empty means just `placement`.
   std::vector<PlacementPolicy> placements = {};
 
   std::vector<PlacementPolicy> covered_placements() const;

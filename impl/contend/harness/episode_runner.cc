@@ -6,19 +6,19 @@ namespace {
 
 // One episode, prepared, run and judged; the returned verdict's error is
 // also set when the group itself failed.
-EpisodeVerdict run_one_episode(WorkerGroup& group, const EpisodePlan& plan,
+EpisodeVerdict run_one_episode(const EpisodeSource& source, const EpisodePlan& plan,
                                EpisodeResult& result) {
   if (plan.prepare) plan.prepare();
-  result = group.run_episode(plan.duration);
+  result = source(plan.duration);
   if (!result.ok()) return EpisodeVerdict{0, 0, result.error};
   return plan.judge(result);
 }
 
 // The warm-up episodes; false (and the instance skipped) if one failed.
-bool warm_up(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan) {
+bool warm_up(benchmark::State& state, const EpisodeSource& source, const EpisodePlan& plan) {
   for (int i = 0; i < plan.warmup_episodes; ++i) {
     EpisodeResult result;
-    const EpisodeVerdict verdict = run_one_episode(group, plan, result);
+    const EpisodeVerdict verdict = run_one_episode(source, plan, result);
     // The same message as from a timed episode: a wrong result is wrong
     // whichever episode shows it.
     if (!verdict.error.empty()) {
@@ -32,23 +32,26 @@ bool warm_up(benchmark::State& state, WorkerGroup& group, const EpisodePlan& pla
 
 }  // namespace
 
-void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan) {
+void run_episodes(benchmark::State& state, const EpisodeSource& source, const EpisodePlan& plan) {
   // Skipped before the loop, the loop body never runs (Google Benchmark).
-  if (!warm_up(state, group, plan)) return;
+  if (!warm_up(state, source, plan)) return;
   uint64_t items = 0;
   double fairness = 0, lost = 0, counted = 0;
-  bool has_counted = false;
+  bool has_fairness = false, has_counted = false;
   int64_t episodes = 0;
   for (auto _ : state) {
     EpisodeResult result;
-    const EpisodeVerdict verdict = run_one_episode(group, plan, result);
+    const EpisodeVerdict verdict = run_one_episode(source, plan, result);
     if (!verdict.error.empty()) {
       state.SkipWithError(verdict.error.c_str());
       break;
     }
     state.SetIterationTime(result.makespan_seconds);
     items += verdict.items;
-    fairness += result.fairness();
+    if (!result.worker_ops.empty()) {
+      fairness += result.fairness();
+      has_fairness = true;
+    }
     lost += verdict.lost;
     if (verdict.counted >= 0) {
       counted += verdict.counted;
@@ -60,9 +63,15 @@ void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan
   state.SetItemsProcessed(static_cast<int64_t>(items));
   const double n = static_cast<double>(episodes);
   state.counters["items"] = benchmark::Counter(static_cast<double>(items) / n);
-  state.counters["fairness"] = benchmark::Counter(fairness / n);
+  if (has_fairness) state.counters["fairness"] = benchmark::Counter(fairness / n);
   state.counters["lost"] = benchmark::Counter(lost / n);
   if (has_counted) state.counters["counted"] = benchmark::Counter(counted / n);
+}
+
+void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan) {
+  run_episodes(
+      state, [&group](std::chrono::nanoseconds duration) { return group.run_episode(duration); },
+      plan);
 }
 
 }  // namespace contend

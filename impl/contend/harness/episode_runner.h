@@ -1,9 +1,10 @@
 // run_episodes: one Google Benchmark instance as a sequence of episodes.
 //
-// Each benchmark iteration is one episode of a WorkerGroup: prepare the
-// shared state, release the workers, judge the result. The makespan is
-// reported as manual time and the items as items processed, so Google
-// Benchmark's items_per_second is aggregate throughput over wall time.
+// Each benchmark iteration is one episode: prepare the shared state, run
+// it (release a WorkerGroup's workers, or whatever an EpisodeSource does),
+// judge the result. The makespan is reported as manual time and the items
+// as items processed, so Google Benchmark's items_per_second is aggregate
+// throughput over wall time.
 // A judged violation stops the instance with SkipWithError: an error row,
 // never a number.
 //
@@ -48,9 +49,19 @@ struct EpisodePlan {
   std::function<void()> after_warmup;
 };
 
+// Runs one episode of the given duration and says how it went, as
+// WorkerGroup::run_episode does. Anything that times its own work can be
+// one (bench_fanout's spawner, whose tasks are not a worker group), so
+// that it gets the warm-up, the judge and the counters of every other
+// benchmark. A result without worker_ops has no fairness to report.
+using EpisodeSource = std::function<EpisodeResult(std::chrono::nanoseconds duration)>;
+
 // Runs the warm-up episodes, then the state's iterations as episodes, and
-// sets the counters `items` (per episode), `fairness` (Jain's index, mean),
-// `lost` (per episode) and, when the verdicts carry it, `counted` (mean).
+// sets the counters `items` (per episode), `fairness` (Jain's index, mean;
+// only for episodes with per-worker counts), `lost` (per episode) and, when
+// the verdicts carry it, `counted` (mean).
+void run_episodes(benchmark::State& state, const EpisodeSource& source, const EpisodePlan& plan);
+// The usual source: `group`'s episodes.
 void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan);
 
 }  // namespace contend
