@@ -66,17 +66,6 @@ struct alignas(64) WorkerGroup::Slot {
   char pin_error[160] = {};  // set once if pinning failed: every episode is void
 };
 
-std::string_view to_string(WorkerMode mode) {
-  return mode == WorkerMode::kThread ? "thread" : "process";
-}
-
-WorkerMode parse_worker_mode(std::string_view name) {
-  if (name == "thread") return WorkerMode::kThread;
-  if (name == "process") return WorkerMode::kProcess;
-  throw std::invalid_argument("unknown mode '" + std::string(name) +
-                              "' (expected thread or process)");
-}
-
 uint64_t EpisodeResult::total_ops() const {
   uint64_t total = 0;
   for (uint64_t ops : worker_ops) total += ops;

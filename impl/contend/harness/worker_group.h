@@ -23,19 +23,15 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "contend/harness/shared_memory.h"
+#include "contend/harness/worker_mode.h"
 #include "contend/topology/placement.h"
 #include "contend/topology/topology.h"
 
 namespace contend {
-
-enum class WorkerMode { kThread, kProcess };
-std::string_view to_string(WorkerMode mode);
-WorkerMode parse_worker_mode(std::string_view name);  // throws std::invalid_argument
 
 // What a worker body sees of its group.
 struct WorkerContext {
