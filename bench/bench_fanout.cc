@@ -25,6 +25,7 @@
 #include "contend/fanout/resident_ballast.h"
 #include "contend/fanout/spawn.h"
 #include "contend/harness/bench_main.h"
+#include "contend/harness/counter_names.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/worker_group.h"
 
@@ -77,8 +78,8 @@ void run_spawn(benchmark::State& state, SpawnKind kind, int batch, size_t parent
   }
   if (episodes == 0) return;
   state.SetItemsProcessed(static_cast<int64_t>(items));
-  state.counters["items"] = benchmark::Counter(static_cast<double>(tasks));
-  state.counters["lost"] = benchmark::Counter(0);
+  state.counters[counter_name::kItems] = benchmark::Counter(static_cast<double>(tasks));
+  state.counters[counter_name::kLost] = benchmark::Counter(0);
 }
 
 void register_spawn(const BenchEnvironment& env) {
@@ -170,7 +171,8 @@ void run_pool(benchmark::State& state, const BenchEnvironment& env, PoolKind kin
   if (state.error_occurred()) return;
   work.latencies().set_counters(state);
   // run_episodes' fairness would count the client as a worker.
-  if (work.pool_fairness() >= 0) state.counters["fairness"] = work.pool_fairness();
+  if (work.pool_fairness() >= 0)
+    state.counters[counter_name::kFairness] = work.pool_fairness();
 }
 
 void register_pool(const BenchEnvironment& env) {
