@@ -17,6 +17,7 @@
 #include <cstddef>
 
 #include "contend/harness/counter_names.h"
+#include "contend/harness/latency_histogram.h"
 
 namespace contend {
 
@@ -35,6 +36,14 @@ void set_latency_counters(benchmark::State& state, size_t samples, Percentile&& 
     state.counters[counter_name::kP99Ns] = benchmark::Counter(percentile(0.99));
   if (samples >= kMinSamplesForP999)
     state.counters[counter_name::kP999Ns] = benchmark::Counter(percentile(0.999));
+}
+
+// The rule for the recorder every benchmark uses: the histogram's values,
+// its percentiles (within its 1%, latency_histogram.h).
+inline void set_latency_counters(benchmark::State& state, const LatencyHistogram& latencies) {
+  set_latency_counters(state, latencies.count(), [&latencies](double q) {
+    return static_cast<double>(latencies.value_at_percentile(q));
+  });
 }
 
 }  // namespace contend
