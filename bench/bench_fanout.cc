@@ -27,6 +27,7 @@
 #include "contend/harness/bench_main.h"
 #include "contend/harness/counter_names.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/harness/worker_group.h"
 
 namespace contend {
@@ -169,7 +170,7 @@ void run_pool(benchmark::State& state, const BenchEnvironment& env, PoolKind kin
   plan.warmup_episodes = env.warmup_episodes;
   run_episodes(state, group, plan);
   if (state.error_occurred()) return;
-  work.latencies().set_counters(state);
+  set_latency_counters(state, work.latencies());
   // run_episodes' fairness would count the client as a worker.
   if (work.pool_fairness() >= 0)
     state.counters[counter_name::kFairness] = work.pool_fairness();

@@ -19,6 +19,7 @@
 
 #include "contend/harness/bench_main.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/harness/worker_group.h"
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_workload.h"
@@ -79,7 +80,7 @@ void run_pingpong(benchmark::State& state, const BenchEnvironment& env, const Ch
   EpisodePlan plan = work.plan();
   plan.warmup_episodes = env.warmup_episodes;
   run_episodes(state, group, plan);
-  if (!state.error_occurred()) work.latencies().set_counters(state);
+  if (!state.error_occurred()) set_latency_counters(state, work.latencies());
 }
 
 void register_ipc(const BenchEnvironment& env) {

@@ -24,6 +24,7 @@
 
 #include "contend/harness/bench_main.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/producer_consumer_workload.h"
 #include "contend/queue/queue_item.h"
@@ -61,7 +62,7 @@ void run_workload(benchmark::State& state, const BenchEnvironment& env,
     plan.judge = [&workload](const EpisodeResult& result) { return workload.judge(result); };
     plan.after_warmup = [&workload] { workload.forget_latencies(); };
     run_episodes(state, group, plan);
-    if (!state.error_occurred()) workload.latencies().report(state);
+    if (!state.error_occurred()) set_latency_counters(state, workload.latencies());
   });
 }
 

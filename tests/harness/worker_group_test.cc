@@ -25,6 +25,7 @@
 #include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_counters.h"
+#include "contend/harness/latency_histogram.h"
 #include "contend/harness/shared_memory.h"
 #include "support/test_machine.h"
 
@@ -349,6 +350,24 @@ TEST(LatencyCounters, PercentilesNeedEnoughSamples) {
   EXPECT_EQ(latency_counters_for(1000),
             (Counters{{"latency_samples", 1000}, {"p50_ns", 500}, {"p99_ns", 990},
                       {"p999_ns", 999}}));
+}
+
+// A histogram reports its count and the percentiles it supports: 150
+// values (exact below 256 ns) give p50 and p99 by nearest rank, no p99.9.
+TEST(LatencyCounters, AHistogramReportsItsCountAndSupportedPercentiles) {
+  benchmark::RegisterBenchmark("histogram_counters", [](benchmark::State& state) {
+    for (auto _ : state) state.SetIterationTime(1e-6);
+    LatencyHistogram latencies;
+    for (int64_t ns = 1; ns <= 150; ++ns) latencies.record(ns);
+    set_latency_counters(state, latencies);
+  })->UseManualTime()->Iterations(1);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^histogram_counters/");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  std::map<std::string, double> counters;
+  for (const auto& [key, counter] : reporter.runs[0].counters) counters[key] = counter.value;
+  EXPECT_EQ(counters, (std::map<std::string, double>{
+                          {"latency_samples", 150}, {"p50_ns", 75}, {"p99_ns", 149}}));
 }
 
 // A client or parent beside n workers makes n + 1: oversubscribed as soon

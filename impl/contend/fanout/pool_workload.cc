@@ -64,8 +64,7 @@ PoolWorkload::PoolWorkload(PoolKind kind, WorkerMode mode, const PoolShape& shap
       places_(std::move(places)),
       pin_(topology.is_this_system()),
       expected_(expected_hash_sum(shape.tasks * shape.task_items)),
-      region_(align64(sizeof(Report)) + align64(shape.tasks * sizeof(int64_t)) +
-              static_cast<size_t>(shape.workers) * sizeof(TaskResult)) {
+      region_(align64(sizeof(Report)) + static_cast<size_t>(shape.workers) * sizeof(TaskResult)) {
   if (shape.workers < 1 || shape.tasks < 1)
     throw std::invalid_argument("a pool needs at least one worker and one task");
   if (places_.size() != static_cast<size_t>(shape.workers) + 1)
@@ -111,9 +110,7 @@ void PoolWorkload::record(Report& report, uint64_t id, uint64_t sum, int64_t sub
   if (id >= shape_.tasks) fail("result for unknown task " + std::to_string(id));
   if (seen[id]) fail("task " + std::to_string(id) + " came back twice");
   seen[id] = true;
-  auto* latency = reinterpret_cast<int64_t*>(static_cast<char*>(region_.data()) +
-                                             align64(sizeof(Report)));
-  latency[id] = done_ns - submit_ns;
+  episode_latencies_.record(done_ns - submit_ns);
   report.sum += sum;
   ++report.collected;
 }
@@ -200,8 +197,7 @@ uint64_t PoolWorkload::run_pool_worker(int index) {
 void PoolWorkload::client_spawn_per_task(Report& report) {
   const auto n = static_cast<uint64_t>(shape_.workers);
   auto* out = reinterpret_cast<TaskResult*>(static_cast<char*>(region_.data()) +
-                                            align64(sizeof(Report)) +
-                                            align64(shape_.tasks * sizeof(int64_t)));
+                                            align64(sizeof(Report)));
   std::vector<bool> seen(shape_.tasks);
   std::vector<std::thread> threads(n);
   std::vector<pid_t> pids(n, -1);
@@ -295,6 +291,7 @@ EpisodePlan PoolWorkload::plan() {
   EpisodePlan plan;
   plan.prepare = [this] {
     static_cast<Report*>(region_.data())->episode.fetch_add(1, std::memory_order_release);
+    episode_latencies_.clear();
   };
   plan.after_warmup = [this] {
     latencies_.clear();
@@ -311,9 +308,7 @@ EpisodePlan PoolWorkload::plan() {
       verdict.error = "the results add up to " + std::to_string(report.sum) + ", expected " +
                       std::to_string(expected_);
     if (!verdict.error.empty()) return verdict;
-    latencies_.add({reinterpret_cast<const int64_t*>(static_cast<const char*>(region_.data()) +
-                                                     align64(sizeof(Report))),
-                    shape_.tasks});
+    latencies_.merge(episode_latencies_);
     if (kind_ == PoolKind::kWorkerPool && result.worker_ops.size() > 1) {
       fairness_sum_ += jain_index(std::span<const uint64_t>(result.worker_ops).subspan(1));
       ++fairness_episodes_;
