@@ -10,7 +10,7 @@
 #include <tuple>
 
 #include "contend/fanout/hash_work.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {

@@ -11,7 +11,7 @@
 #include <thread>
 #include <tuple>
 
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "contend/fanout/resident_ballast.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 
 namespace contend {
 namespace {

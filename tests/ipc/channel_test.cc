@@ -14,7 +14,7 @@
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_workload.h"
 #include "contend/ipc/posix_mq_channel.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {

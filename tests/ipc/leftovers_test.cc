@@ -13,7 +13,7 @@
 #include "contend/harness/worker_group.h"
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_workload.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {

@@ -34,7 +34,7 @@
 #include "contend/harness/latency_histogram.h"
 #include "contend/harness/shared_memory.h"
 #include "contend/harness/worker_group.h"
-#include "contend/ipc/shm_queue.h"
+#include "contend/shm/shm_queue.h"
 #include "contend/topology/placement.h"
 #include "contend/topology/topology.h"
 

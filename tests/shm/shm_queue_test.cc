@@ -1,6 +1,6 @@
 // ShmQueue: FIFO, bounds, timeouts, close, and that all of it holds across
 // forked processes — blocking and waking, timing out, a dead lock holder.
-#include "contend/ipc/shm_queue.h"
+#include "contend/shm/shm_queue.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "contend/harness/shared_memory.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 
 namespace contend {
 namespace {
