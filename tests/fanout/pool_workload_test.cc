@@ -84,7 +84,7 @@ TEST_F(PoolCrash, ACrashedPoolWorkerIsAnErrorNamingTheSignal) {
   EpisodePlan plan = work.plan();
   plan.prepare();
   const EpisodeResult result = group.run_episode();
-  EXPECT_NE(result.error.find("killed by SIGKILL"), std::string::npos) << result.error;
+  EXPECT_NE(result.error.find("killed by signal 9 (Killed)"), std::string::npos) << result.error;
 }
 
 // A spawned task's latency ends when the task completes, not when the

@@ -7,12 +7,10 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -27,6 +25,7 @@
 #include "contend/harness/latency_counters.h"
 #include "contend/harness/latency_histogram.h"
 #include "contend/harness/shared_memory.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {
@@ -36,9 +35,6 @@ namespace {
 std::vector<Place> places(int n = 3) {
   return place_workers(this_machine(), PlacementPolicy::kCompact, n);
 }
-
-// True when this process has no child left, running or zombie.
-bool no_children_left() { return waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD; }
 
 class WorkerGroupTest : public ::testing::TestWithParam<WorkerMode> {};
 
@@ -123,7 +119,7 @@ TEST_P(WorkerGroupTest, NothingIsLeftBehind) {
                       GetParam());
     ASSERT_TRUE(group.run_episode().ok());
   }
-  EXPECT_TRUE(no_children_left());
+  EXPECT_TRUE(testing::no_children_left());
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, WorkerGroupTest,
@@ -139,11 +135,11 @@ TEST(WorkerGroupProcess, ACrashingChildIsAnErrorNamingTheSignal) {
     }, WorkerMode::kProcess);
     EpisodeResult result = group.run_episode();
     EXPECT_FALSE(result.ok());
-    EXPECT_NE(result.error.find("killed by SIGKILL"), std::string::npos) << result.error;
+    EXPECT_NE(result.error.find("killed by signal 9 (Killed)"), std::string::npos) << result.error;
     // A broken group stays broken instead of waiting for the dead child.
     EXPECT_FALSE(group.run_episode().ok());
   }
-  EXPECT_TRUE(no_children_left());
+  EXPECT_TRUE(testing::no_children_left());
 }
 
 TEST(WorkerGroupProcess, WorkersWriteResultsIntoSharedMemory) {

@@ -83,7 +83,7 @@ TEST_P(LeftoversTest, NothingIsLeftAfterAFailedCheck) {
 TEST_P(LeftoversTest, NothingIsLeftAfterAWorkerCrash) {
   const auto run = run_instance(kind(), Outcome::kWorkerCrashes);
   EXPECT_TRUE(run.error_occurred);
-  EXPECT_NE(run.error_message.find("killed by SIGKILL"), std::string::npos) << run.error_message;
+  EXPECT_NE(run.error_message.find("killed by signal 9 (Killed)"), std::string::npos) << run.error_message;
 }
 
 std::vector<std::string> kind_ids() {

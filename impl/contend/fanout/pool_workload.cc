@@ -1,19 +1,14 @@
 // Pools and spawn-per-task. See pool_workload.h.
 #include "contend/fanout/pool_workload.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "contend/fanout/hash_work.h"
+#include "contend/harness/child_process.h"
 #include "contend/harness/clock.h"
 #include "contend/harness/fairness.h"
 
@@ -217,18 +212,12 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       });
       return;
     }
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(1);
+    pids[slot] = fork_child([this, out, slot, id, begin, end] {
       const uint32_t cpu = pin_task(static_cast<int>(slot));
       const uint64_t sum = hash_sum(begin, end);
       out[slot] = TaskResult{id, sum, 0, 0, cpu, monotonic_ns()};
-      _exit(0);
-    }
-    if (pid < 0) fail(std::string("fork: ") + std::strerror(errno));
-    pids[slot] = pid;
+      return 0;
+    });
   };
   // Joins the task, then records its result; a failure is remembered, not
   // thrown, so that every other task is still joined or reaped. The latency
@@ -242,15 +231,12 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       threads[slot].join();
     } else {
       if (pids[slot] < 0) return;
-      int status = 0;
-      while (waitpid(pids[slot], &status, 0) < 0 && errno == EINTR) {
-      }
       const pid_t pid = std::exchange(pids[slot], -1);
-      if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      const int status = wait_child(pid);
+      if (!exited_with(status, 0)) {
         if (error.empty())
           error = "task " + std::to_string(id) + " (pid " + std::to_string(pid) + ") " +
-                  (WIFSIGNALED(status) ? std::string("killed by SIG") + sigabbrev_np(WTERMSIG(status))
-                                       : "exited with status " + std::to_string(WEXITSTATUS(status)));
+                  describe_wait_status(status);
         return;
       }
     }
