@@ -21,6 +21,8 @@
 #include "contend/fanout/spawn_plan.h"
 #include "contend/fanout/spawn_workload.h"
 #include "contend/harness/bench_main.h"
+#include "contend/harness/counter_names.h"
+#include "contend/harness/latency_counters.h"
 
 namespace contend {
 namespace {
@@ -43,9 +45,10 @@ void run_pool(benchmark::State& state, const BenchEnvironment& env, const PoolSc
   run_on_group(state, env, work.group_places(), s.id.mode,
                [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
   if (state.error_occurred()) return;
-  work.latencies().set_counters(state);
+  set_latency_counters(state, work.latencies());
   // run_episodes' fairness would count the client as a worker.
-  if (work.pool_fairness() >= 0) state.counters["fairness"] = work.pool_fairness();
+  if (work.pool_fairness() >= 0)
+    state.counters[counter_name::kFairness] = work.pool_fairness();
 }
 
 void register_all(const BenchEnvironment& env) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "contend/harness/bench_main.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_plan.h"
 #include "contend/ipc/ipc_workload.h"
@@ -32,7 +33,7 @@ void run_ipc(benchmark::State& state, const BenchEnvironment& env, const IpcScen
                           pingpong.message_bytes);
     run_on_group(state, env, s.places, s.id.mode,
                  [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
-    if (!state.error_occurred()) work.latencies().set_counters(state);
+    if (!state.error_occurred()) set_latency_counters(state, work.latencies());
   }
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "contend/harness/bench_main.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/queue/producer_consumer_workload.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/queue_list.h"
@@ -38,7 +39,7 @@ void run_workload(benchmark::State& state, const BenchEnvironment& env,
   plan.after_warmup = [&workload] { workload.forget_latencies(); };
   run_on_group(state, env, places, WorkerMode::kThread,
                [&workload](const WorkerContext& context) { return workload.run(context); }, plan);
-  if (!state.error_occurred()) workload.latencies().report(state);
+  if (!state.error_occurred()) set_latency_counters(state, workload.latencies());
 }
 
 template <class Q>

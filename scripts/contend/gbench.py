@@ -18,10 +18,6 @@ from .results_csv import ResultsCsv
 # Seconds per GB time_unit.
 TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
-# User counters copied straight into the column of the same name.
-COUNTER_COLUMNS = ["items", "fairness", "lost", "counted", "p50_ns", "p99_ns", "p999_ns",
-                   "latency_samples"]
-
 MEASUREMENT_COLUMNS = ["repetition", "items", "seconds", "items_per_second",
                        "ns_per_item", "p50_ns", "p99_ns", "p999_ns", "fairness", "lost"]
 
@@ -100,7 +96,7 @@ def row_from_run(run):
     rate = _number(run.get("items_per_second"))
     row["items_per_second"] = rate
     row["ns_per_item"] = 1e9 / rate if rate else None
-    for column in COUNTER_COLUMNS:
+    for column in schema.COUNTER_COLUMNS:  # user counters, each into its own column
         row[column] = _number(run.get(column))
     row["error"] = "" if rate is not None else "no items_per_second reported"
     return row

@@ -48,6 +48,13 @@ COLUMNS = [
     "error",            # str: empty when the measurement is valid, else why there is no number
 ]
 
+# The columns Google Benchmark user counters fill, each from the counter of
+# its own name (gbench.py copies them). The benchmarks name those counters
+# with the constants of impl/contend/harness/counter_names.h, this list's C++
+# twin; tests/python/test_counter_names.py keeps the two equal.
+COUNTER_COLUMNS = ["items", "p50_ns", "p99_ns", "p999_ns", "latency_samples",
+                   "fairness", "lost", "counted"]
+
 # The columns that together name one benchmark instance (minus thread count).
 IDENTITY = ["family", "benchmark", "params", "impl", "mode",
             "producers", "consumers", "placement"]

@@ -10,7 +10,7 @@
 #include <tuple>
 
 #include "contend/fanout/hash_work.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {
@@ -86,7 +86,7 @@ TEST_F(FanoutCrash, ACrashedWorkerIsAnErrorNamingTheSignal) {
   EpisodePlan plan = work.plan();
   plan.prepare();
   const EpisodeResult result = group.run_episode();
-  EXPECT_NE(result.error.find("killed by SIGKILL"), std::string::npos) << result.error;
+  EXPECT_NE(result.error.find("killed by signal 9 (Killed)"), std::string::npos) << result.error;
 }
 
 TEST(FanoutIds, AreStable) {

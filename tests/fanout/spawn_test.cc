@@ -13,7 +13,7 @@
 
 #include "contend/fanout/resident_ballast.h"
 #include "contend/fanout/spawn_workload.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {

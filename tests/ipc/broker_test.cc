@@ -10,7 +10,7 @@
 #include <future>
 #include <vector>
 
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 
 namespace contend {
 namespace {

@@ -14,7 +14,7 @@
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_workload.h"
 #include "contend/ipc/posix_mq_channel.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {
@@ -80,8 +80,8 @@ TEST_P(ChannelTest, PingPongEchoesEveryMessage) {
   ChannelPair channels = kind().make(options(64, 2));
   PingPongWorkload work(*channels.forward, *channels.backward, 100, 64);
   EXPECT_EQ(run(work, 2, mode(), 3), "");
-  EXPECT_EQ(work.latencies().size(), 300u);  // one round trip time each
-  EXPECT_GT(work.latencies().percentile(0.5), 0.0);
+  EXPECT_EQ(work.latencies().count(), 300u);  // one round trip time each
+  EXPECT_GT(work.latencies().value_at_percentile(0.5), 0);
 }
 
 std::vector<ChannelCase> cases(bool many_to_many_only) {

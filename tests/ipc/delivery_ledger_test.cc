@@ -15,7 +15,7 @@
 #include "contend/ipc/ipc_workload.h"
 #include "contend/ipc/message.h"
 #include "contend/ipc/shm_queue_channel.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 
 namespace contend {
 namespace {

@@ -13,7 +13,7 @@
 #include "contend/harness/worker_group.h"
 #include "contend/ipc/channel_catalog.h"
 #include "contend/ipc/ipc_workload.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
 namespace contend {
@@ -83,7 +83,7 @@ TEST_P(LeftoversTest, NothingIsLeftAfterAFailedCheck) {
 TEST_P(LeftoversTest, NothingIsLeftAfterAWorkerCrash) {
   const auto run = run_instance(kind(), Outcome::kWorkerCrashes);
   EXPECT_TRUE(run.error_occurred);
-  EXPECT_NE(run.error_message.find("killed by SIGKILL"), std::string::npos) << run.error_message;
+  EXPECT_NE(run.error_message.find("killed by signal 9 (Killed)"), std::string::npos) << run.error_message;
 }
 
 std::vector<std::string> kind_ids() {

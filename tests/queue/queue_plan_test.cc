@@ -9,7 +9,6 @@
 #include <variant>
 #include <vector>
 
-#include "contend/queue/latency_reservoir.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/queue_list.h"
 #include "contend/queue/queue_plan.h"
@@ -221,27 +220,6 @@ TEST(QueueItem, WordsRoundTripAndOrderByKey) {
   EXPECT_LT(a, b);
   EXPECT_EQ(sizeof(QueueItem<8>), 8u);
   EXPECT_EQ(sizeof(QueueItem<64>), 64u);
-}
-
-TEST(LatencyReservoir, NearestRankPercentiles) {
-  LatencyReservoir samples;
-  EXPECT_FALSE(samples.percentile(0.5).has_value());
-  for (int64_t ns = 1; ns <= 1000; ++ns) samples.add(1001 - ns);  // any order
-  EXPECT_EQ(*samples.percentile(0.50), 500);
-  EXPECT_EQ(*samples.percentile(0.99), 990);
-  EXPECT_EQ(*samples.percentile(0.999), 999);
-  EXPECT_EQ(*samples.percentile(1.0), 1000);
-  EXPECT_EQ(*samples.percentile(0.0), 1);
-}
-
-TEST(LatencyReservoir, StaysBoundedAndRepresentative) {
-  LatencyReservoir samples(1000);
-  for (int64_t i = 0; i < 100000; ++i) samples.add(i % 100);
-  EXPECT_EQ(samples.size(), 1000u);
-  EXPECT_EQ(samples.seen(), 100000u);
-  const double median = *samples.percentile(0.5);
-  EXPECT_GT(median, 30);  // uniform 0..99: a fair subset has its median near 50
-  EXPECT_LT(median, 70);
 }
 
 }  // namespace

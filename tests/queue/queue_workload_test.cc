@@ -74,7 +74,7 @@ void expect_stream_passes(const ProducerConsumerConfig& config) {
   EXPECT_EQ(verdict.error, "");
   EXPECT_EQ(verdict.items, workload.total_items());
   EXPECT_EQ(verdict.lost, 0);
-  EXPECT_GT(workload.latencies().size(), 0u);
+  EXPECT_GT(workload.latencies().count(), 0u);
 }
 
 TYPED_TEST(QueueEpisodes, ThroughputEpisodesPassTheirJudge) {
@@ -132,7 +132,7 @@ TYPED_TEST(QueueEpisodes, PingPongEpisodesPassTheirJudge) {
     EpisodeVerdict verdict = run_episodes_of(workload, 2);
     EXPECT_EQ(verdict.error, "");
     EXPECT_EQ(verdict.items, kRoundTrips);
-    EXPECT_GT(workload.latencies().size(), 0u);
+    EXPECT_GT(workload.latencies().count(), 0u);
   }
 }
 
@@ -346,8 +346,8 @@ Lines lines_of(const void* at, size_t bytes) {
 }
 
 // Consumers write their tallies on every pop: nothing one consumer writes
-// (the tally, its last-seq-per-producer and latency buffers) may share a
-// cache line with another consumer's.
+// (the tally and its last-seq-per-producer buffer) may share a cache line
+// with another consumer's. (Latency histograms map counts of their own.)
 TEST(ConsumerTallies, NoTwoConsumersShareACacheLine) {
   ProducerConsumerConfig config;
   config.producers = 3;
@@ -359,13 +359,10 @@ TEST(ConsumerTallies, NoTwoConsumersShareACacheLine) {
     const ConsumerTally& tally = workload.tally(c);
     ASSERT_EQ(tally.last_seq.size(), 3u);
     for (const void* start : {static_cast<const void*>(&tally),
-                              static_cast<const void*>(tally.last_seq.data()),
-                              static_cast<const void*>(tally.latencies_ns.data())})
+                              static_cast<const void*>(tally.last_seq.data())})
       EXPECT_EQ(reinterpret_cast<uintptr_t>(start) % 64, 0u) << "consumer " << c;
     owned[c] = {lines_of(&tally, sizeof tally),
-                lines_of(tally.last_seq.data(), tally.last_seq.capacity() * sizeof(uint64_t)),
-                lines_of(tally.latencies_ns.data(),
-                         tally.latencies_ns.capacity() * sizeof(int64_t))};
+                lines_of(tally.last_seq.data(), tally.last_seq.capacity() * sizeof(uint64_t))};
   }
   for (int a = 0; a < config.consumers; ++a)
     for (int b = a + 1; b < config.consumers; ++b)
@@ -440,34 +437,6 @@ TEST(QueueMakespan, EndsWithTheLastItemNotWithTheStopPills) {
     const int64_t end = result.release_ns + std::llround(result.makespan_seconds * 1e9);
     EXPECT_LT(end, pill) << "episode " << episode;
   }
-}
-
-// Rows carry the number of samples behind their percentiles, and only the
-// percentiles those support (latency_counters.h).
-TEST(LatencyReservoir, ReportsItsSampleCountAndOnlySupportedPercentiles) {
-  benchmark::RegisterBenchmark("reservoir_counters", [](benchmark::State& state) {
-    for (auto _ : state) state.SetIterationTime(1e-6);
-    LatencyReservoir reservoir;
-    for (int64_t ns = 1; ns <= 150; ++ns) reservoir.add(ns);
-    reservoir.report(state);
-  })->UseManualTime()->Iterations(1);
-  CollectingReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter, "^reservoir_counters/");
-  ASSERT_EQ(reporter.runs.size(), 1u);
-  const auto& counters = reporter.runs[0].counters;
-  EXPECT_DOUBLE_EQ(counters.at("latency_samples").value, 150.0);
-  EXPECT_DOUBLE_EQ(counters.at("p50_ns").value, 75.0);
-  EXPECT_DOUBLE_EQ(counters.at("p99_ns").value, 149.0);
-  EXPECT_EQ(counters.count("p999_ns"), 0u);
-}
-
-TEST(LatencyReservoir, ClearForgetsEverySample) {
-  LatencyReservoir reservoir;
-  reservoir.add(std::vector<int64_t>{1, 2, 3});
-  reservoir.clear();
-  EXPECT_EQ(reservoir.size(), 0u);
-  EXPECT_EQ(reservoir.seen(), 0u);
-  EXPECT_EQ(reservoir.percentile(0.5), std::nullopt);
 }
 
 }  // namespace

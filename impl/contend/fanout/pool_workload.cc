@@ -1,19 +1,14 @@
 // Pools and spawn-per-task. See pool_workload.h.
 #include "contend/fanout/pool_workload.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "contend/fanout/hash_work.h"
+#include "contend/harness/child_process.h"
 #include "contend/harness/clock.h"
 #include "contend/harness/fairness.h"
 
@@ -64,8 +59,7 @@ PoolWorkload::PoolWorkload(PoolKind kind, WorkerMode mode, const PoolShape& shap
       places_(std::move(places)),
       pin_(topology.is_this_system()),
       expected_(expected_hash_sum(shape.tasks * shape.task_items)),
-      region_(align64(sizeof(Report)) + align64(shape.tasks * sizeof(int64_t)) +
-              static_cast<size_t>(shape.workers) * sizeof(TaskResult)) {
+      region_(align64(sizeof(Report)) + static_cast<size_t>(shape.workers) * sizeof(TaskResult)) {
   if (shape.workers < 1 || shape.tasks < 1)
     throw std::invalid_argument("a pool needs at least one worker and one task");
   if (places_.size() != static_cast<size_t>(shape.workers) + 1)
@@ -111,9 +105,7 @@ void PoolWorkload::record(Report& report, uint64_t id, uint64_t sum, int64_t sub
   if (id >= shape_.tasks) fail("result for unknown task " + std::to_string(id));
   if (seen[id]) fail("task " + std::to_string(id) + " came back twice");
   seen[id] = true;
-  auto* latency = reinterpret_cast<int64_t*>(static_cast<char*>(region_.data()) +
-                                             align64(sizeof(Report)));
-  latency[id] = done_ns - submit_ns;
+  episode_latencies_.record(done_ns - submit_ns);
   report.sum += sum;
   ++report.collected;
 }
@@ -202,8 +194,7 @@ uint64_t PoolWorkload::run_pool_worker(int index) {
 void PoolWorkload::client_spawn_per_task(Report& report) {
   const auto n = static_cast<uint64_t>(shape_.workers);
   auto* out = reinterpret_cast<TaskResult*>(static_cast<char*>(region_.data()) +
-                                            align64(sizeof(Report)) +
-                                            align64(shape_.tasks * sizeof(int64_t)));
+                                            align64(sizeof(Report)));
   std::vector<bool> seen(shape_.tasks);
   std::vector<std::thread> threads(n);
   std::vector<pid_t> pids(n, -1);
@@ -223,18 +214,12 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       });
       return;
     }
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(1);
+    pids[slot] = fork_child([this, out, slot, id, begin, end] {
       const uint32_t cpu = pin_task(static_cast<int>(slot));
       const uint64_t sum = hash_sum(begin, end);
       out[slot] = TaskResult{id, sum, 0, 0, cpu, monotonic_ns()};
-      _exit(0);
-    }
-    if (pid < 0) fail(std::string("fork: ") + std::strerror(errno));
-    pids[slot] = pid;
+      return 0;
+    });
   };
   // Joins the task, then records its result; a failure is remembered, not
   // thrown, so that every other task is still joined or reaped. The latency
@@ -248,15 +233,12 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       threads[slot].join();
     } else {
       if (pids[slot] < 0) return;
-      int status = 0;
-      while (waitpid(pids[slot], &status, 0) < 0 && errno == EINTR) {
-      }
       const pid_t pid = std::exchange(pids[slot], -1);
-      if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      const int status = wait_child(pid);
+      if (!exited_with(status, 0)) {
         if (error.empty())
           error = "task " + std::to_string(id) + " (pid " + std::to_string(pid) + ") " +
-                  (WIFSIGNALED(status) ? std::string("killed by SIG") + sigabbrev_np(WTERMSIG(status))
-                                       : "exited with status " + std::to_string(WEXITSTATUS(status)));
+                  describe_wait_status(status);
         return;
       }
     }
@@ -298,6 +280,7 @@ EpisodePlan PoolWorkload::plan() {
   plan.prepare = [this] {
     // Release: pairs with the acquire in client_worker_pool().
     static_cast<Report*>(region_.data())->episode.fetch_add(1, std::memory_order_release);
+    episode_latencies_.clear();
   };
   plan.after_warmup = [this] {
     latencies_.clear();
@@ -314,9 +297,7 @@ EpisodePlan PoolWorkload::plan() {
       verdict.error = "the results add up to " + std::to_string(report.sum) + ", expected " +
                       std::to_string(expected_);
     if (!verdict.error.empty()) return verdict;
-    latencies_.add({reinterpret_cast<const int64_t*>(static_cast<const char*>(region_.data()) +
-                                                     align64(sizeof(Report))),
-                    shape_.tasks});
+    latencies_.merge(episode_latencies_);
     if (kind_ == PoolKind::kWorkerPool && result.worker_ops.size() > 1) {
       fairness_sum_ += jain_index(std::span<const uint64_t>(result.worker_ops).subspan(1));
       ++fairness_episodes_;

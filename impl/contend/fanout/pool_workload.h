@@ -31,10 +31,10 @@
 #include <vector>
 
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_histogram.h"
 #include "contend/harness/shared_memory.h"
 #include "contend/harness/worker_group.h"
-#include "contend/ipc/latency_samples.h"
-#include "contend/ipc/shm_queue.h"
+#include "contend/shm/shm_queue.h"
 #include "contend/topology/placement.h"
 #include "contend/topology/topology.h"
 
@@ -65,7 +65,7 @@ class PoolWorkload {
   // prepare + judge; the judge collects latencies and pool fairness
   // (after_warmup forgets those of warm-up episodes).
   EpisodePlan plan();
-  LatencySamples& latencies() { return latencies_; }
+  const LatencyHistogram& latencies() const { return latencies_; }
   // Mean Jain's index over the pool workers' task counts, worker_pool
   // only (negative before any judged episode).
   double pool_fairness() const;
@@ -94,10 +94,11 @@ class PoolWorkload {
   bool pin_;
   std::vector<cpu_set_t> task_cpus_;
   uint64_t expected_;
-  SharedRegion region_;  // Report, then latencies[tasks], then TaskResult[workers]
+  SharedRegion region_;  // Report, then TaskResult[workers]
   std::unique_ptr<ShmQueue> tasks_;
   std::unique_ptr<ShmQueue> results_;
-  LatencySamples latencies_;
+  LatencyHistogram episode_latencies_;  // recorded by the client (shared memory)
+  LatencyHistogram latencies_;
   double fairness_sum_ = 0;
   int fairness_episodes_ = 0;
   std::function<void()> before_join_;

@@ -1,9 +1,7 @@
 // Spawning and reaping tasks. See spawn.h.
 #include "contend/fanout/spawn.h"
 
-#include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,8 +11,11 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include "contend/harness/child_process.h"
 
 extern char** environ;
 
@@ -26,20 +27,17 @@ namespace {
 // exited without being told what to say is caught too.
 int task_code(uint64_t i) { return static_cast<int>(1 + i % 100); }
 
-std::string describe_status(pid_t pid, int status) {
-  const std::string who = "task pid " + std::to_string(pid);
-  if (WIFSIGNALED(status)) return who + " killed by SIG" + sigabbrev_np(WTERMSIG(status));
-  return who + " exited with status " + std::to_string(WEXITSTATUS(status));
-}
-
 // Waits for one child; "" if it exited with `code`.
 std::string reap(pid_t pid, int code) {
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return "waitpid " + std::to_string(pid) + ": " + std::strerror(errno);
+  try {
+    status = wait_child(pid);
+  } catch (const std::system_error& e) {
+    return e.what();
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == code) return {};
-  return describe_status(pid, status) + ", expected status " + std::to_string(code);
+  if (exited_with(status, code)) return {};
+  return "task pid " + std::to_string(pid) + " " + describe_wait_status(status) +
+         ", expected status " + std::to_string(code);
 }
 
 // Reaps every started child of a batch, keeping the first error.
@@ -85,8 +83,11 @@ std::string spawn_forks(uint64_t tasks, int batch) {
     pids.clear();
     for (uint64_t j = 0; j < n; ++j) {
       const int code = task_code(first + j);
+      // A bare fork, not fork_child(): this fork and the child's immediate
+      // _exit are what the `fork` impl measures. Nothing else: no atexit,
+      // no stdio flush, no PR_SET_PDEATHSIG (the child is gone at once).
       const pid_t pid = fork();
-      if (pid == 0) _exit(code);  // nothing else: no atexit, no stdio flush
+      if (pid == 0) _exit(code);
       if (pid < 0) {
         error = std::string("fork: ") + std::strerror(errno);
         break;

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "contend/harness/worker_group.h"
+#include "contend/harness/worker_mode.h"
 
 namespace contend {
 

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "contend/harness/worker_group.h"
+#include "contend/harness/worker_mode.h"
 #include "contend/topology/placement.h"
 
 namespace contend {

@@ -1,5 +1,7 @@
 #include "contend/harness/episode_runner.h"
 
+#include "contend/harness/counter_names.h"
+
 namespace contend {
 
 namespace {
@@ -62,10 +64,10 @@ void run_episodes(benchmark::State& state, const EpisodeSource& source, const Ep
   if (episodes == 0) return;
   state.SetItemsProcessed(static_cast<int64_t>(items));
   const double n = static_cast<double>(episodes);
-  state.counters["items"] = benchmark::Counter(static_cast<double>(items) / n);
-  if (has_fairness) state.counters["fairness"] = benchmark::Counter(fairness / n);
-  state.counters["lost"] = benchmark::Counter(lost / n);
-  if (has_counted) state.counters["counted"] = benchmark::Counter(counted / n);
+  state.counters[counter_name::kItems] = benchmark::Counter(static_cast<double>(items) / n);
+  if (has_fairness) state.counters[counter_name::kFairness] = benchmark::Counter(fairness / n);
+  state.counters[counter_name::kLost] = benchmark::Counter(lost / n);
+  if (has_counted) state.counters[counter_name::kCounted] = benchmark::Counter(counted / n);
 }
 
 void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan) {

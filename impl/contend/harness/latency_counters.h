@@ -16,6 +16,9 @@
 
 #include <cstddef>
 
+#include "contend/harness/counter_names.h"
+#include "contend/harness/latency_histogram.h"
+
 namespace contend {
 
 inline constexpr size_t kMinSamplesForP99 = 100;
@@ -26,11 +29,21 @@ inline constexpr size_t kMinSamplesForP999 = 1000;
 template <class Percentile>
 void set_latency_counters(benchmark::State& state, size_t samples, Percentile&& percentile) {
   if (samples == 0) return;
-  state.counters["latency_samples"] = benchmark::Counter(static_cast<double>(samples));
-  state.counters["p50_ns"] = benchmark::Counter(percentile(0.50));
-  if (samples >= kMinSamplesForP99) state.counters["p99_ns"] = benchmark::Counter(percentile(0.99));
+  state.counters[counter_name::kLatencySamples] =
+      benchmark::Counter(static_cast<double>(samples));
+  state.counters[counter_name::kP50Ns] = benchmark::Counter(percentile(0.50));
+  if (samples >= kMinSamplesForP99)
+    state.counters[counter_name::kP99Ns] = benchmark::Counter(percentile(0.99));
   if (samples >= kMinSamplesForP999)
-    state.counters["p999_ns"] = benchmark::Counter(percentile(0.999));
+    state.counters[counter_name::kP999Ns] = benchmark::Counter(percentile(0.999));
+}
+
+// The rule for the recorder every benchmark uses: the histogram's values,
+// its percentiles (within its 1%, latency_histogram.h).
+inline void set_latency_counters(benchmark::State& state, const LatencyHistogram& latencies) {
+  set_latency_counters(state, latencies.count(), [&latencies](double q) {
+    return static_cast<double>(latencies.value_at_percentile(q));
+  });
 }
 
 }  // namespace contend

@@ -26,17 +26,14 @@
 #include "contend/harness/clock.h"
 #include "contend/harness/worker_group.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
+#include "contend/harness/child_process.h"
 #include "contend/harness/fairness.h"
 #include "contend/harness/futex.h"
 #include "contend/sync/backoff.h"
@@ -80,17 +77,6 @@ struct alignas(64) WorkerGroup::Slot {
   char error[160] = {};      // a body that threw: its message, for the parent
   char pin_error[160] = {};  // set once if pinning failed: every episode is void
 };
-
-std::string_view to_string(WorkerMode mode) {
-  return mode == WorkerMode::kThread ? "thread" : "process";
-}
-
-WorkerMode parse_worker_mode(std::string_view name) {
-  if (name == "thread") return WorkerMode::kThread;
-  if (name == "process") return WorkerMode::kProcess;
-  throw std::invalid_argument("unknown mode '" + std::string(name) +
-                              "' (expected thread or process)");
-}
 
 uint64_t EpisodeResult::total_ops() const {
   uint64_t total = 0;
@@ -149,26 +135,20 @@ void WorkerGroup::start_threads() {
 }
 
 void WorkerGroup::start_processes() {
-  const pid_t parent = getpid();
-  // Buffered output would be written once per child on exit otherwise.
+  // A body may write to stdio: what the parent buffered must not be
+  // written again by every child.
   std::fflush(nullptr);
   for (int i = 0; i < size(); ++i) {
-    pid_t pid = fork();
-    if (pid < 0) {
+    try {
+      children_.push_back(fork_child([this, i] {
+        worker_loop(i);
+        return 0;
+      }));
+    } catch (const std::exception& e) {
       stop_workers();
-      throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+      throw std::runtime_error(std::string("could not start worker process ") +
+                               std::to_string(i) + ": " + e.what());
     }
-    if (pid == 0) {
-      // The child must never outlive the benchmark, even if the parent is
-      // SIGKILLed; the getppid check closes the race with an early death.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(1);
-      worker_loop(i);
-      // _exit, not exit: the parent's atexit handlers and static destructors
-      // (Google Benchmark's reporters among them) must not run here.
-      _exit(0);
-    }
-    children_.push_back(pid);
   }
 }
 
@@ -230,14 +210,11 @@ void WorkerGroup::worker_loop(int index) {
 std::string WorkerGroup::reap_dead_children() {
   for (size_t i = 0; i < children_.size(); ++i) {
     if (children_[i] <= 0) continue;
-    int status = 0;
-    if (waitpid(children_[i], &status, WNOHANG) != children_[i]) continue;
-    std::string what = "worker " + std::to_string(i) + " (pid " +
-                       std::to_string(children_[i]) + ") ";
-    children_[i] = -1;
-    if (WIFSIGNALED(status))
-      return what + "killed by SIG" + sigabbrev_np(WTERMSIG(status));
-    return what + "exited with status " + std::to_string(WEXITSTATUS(status));
+    const std::optional<int> status = try_reap_child(children_[i]);
+    if (!status) continue;
+    const pid_t pid = std::exchange(children_[i], -1);
+    return "worker " + std::to_string(i) + " (pid " + std::to_string(pid) + ") " +
+           describe_wait_status(*status);
   }
   return {};
 }
@@ -317,13 +294,10 @@ void WorkerGroup::stop_workers() {
     // give it a second, then kill it. Either way it is reaped here.
     bool reaped = false;
     for (int tries = 0; tries < 100 && !reaped; ++tries) {
-      reaped = waitpid(pid, nullptr, WNOHANG) == pid;
+      reaped = try_reap_child(pid).has_value();
       if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    if (!reaped) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
+    if (!reaped) kill_child(pid);
     pid = -1;
   }
 }

@@ -10,9 +10,9 @@
 // (WorkerMode::kProcess). In process mode the body runs in a child that saw
 // the parent's memory at fork time: anything the workers must share (and
 // the parent must read back) has to live in a Shared<T> / SharedRegion.
-// Children die with the parent (PR_SET_PDEATHSIG), are reaped by the
-// destructor, and a child that dies mid-episode turns that episode into an
-// error naming the signal.
+// Children die with the parent (fork_child, child_process.h), are reaped
+// by the destructor, and a child that dies mid-episode turns that episode
+// into an error naming the signal.
 #pragma once
 
 #include <sys/types.h>
@@ -23,19 +23,15 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "contend/harness/shared_memory.h"
+#include "contend/harness/worker_mode.h"
 #include "contend/topology/placement.h"
 #include "contend/topology/topology.h"
 
 namespace contend {
-
-enum class WorkerMode { kThread, kProcess };
-std::string_view to_string(WorkerMode mode);
-WorkerMode parse_worker_mode(std::string_view name);  // throws std::invalid_argument
 
 // What a worker body sees of its group.
 struct WorkerContext {

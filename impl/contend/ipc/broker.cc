@@ -9,17 +9,15 @@
 #include "contend/ipc/broker.h"
 
 #include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <string>
+
+#include "contend/harness/child_process.h"
 
 namespace contend {
 
@@ -188,24 +186,14 @@ Broker::Broker(const Options& options) : options_(options) {
     set_timeout(fds[0], SO_RCVTIMEO, options.timeout);
     set_timeout(fds[0], SO_SNDTIMEO, options.timeout);
   }
-  const pid_t parent = getpid();
-  std::fflush(nullptr);  // or buffered output would be written twice
-  pid_ = fork();
-  if (pid_ < 0) {
-    const std::string error = errno_text("broker: fork");
+  try {
+    pid_ = fork_child([&] {
+      for (int fd : client_fds_) close(fd);
+      return Server(options, server_fds).run();
+    });
+  } catch (const std::system_error& e) {
     close_all();
-    throw ChannelError(error);
-  }
-  if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    for (int fd : client_fds_) close(fd);
-    int status = 1;
-    try {
-      status = Server(options, server_fds).run();
-    } catch (...) {
-    }
-    _exit(status);  // never the parent's atexit handlers
+    throw ChannelError(std::string("broker: ") + e.what());
   }
   for (int fd : server_fds) close(fd);
 }
@@ -214,9 +202,7 @@ Broker::~Broker() {
   for (int fd : client_fds_) close(fd);
   // Forked workers may still hold client connections, so end of stream
   // cannot be relied on to stop the broker: it has no state worth saving.
-  kill(pid_, SIGKILL);
-  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  kill_child(pid_);
 }
 
 void Broker::request(int client, int queue, uint32_t op, std::span<const std::byte> payload,

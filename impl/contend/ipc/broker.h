@@ -10,7 +10,7 @@
 //
 // Guaranteed: FIFO per queue, each item delivered once, puts block (no
 // acknowledgement) while the queue is full. The broker dies with the
-// process that created it (PR_SET_PDEATHSIG) and the destructor kills and
+// process that created it (fork_child) and the destructor kills and
 // reaps it. If the broker dies, every client call fails with ChannelError
 // (connection lost) instead of hanging; after any ChannelError a client's
 // connection is in an unknown state and must not be used again.

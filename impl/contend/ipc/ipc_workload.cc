@@ -81,8 +81,7 @@ PingPongWorkload::PingPongWorkload(Channel& ping, Channel& pong, uint64_t round_
       pong_(pong),
       round_trips_(round_trips),
       message_bytes_(message_bytes),
-      ledger_(1, round_trips),
-      round_trip_ns_(round_trips * sizeof(int64_t)) {
+      ledger_(1, round_trips) {
   check_shape(message_bytes);
 }
 
@@ -94,14 +93,13 @@ uint64_t PingPongWorkload::run_worker(const WorkerContext& context) {
 
 uint64_t PingPongWorkload::serve(int client) {
   std::vector<std::byte> sent(message_bytes_), back(message_bytes_);
-  auto* times = static_cast<int64_t*>(round_trip_ns_.data());
   const uint32_t episode = ledger_.episode();
   for (uint64_t i = 0; i < round_trips_; ++i) {
     write_message(sent, {episode, 0, i});
     const int64_t start = monotonic_ns();
     ping_.send(client, sent);
     pong_.receive(client, back);
-    times[i] = monotonic_ns() - start;
+    episode_latencies_.record(monotonic_ns() - start);
     if (std::memcmp(sent.data(), back.data(), message_bytes_) != 0)
       ledger_.note_error("round trip " + std::to_string(i) + ": the echo differs from the ping");
   }
@@ -121,14 +119,16 @@ uint64_t PingPongWorkload::echo(int client) {
 
 EpisodePlan PingPongWorkload::plan() {
   EpisodePlan plan;
-  plan.prepare = [this] { ledger_.begin_episode(); };
+  plan.prepare = [this] {
+    ledger_.begin_episode();
+    episode_latencies_.clear();
+  };
   plan.after_warmup = [this] { latencies_.clear(); };
   plan.judge = [this](const EpisodeResult&) {
     const uint64_t got = ledger_.received();
     EpisodeVerdict verdict{round_trips_, static_cast<double>(round_trips_ - got),
                            ledger_.verdict()};
-    if (verdict.error.empty())
-      latencies_.add({static_cast<const int64_t*>(round_trip_ns_.data()), round_trips_});
+    if (verdict.error.empty()) latencies_.merge(episode_latencies_);
     return verdict;
   };
   return plan;

@@ -5,8 +5,8 @@
 // messages through one Channel; consumers (workers P..P+C-1) receive them
 // all and record each in a DeliveryLedger. Items = messages.
 // Ping-pong: worker 0 sends a message and waits for worker 1 to echo it
-// back over a second channel, `round_trips` times; each round trip's time
-// is a latency sample. Items = round trips.
+// back over a second channel, `round_trips` times; worker 0 records each
+// round trip's time in a LatencyHistogram. Items = round trips.
 //
 // Everything a worker changes lives in shared memory, so the same objects
 // work with thread and process workers. Episodes have a fixed size (not a
@@ -16,11 +16,10 @@
 #include <cstdint>
 
 #include "contend/harness/episode_runner.h"
-#include "contend/harness/shared_memory.h"
+#include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
 #include "contend/ipc/channel.h"
 #include "contend/ipc/delivery_ledger.h"
-#include "contend/ipc/latency_samples.h"
 
 namespace contend {
 
@@ -56,10 +55,10 @@ class PingPongWorkload {
 
   static constexpr int kWorkers = 2;
   uint64_t run_worker(const WorkerContext& context);
-  // The judge also collects each round trip's time into latencies()
+  // The judge also merges each episode's round trip times into latencies()
   // (after_warmup forgets those of warm-up episodes).
   EpisodePlan plan();
-  LatencySamples& latencies() { return latencies_; }
+  const LatencyHistogram& latencies() const { return latencies_; }
 
  private:
   uint64_t serve(int client);
@@ -70,8 +69,8 @@ class PingPongWorkload {
   uint64_t round_trips_;
   size_t message_bytes_;
   DeliveryLedger ledger_;
-  SharedRegion round_trip_ns_;  // int64_t per round trip, written by worker 0
-  LatencySamples latencies_;
+  LatencyHistogram episode_latencies_;  // recorded by worker 0 (shared memory)
+  LatencyHistogram latencies_;
 };
 
 }  // namespace contend

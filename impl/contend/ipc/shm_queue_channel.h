@@ -6,7 +6,7 @@
 #pragma once
 
 #include "contend/ipc/channel.h"
-#include "contend/ipc/shm_queue.h"
+#include "contend/shm/shm_queue.h"
 
 namespace contend {
 

@@ -44,7 +44,7 @@ void ConsumerTally::reset(int producers) {
   previous_word = 0;
   have_previous = false;
   last_seq.assign(static_cast<size_t>(producers), kNoSeq);
-  latencies_ns.clear();
+  latencies.clear();
 }
 
 uint64_t expected_exchange_checksum(int producers, uint64_t items_per_producer) {

@@ -7,7 +7,7 @@
 // counted every item. Two scenarios:
 //   kStream  producers and consumers run at once (the throughput benchmark);
 //            every 64th item carries a send time (see below), and consumers
-//            record enqueue-to-dequeue latency.
+//            record enqueue-to-dequeue latency, each into its own histogram.
 //   kDrain   producers fill the queue, then consumers drain it, quiescent:
 //            the one setting where LIFO and priority order can be checked.
 //
@@ -61,8 +61,8 @@
 #include "contend/harness/cache_line.h"
 #include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
-#include "contend/queue/latency_reservoir.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/stall_watch.h"
@@ -99,9 +99,10 @@ struct ProducerConsumerConfig {
 };
 
 // One consumer's record of an episode. Over-aligned, and its buffers in
-// whole cache lines of their own (CacheLineAllocator): consumers update
-// their own tallies on every pop and must not share cache lines, neither
-// through the tallies nor through the buffers allocated beside each other.
+// whole cache lines of their own (CacheLineAllocator; the histogram's counts
+// in a mapping of their own): consumers update their own tallies on every
+// pop and must not share cache lines, neither through the tallies nor
+// through the buffers allocated beside each other.
 struct alignas(64) ConsumerTally {
   uint64_t count = 0;        // items popped (stop pills excluded)
   uint64_t checksum = 0;     // sum of item_hash(word) over popped items
@@ -114,7 +115,7 @@ struct alignas(64) ConsumerTally {
   bool have_previous = false;
   // Per producer, kNoSeq until one arrives.
   std::vector<uint64_t, CacheLineAllocator<uint64_t>> last_seq;
-  std::vector<int64_t, CacheLineAllocator<int64_t>> latencies_ns;
+  LatencyHistogram latencies;  // enqueue-to-dequeue, of the sampled items
 
   static constexpr uint64_t kNoSeq = ~uint64_t{0};
   void reset(int producers);
@@ -163,8 +164,6 @@ class ProducerConsumerWorkload {
     for (int c = 0; c < config.consumers; ++c) {
       consumers_.push_back(std::make_unique<consumer_handle_t<Q>>(queue_));
       tallies_.push_back(std::make_unique<ConsumerTally>());
-      if (config.sample_every)
-        tallies_.back()->latencies_ns.reserve(total_ / config.sample_every + 1);
     }
     prepare();
   }
@@ -195,7 +194,7 @@ class ProducerConsumerWorkload {
            static_cast<uint64_t>(config_.consumers);
   }
 
-  // After each episode: checks it and pools its latency samples.
+  // After each episode: checks it and merges the consumers' latencies.
   EpisodeVerdict judge(const EpisodeResult&) {
     // Relaxed: the workers have checked out, which orders their stores.
     outcome_.stalled = stalled_.load(std::memory_order_relaxed);
@@ -209,11 +208,11 @@ class ProducerConsumerWorkload {
       outcome_.leftover_word = extra.word;
       break;
     }
-    for (auto& tally : tallies_) latencies_.add(tally->latencies_ns);
+    for (auto& tally : tallies_) latencies_.merge(tally->latencies);
     return judge_exchange(outcome_);
   }
 
-  const LatencyReservoir& latencies() const { return latencies_; }
+  const LatencyHistogram& latencies() const { return latencies_; }
   // Forgets the latency samples judged so far (warm-up episodes').
   void forget_latencies() { latencies_.clear(); }
   const ConsumerTally& tally(int consumer) const { return *tallies_[static_cast<size_t>(consumer)]; }
@@ -278,7 +277,7 @@ class ProducerConsumerWorkload {
       const int64_t sent = stamps_[static_cast<size_t>(producer) * stamps_per_producer_ +
                                    seq / config_.sample_every]
                                .load(std::memory_order_relaxed);
-      tally.latencies_ns.push_back(monotonic_ns() - sent);
+      tally.latencies.record(monotonic_ns() - sent);
     }
   }
 
@@ -400,7 +399,7 @@ class ProducerConsumerWorkload {
   const size_t stamps_per_producer_;
   std::vector<std::atomic<int64_t>> stamps_;
   ExchangeOutcome outcome_;
-  LatencyReservoir latencies_;
+  LatencyHistogram latencies_;
   alignas(64) std::atomic<uint64_t> consumed_{0};
   alignas(64) std::atomic<int> producers_done_{0};
   std::atomic<bool> stalled_{false};

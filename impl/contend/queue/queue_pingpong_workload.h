@@ -1,8 +1,8 @@
 // QueuePingPongWorkload<Q>: round-trip latency between two workers, one item
 // in flight. Worker 0 pushes a ping into queue `there` and waits for it to
 // come back through queue `back`; worker 1 echoes it. Every 8th round trip
-// is timed (two clock reads) and pooled into LatencyReservoir; items are
-// round trips. Each queue has one producer and one consumer, so every
+// is timed (two clock reads) into worker 0's LatencyHistogram, merged into
+// the instance's after each episode; items are round trips. Each queue has one producer and one consumer, so every
 // queue, SPSC ones included, can play.
 //
 // Checked: every reply is the ping just sent (nothing lost, duplicated or
@@ -23,8 +23,8 @@
 #include <string>
 
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
-#include "contend/queue/latency_reservoir.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/stall_watch.h"
@@ -60,9 +60,7 @@ class QueuePingPongWorkload {
         ping_out_(there_),
         ping_in_(back_),
         pong_in_(there_),
-        pong_out_(back_) {
-    samples_.reserve(config.round_trips / config.sample_every + 1);
-  }
+        pong_out_(back_) {}
 
   static constexpr int workers() { return 2; }
 
@@ -70,7 +68,7 @@ class QueuePingPongWorkload {
     stalled_.store(false, std::memory_order_relaxed);
     completed_ = 0;
     mismatch_ = false;
-    samples_.clear();
+    episode_latencies_.clear();
   }
 
   uint64_t run(const WorkerContext& context) {
@@ -78,12 +76,12 @@ class QueuePingPongWorkload {
   }
 
   EpisodeVerdict judge(const EpisodeResult&) {
-    latencies_.add(samples_);
+    latencies_.merge(episode_latencies_);
     return judge_queue_pingpong(config_.round_trips, completed_, stalled_.load(std::memory_order_relaxed),
                           mismatch_, sent_word_, got_word_);
   }
 
-  const LatencyReservoir& latencies() const { return latencies_; }
+  const LatencyHistogram& latencies() const { return latencies_; }
   // Forgets the latency samples judged so far (warm-up episodes').
   void forget_latencies() { latencies_.clear(); }
 
@@ -132,7 +130,7 @@ class QueuePingPongWorkload {
                                : std::chrono::steady_clock::time_point{};
       push_waiting(ping_out_, item, config_.wait);
       if (!pop(ping_in_, reply)) break;
-      if (timed) samples_.push_back((std::chrono::steady_clock::now() - start).count());
+      if (timed) episode_latencies_.record((std::chrono::steady_clock::now() - start).count());
       if (reply.word != item.word) {
         mismatch_ = true;
         sent_word_ = item.word;
@@ -167,13 +165,13 @@ class QueuePingPongWorkload {
   consumer_handle_t<Q> pong_in_;
   producer_handle_t<Q> pong_out_;
   // Written by worker 0 only, read by the judge after the episode.
-  std::vector<int64_t> samples_;
+  LatencyHistogram episode_latencies_;
   uint64_t completed_ = 0;
   bool mismatch_ = false;
   uint64_t sent_word_ = 0;
   uint64_t got_word_ = 0;
   std::atomic<bool> stalled_{false};
-  LatencyReservoir latencies_;
+  LatencyHistogram latencies_;
 };
 
 }  // namespace contend

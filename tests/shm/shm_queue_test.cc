@@ -1,23 +1,20 @@
 // ShmQueue: FIFO, bounds, timeouts, close, and that all of it holds across
 // forked processes — blocking and waking, timing out, a dead lock holder.
-#include "contend/ipc/shm_queue.h"
+#include "contend/shm/shm_queue.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "contend/harness/child_process.h"
 #include "contend/harness/shared_memory.h"
-#include "ipc/no_leftovers.h"
+#include "support/no_leftovers.h"
 
 namespace contend {
 namespace {
@@ -45,23 +42,13 @@ QueueStatus pop_value(ShmQueue& q, uint64_t* value, std::chrono::nanoseconds tim
 // when fn returns true. Children never touch gtest.
 template <class Fn>
 pid_t start_child(Fn fn) {
-  std::fflush(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(3);
-    _exit(fn() ? 0 : 1);
-  }
-  return pid;
+  return fork_child([&fn] { return fn() ? 0 : 1; });
 }
 
-// The child's exit status, or 128 + signal.
-int wait_child(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+// How the child ended: "exited with status 0" when all was well.
+std::string outcome(pid_t child) { return describe_wait_status(wait_child(child)); }
+
+constexpr const char* kPassed = "exited with status 0";
 
 // Waits until a flag another process sets turns non-zero.
 void await(const std::atomic<int>& flag) {
@@ -145,7 +132,7 @@ TEST_F(ShmQueueTest, APopBlockedInAnotherProcessIsWokenByAPush) {
   await(*waiting);
   std::this_thread::sleep_for(5ms);  // most likely asleep in the queue by now
   ASSERT_EQ(push_value(q, 42), QueueStatus::kOk);
-  EXPECT_EQ(wait_child(child), 0);
+  EXPECT_EQ(outcome(child), kPassed);
 }
 
 TEST_F(ShmQueueTest, AFullQueueBlocksAProducerProcessUntilItIsDrained) {
@@ -161,7 +148,7 @@ TEST_F(ShmQueueTest, AFullQueueBlocksAProducerProcessUntilItIsDrained) {
     ASSERT_EQ(pop_value(q, &v, 60s), QueueStatus::kOk);
     ASSERT_EQ(v, i);  // FIFO across the process boundary, nothing lost
   }
-  EXPECT_EQ(wait_child(child), 0);
+  EXPECT_EQ(outcome(child), kPassed);
   EXPECT_EQ(q.size(), 0u);
 }
 
@@ -173,7 +160,7 @@ TEST_F(ShmQueueTest, APopInAnotherProcessTimesOut) {
     const bool timed_out = pop_value(q, &v, 20ms) == QueueStatus::kTimeout;
     return timed_out && std::chrono::steady_clock::now() - start >= 20ms;
   });
-  EXPECT_EQ(wait_child(child), 0);
+  EXPECT_EQ(outcome(child), kPassed);
 }
 
 TEST_F(ShmQueueTest, ClosingWakesAProcessBlockedOnAnEmptyQueue) {
@@ -187,7 +174,7 @@ TEST_F(ShmQueueTest, ClosingWakesAProcessBlockedOnAnEmptyQueue) {
   await(*waiting);
   std::this_thread::sleep_for(5ms);
   q.close();
-  EXPECT_EQ(wait_child(child), 0);
+  EXPECT_EQ(outcome(child), kPassed);
 }
 
 TEST_F(ShmQueueTest, ManyProducerAndConsumerProcessesLoseAndDuplicateNothing) {
@@ -220,7 +207,7 @@ TEST_F(ShmQueueTest, ManyProducerAndConsumerProcessesLoseAndDuplicateNothing) {
       }
       return true;
     }));
-  for (pid_t child : children) EXPECT_EQ(wait_child(child), 0);
+  for (pid_t child : children) EXPECT_EQ(outcome(child), kPassed);
   for (uint64_t v = 0; v < kProducers * kPerProducer; ++v)
     ASSERT_EQ(counts[v].load(), 1u) << "value " << v;
 }
@@ -232,7 +219,7 @@ TEST_F(ShmQueueTest, AProcessThatDiesHoldingTheLockBreaksTheQueueInsteadOfHangin
     q.lock_and_abandon_for_testing();
     return true;  // exits with the lock held
   });
-  ASSERT_EQ(wait_child(child), 0);
+  ASSERT_EQ(outcome(child), kPassed);
   uint64_t v = 0;
   EXPECT_EQ(pop_value(q, &v, 1s), QueueStatus::kBroken);
   EXPECT_EQ(push_value(q, 2, 1s), QueueStatus::kBroken);

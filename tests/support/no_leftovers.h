@@ -1,6 +1,7 @@
 // NoLeftovers: a test fixture that fails a test which leaves anything
 // behind: a child process (running or zombie), or a new entry in /dev/shm
-// or /dev/mqueue (where mounted). Shared by the fanout/ and ipc/ tests.
+// or /dev/mqueue (where mounted). Shared by the tests that fork or open
+// kernel objects.
 #pragma once
 
 #include <dirent.h>

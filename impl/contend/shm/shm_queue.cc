@@ -4,7 +4,7 @@
 // then `capacity` slots of [uint64 length | message bytes], each rounded up
 // to 16 bytes. head/tail are running counts, so size = tail - head and the
 // slot of a count is count % capacity.
-#include "contend/ipc/shm_queue.h"
+#include "contend/shm/shm_queue.h"
 
 #include <time.h>
 
