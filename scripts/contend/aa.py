@@ -41,7 +41,7 @@ def alternated_windows(runs, per_side, judge):
             window = runs[start:start + span]
             sides = alternation_sides(span)
             pooled = {side: pooled_run.pool([r.run_dir for r, s in zip(window, sides) if s == side],
-                                    Path(tmp) / f"{start}-{side}", f"aa-{start}-{side}")
+                                            Path(tmp) / f"{start}-{side}", f"aa-{start}-{side}")
                       for side in "AB"}
             out.append((f"runs {start + 1}-{start + span}", judge(pooled["A"], pooled["B"])))
     return out
