@@ -18,9 +18,6 @@ from .results_csv import ResultsCsv
 # Seconds per GB time_unit.
 TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
-MEASUREMENT_COLUMNS = ["repetition", "items", "seconds", "items_per_second",
-                       "ns_per_item", "p50_ns", "p99_ns", "p999_ns", "fairness", "lost"]
-
 
 class GbenchError(ValueError):
     """A JSON file that is missing or is not Google Benchmark output."""
@@ -98,6 +95,10 @@ def row_from_run(run):
     row["ns_per_item"] = 1e9 / rate if rate else None
     for column in schema.COUNTER_COLUMNS:  # user counters, each into its own column
         row[column] = _number(run.get(column))
+    if row["kept_up"] is not None:         # a counter is a number: 1 or 0
+        row["kept_up"] = row["kept_up"] != 0
+    if row["latency_samples"]:
+        row["latency_of"] = schema.LATENCY_OF.get(row["benchmark"], "")
     row["error"] = "" if rate is not None else "no items_per_second reported"
     return row
 

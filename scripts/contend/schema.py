@@ -5,12 +5,13 @@ their types, the instance key and the schema version. README.md documents every 
 whenever a column is added, removed, renamed or changes meaning.
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Versions the reading tools accept. Version 1 files (the runs committed
 # before rounds existed) lack the version 2 columns; readers fill them in
-# (round 0, placements = placement, ...), so every tool reads both.
-READABLE_VERSIONS = (1, 2)
+# (round 0, placements = placement, ...), and version 2 files lack the
+# version 3 latency columns (left empty), so every tool reads all three.
+READABLE_VERSIONS = (1, 2, 3)
 
 # Columns in file order. Identity columns first, then measurements.
 COLUMNS = [
@@ -37,10 +38,20 @@ COLUMNS = [
     "seconds",          # float: mean episode makespan in seconds
     "items_per_second", # float: aggregate throughput, total items / total makespan
     "ns_per_item",      # float: 1e9 / items_per_second
+    "latency_of",       # str: what the percentiles measure (LATENCY_OF), "" where none; v3
     "p50_ns",           # float: latency percentiles where measured, else empty
+    "p90_ns",           #      v3
     "p99_ns",
-    "p999_ns",          #      (p999 empty when too few samples support it)
+    "p999_ns",
+    "p9999_ns",         #      v3 (a percentile is empty when too few samples support it)
+    "max_ns",           #      v3: the largest latency recorded
     "latency_samples",  # float: latency samples behind the percentiles (per repetition); v2
+    "offered_per_second",  # float: open-loop rows: the load offered, items/s; v3
+    "kept_up",          # bool: open-loop rows: the queue kept up with the offered load
+                        #       (false: it fell behind, and no latency is reported); v3
+    "handover_p50_ns",  # float: lock rows: release to the next waiter's acquisition; v3
+    "handover_p99_ns",  #      v3
+    "handover_samples", # float: hand-overs behind those percentiles; v3
     "fairness",         # float: Jain's index over per-worker op counts, 1 = perfectly fair
     "lost",             # float: lost updates / items per episode (expected - observed)
     "counted",          # float: updates the counter really holds per episode (counter family:
@@ -52,7 +63,9 @@ COLUMNS = [
 # its own name (gbench.py copies them). The benchmarks name those counters
 # with the constants of impl/contend/harness/counter_names.h, this list's C++
 # twin; tests/python/test_counter_names.py keeps the two equal.
-COUNTER_COLUMNS = ["items", "p50_ns", "p99_ns", "p999_ns", "latency_samples",
+COUNTER_COLUMNS = ["items", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns",
+                   "latency_samples", "offered_per_second", "kept_up",
+                   "handover_p50_ns", "handover_p99_ns", "handover_samples",
                    "fairness", "lost", "counted"]
 
 # The columns that together name one benchmark instance (minus thread count).
@@ -67,11 +80,22 @@ INSTANCE = IDENTITY + ["threads"]
 INT_COLUMNS = ["schema_version", "threads", "producers", "consumers"]
 # Integers that an error row may leave empty (a crash has no repetition).
 OPTIONAL_INT_COLUMNS = ["round", "repetition"]
-FLOAT_COLUMNS = ["items", "seconds", "items_per_second", "ns_per_item",
-                 "p50_ns", "p99_ns", "p999_ns", "latency_samples", "fairness", "lost",
-                 "counted"]
-BOOL_COLUMNS = ["oversubscribed"]
-LATENCY_COLUMNS = ["p50_ns", "p99_ns", "p999_ns"]
+LATENCY_COLUMNS = ["p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns"]
+FLOAT_COLUMNS = (["items", "seconds", "items_per_second", "ns_per_item"] + LATENCY_COLUMNS
+                 + ["latency_samples", "offered_per_second",
+                    "handover_p50_ns", "handover_p99_ns", "handover_samples",
+                    "fairness", "lost", "counted"])
+BOOL_COLUMNS = ["oversubscribed", "kept_up"]
+
+# What a row's latency percentiles measure, by benchmark (the same in every
+# family that has it); a benchmark not named here reports none.
+LATENCY_OF = {
+    "pingpong": "round_trip",               # queue and ipc: push/send to the reply
+    "latency": "since_intended_send",       # queue, open loop: corrected for
+                                            #   coordinated omission
+    "apply_async": "submit_to_result",      # pool
+    "critical_section": "acquire_wait",     # counter locks: request to acquisition
+}
 
 FAMILIES = ["counter", "fifo", "lifo", "priority", "spsc",
             "spawn", "fanout", "pool", "ipc"]

@@ -9,7 +9,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 sys.path.insert(0, str(HERE / "fixtures" / "runs"))
 import synthetic_runs  # noqa: E402
-from contend import compare, compare_report, results  # noqa: E402
+from contend import compare, compare_report, results, schema  # noqa: E402
 from tool_helpers import run_tool, stderr_lines  # noqa: E402
 
 RUNS = synthetic_runs.committed_runs()
@@ -86,7 +86,7 @@ def test_compare_bad_input(tmp_path):
     assert "nothing in common" in line or "no benchmark instance in common" in line
     old = tmp_path / "old" / "results.csv"
     old.parent.mkdir()
-    old.write_text((counter_only / "results.csv").read_text().replace("\n2,", "\n0,"))
+    old.write_text((counter_only / "results.csv").read_text().replace(f"\n{schema.SCHEMA_VERSION},", "\n0,"))
     assert "schema version" in _one_line_exit_2(run_tool("compare", counter_only, old))
     empty = tmp_path / "empty.csv"
     empty.write_text("")

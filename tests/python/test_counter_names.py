@@ -26,6 +26,7 @@ FILLED_ELSEWHERE = {
     "family", "benchmark", "params", "impl", "mode", "threads", "producers", "consumers",
     "placement", "placements", "oversubscribed", "round", "repetition",
     "seconds", "items_per_second", "ns_per_item", "error",
+    "latency_of",   # gbench.py, from the benchmark (schema.LATENCY_OF)
 }
 
 
@@ -67,4 +68,17 @@ def test_gbench_copies_each_counter_into_its_column():
            "run_type": "iteration", "real_time": 1.0, "time_unit": "ms",
            "items_per_second": 1e6, **counters}
     row = gbench.row_from_run(run)
-    assert {name: row[name] for name in counters} == counters
+    # kept_up is a flag: any non-zero counter reads as true.
+    expected = {**counters, "kept_up": True}
+    assert {name: row[name] for name in counters} == expected
+
+
+def test_kept_up_zero_is_false_and_latency_of_names_the_benchmark():
+    run = {"name": "fifo/latency/mutex_deque/mode:thread/threads:2/producers:1/consumers:1"
+                   "/placement:compact/placements:compact/oversub:0/load_pct:50/manual_time",
+           "run_type": "iteration", "real_time": 1.0, "time_unit": "ms",
+           "items_per_second": 1e6, "kept_up": 0.0, "latency_samples": 0.0}
+    row = gbench.row_from_run(run)
+    assert row["kept_up"] is False and row["latency_of"] is None
+    row = gbench.row_from_run({**run, "kept_up": 1.0, "latency_samples": 500.0})
+    assert row["kept_up"] is True and row["latency_of"] == "since_intended_send"

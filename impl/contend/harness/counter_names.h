@@ -14,9 +14,21 @@ namespace contend::counter_name {
 
 inline constexpr char kItems[] = "items";                      // per episode, mean
 inline constexpr char kP50Ns[] = "p50_ns";                     // latency_counters.h
+inline constexpr char kP90Ns[] = "p90_ns";
 inline constexpr char kP99Ns[] = "p99_ns";
 inline constexpr char kP999Ns[] = "p999_ns";
+inline constexpr char kP9999Ns[] = "p9999_ns";
+inline constexpr char kMaxNs[] = "max_ns";
 inline constexpr char kLatencySamples[] = "latency_samples";  // behind the percentiles
+// Open-loop rows (queue `latency`): the load offered, and whether the
+// queue kept up with it (1) or fell behind (0: no latencies are reported).
+inline constexpr char kOfferedPerSecond[] = "offered_per_second";
+inline constexpr char kKeptUp[] = "kept_up";
+// Lock rows (counter `critical_section`): release to the next waiter's
+// acquisition, beside the acquire-wait percentiles above.
+inline constexpr char kHandoverP50Ns[] = "handover_p50_ns";
+inline constexpr char kHandoverP99Ns[] = "handover_p99_ns";
+inline constexpr char kHandoverSamples[] = "handover_samples";
 inline constexpr char kFairness[] = "fairness";                // Jain's index, mean
 inline constexpr char kLost[] = "lost";                        // per episode, mean
 inline constexpr char kCounted[] = "counted";                  // counter family only
