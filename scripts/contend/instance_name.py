@@ -17,6 +17,7 @@ appends suffixes of its own (manual_time, repeats:3, ...), which say how the
 instance was measured, not what it is, so they are dropped here.
 """
 import re
+from pathlib import Path
 
 from . import schema
 
@@ -122,3 +123,30 @@ def exact_filter(name, iterations=None):
         cut = len(segments) - tail
         name = "/".join(segments[:cut] + [f"iterations:{iterations}"] + segments[cut:])
     return "^" + "".join("\\" + c if c in _ERE_SPECIAL else c for c in name) + "$"
+
+
+# ---- latency histogram files ---------------------------------------------------------
+
+HGRM_DIR = "hgrm"
+
+
+def hgrm_stem(identity):
+    """A file name stem for an instance, from its identity columns (a row of
+    results.csv or parse()'s dict): readable, unique per instance, and free
+    of '/', ':' and ';'. Example:
+    fifo.latency.mutex_deque.thread.t2.p1c1.compact.capacity=0.load_pct=50.payload=8.wait=spin"""
+    parts = [identity["family"], identity["benchmark"], identity["impl"], identity["mode"],
+             f"t{int(identity['threads'])}",
+             f"p{int(identity['producers'])}c{int(identity['consumers'])}",
+             identity["placement"]]
+    params = identity.get("params") or ""
+    parts += [p for p in str(params).split(";") if p]
+    return ".".join(str(p).replace("/", "_").replace(":", "_") for p in parts)
+
+
+def hgrm_path(run_dir, identity, round_index):
+    """Where bench_all keeps one round's latency histogram of an instance, in
+    HdrHistogram's .hgrm percentile-distribution text (microseconds):
+    <run_dir>/hgrm/<stem>.r<round>.hgrm. The file exists only for instances
+    that record latencies, and only for rounds that finished."""
+    return Path(run_dir) / HGRM_DIR / f"{hgrm_stem(identity)}.r{int(round_index)}.hgrm"
