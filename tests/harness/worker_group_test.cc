@@ -346,8 +346,8 @@ TEST(WorkerGroupThread, AThreadThatCannotStartBecomesAnErrorRow) {
       << reporter.runs[0].error_message;
 }
 
-// The latency rule: latency_samples with any percentile, p99 from 100
-// samples, p99.9 from 1000; nothing without samples.
+// The latency rule: latency_samples and max_ns with any percentile, p90
+// from 10 samples, p99 from 100, p99.9 from 1000; nothing without samples.
 std::map<std::string, double> latency_counters_for(size_t samples) {
   const std::string name = "latency_rule_" + std::to_string(samples);
   benchmark::RegisterBenchmark(name.c_str(), [samples](benchmark::State& state) {
@@ -365,17 +365,24 @@ std::map<std::string, double> latency_counters_for(size_t samples) {
 TEST(LatencyCounters, PercentilesNeedEnoughSamples) {
   using Counters = std::map<std::string, double>;
   EXPECT_EQ(latency_counters_for(0), Counters{});
-  EXPECT_EQ(latency_counters_for(99), (Counters{{"latency_samples", 99}, {"p50_ns", 500}}));
+  EXPECT_EQ(latency_counters_for(9),
+            (Counters{{"latency_samples", 9}, {"p50_ns", 500}, {"max_ns", 1000}}));
+  EXPECT_EQ(latency_counters_for(99), (Counters{{"latency_samples", 99}, {"p50_ns", 500},
+                                                {"p90_ns", 900}, {"max_ns", 1000}}));
   EXPECT_EQ(latency_counters_for(100),
-            (Counters{{"latency_samples", 100}, {"p50_ns", 500}, {"p99_ns", 990}}));
+            (Counters{{"latency_samples", 100}, {"p50_ns", 500}, {"p90_ns", 900},
+                      {"p99_ns", 990}, {"max_ns", 1000}}));
   EXPECT_EQ(latency_counters_for(999).count("p999_ns"), 0u);
   EXPECT_EQ(latency_counters_for(1000),
-            (Counters{{"latency_samples", 1000}, {"p50_ns", 500}, {"p99_ns", 990},
-                      {"p999_ns", 999}}));
+            (Counters{{"latency_samples", 1000}, {"p50_ns", 500}, {"p90_ns", 900},
+                      {"p99_ns", 990}, {"p999_ns", 999}, {"max_ns", 1000}}));
+  EXPECT_EQ(latency_counters_for(9999).count("p9999_ns"), 0u);
+  EXPECT_EQ(latency_counters_for(10000).at("p9999_ns"), 999.9);
 }
 
 // A histogram reports its count and the percentiles it supports: 150
-// values (exact below 256 ns) give p50 and p99 by nearest rank, no p99.9.
+// values (exact below 256 ns) give p50, p90, p99 and max by nearest rank,
+// no p99.9.
 TEST(LatencyCounters, AHistogramReportsItsCountAndSupportedPercentiles) {
   benchmark::RegisterBenchmark("histogram_counters", [](benchmark::State& state) {
     for (auto _ : state) state.SetIterationTime(1e-6);
@@ -388,8 +395,11 @@ TEST(LatencyCounters, AHistogramReportsItsCountAndSupportedPercentiles) {
   ASSERT_EQ(reporter.runs.size(), 1u);
   std::map<std::string, double> counters;
   for (const auto& [key, counter] : reporter.runs[0].counters) counters[key] = counter.value;
-  EXPECT_EQ(counters, (std::map<std::string, double>{
-                          {"latency_samples", 150}, {"p50_ns", 75}, {"p99_ns", 149}}));
+  EXPECT_EQ(counters, (std::map<std::string, double>{{"latency_samples", 150},
+                                                     {"p50_ns", 75},
+                                                     {"p90_ns", 135},
+                                                     {"p99_ns", 149},
+                                                     {"max_ns", 150}}));
 }
 
 // contend's flags, parsed out of argv before Google Benchmark sees it.
@@ -410,6 +420,16 @@ TEST(ContendFlags, WarmUpEpisodesDefaultToOneAndMayBeZero) {
             0);
   EXPECT_EQ(left, 2);  // the program and Google Benchmark's own flag
   EXPECT_EQ(parse({"--contend_warmup_episodes=3"}).warmup_episodes, 3);
+}
+
+TEST(ContendFlags, HgrmNamesTheLatencyFile) {
+  EXPECT_EQ(parse({}).hgrm_path, "");  // no export unless asked for
+  int left = 0;
+  EXPECT_EQ(parse({"--contend_hgrm=run/hgrm/a.r0.hgrm", "--benchmark_filter=x"}, &left).hgrm_path,
+            "run/hgrm/a.r0.hgrm");
+  EXPECT_EQ(left, 2);
+  EXPECT_THROW(parse({"--contend_hgrm="}), std::invalid_argument);
+  EXPECT_THROW(parse({"--contend_hgrm"}), std::invalid_argument);
 }
 
 TEST(ContendFlags, BadWarmUpCountsAreRejected) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "contend/harness/build_info.h"
+#include "contend/harness/latency_export.h"
 
 namespace contend {
 
@@ -45,6 +46,20 @@ void add_build_context(const BenchEnvironment& env) {
   benchmark::AddCustomContext("contend_episodes", std::to_string(env.episodes));
 }
 
+// --contend_hgrm: the latencies the benchmarks reported, into `path`. Runs
+// after every row was reported, so a file that cannot be written costs the
+// file alone (see kExitHistogramNotWritten).
+int write_latency_file(const char* prog, const std::string& path) {
+  if (path.empty()) return 0;
+  try {
+    process_latency_export().write_hgrm(path);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog, e.what());
+    return kExitHistogramNotWritten;
+  }
+}
+
 // register_instance has no environment to read (bench files call it from
 // deep inside their loops); bench_main sets this once, before registering.
 int episodes_per_repetition = 0;
@@ -66,6 +81,9 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
           parse_non_negative("--contend_warmup_episodes", arg.substr(arg.find('=') + 1));
     } else if (arg.starts_with("--contend_episodes=")) {
       env.episodes = parse_positive("--contend_episodes", arg.substr(arg.find('=') + 1));
+    } else if (arg.starts_with("--contend_hgrm=")) {
+      env.hgrm_path = arg.substr(arg.find('=') + 1);
+      if (env.hgrm_path.empty()) throw std::invalid_argument("--contend_hgrm needs a file name");
     } else if (arg.starts_with("--contend_")) {
       throw std::invalid_argument("unknown flag " + std::string(arg));
     } else {
@@ -79,8 +97,13 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
 }
 
 void register_instance(const BenchmarkId& id, std::function<void(benchmark::State&)> run) {
+  // begin_call tells the latency export whose calls come next (it keeps
+  // only an instance's reported calls, latency_export.h).
   auto* bench = benchmark::RegisterBenchmark(
-      id.name().c_str(), [run = std::move(run)](benchmark::State& s) { run(s); });
+      id.name().c_str(), [name = id.name(), run = std::move(run)](benchmark::State& s) {
+        process_latency_export().begin_call(name);
+        run(s);
+      });
   bench->UseManualTime();
   if (episodes_per_repetition > 0) bench->Iterations(episodes_per_repetition);
 }
@@ -100,6 +123,7 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
     BenchEnvironment env = parse_contend_flags(argc, argv);
     add_build_context(env);
     episodes_per_repetition = env.episodes;
+    if (!env.hgrm_path.empty()) process_latency_export().enable();
     register_benchmarks(env);
     benchmark::Initialize(&argc, argv);
     if (argc > 1) {
@@ -108,7 +132,7 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
     }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
-    return 0;
+    return write_latency_file(prog, env.hgrm_path);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());
     return 2;

@@ -18,6 +18,22 @@
 //                             --benchmark_min_time: every round then does the
 //                             same work, and the worker group is built once
 //                             per repetition instead of once per probe
+//   --contend_hgrm=FILE       after the last benchmark, write every latency
+//                             the process reported (set_latency_counters:
+//                             each instance's reported repetitions, merged)
+//                             to FILE as an HdrHistogram .hgrm percentile
+//                             distribution in microseconds (latency_export.h);
+//                             no file when nothing recorded latencies. FILE
+//                             is written as FILE.tmp and renamed: it is
+//                             whole or absent.
+//
+// Exit status: 0 when every benchmark ran (an error row is a row, not a
+// failure of the binary), 2 on a bad flag, and kExitHistogramNotWritten
+// when everything ran and was reported but FILE could not be written (one
+// line on stderr names it). That status is not 0, so a script asking for
+// FILE learns that it is missing; it is its own, so bench_all keeps the
+// rows (the JSON and console output are complete before FILE is written)
+// and only reports the missing file.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -25,6 +41,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,7 +59,12 @@ struct BenchEnvironment : PlanInput {
   std::chrono::milliseconds episode{10};
   int warmup_episodes = 1;  // every EpisodePlan's warmup_episodes
   int episodes = 0;         // timed episodes per repetition; 0: min_time decides
+  std::string hgrm_path;    // --contend_hgrm; empty: no latency export
 };
+
+// bench_main's exit status when the benchmarks ran but --contend_hgrm's file
+// could not be written (scripts/contend/bench_all.py HGRM_NOT_WRITTEN).
+inline constexpr int kExitHistogramNotWritten = 4;
 
 // Removes contend's flags from argv (Google Benchmark rejects unknown
 // ones) and builds the environment; throws std::invalid_argument on a bad

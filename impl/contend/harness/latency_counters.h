@@ -10,7 +10,10 @@
 // Below that, nearest rank returns the largest sample or close to it, a
 // number that looks like a tail percentile but is one unlucky sample.
 // Every benchmark that reports latencies goes through here, so the rule is
-// the same in every place.
+// the same in every place. The histogram overload also hands the histogram
+// to the process's latency export (latency_export.h), which --contend_hgrm
+// writes as an .hgrm file; a repetition that reported an error exports
+// nothing, as its row carries no numbers.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -18,6 +21,7 @@
 #include <cstddef>
 
 #include "contend/harness/counter_names.h"
+#include "contend/harness/latency_export.h"
 #include "contend/harness/latency_histogram.h"
 
 namespace contend {
@@ -52,11 +56,14 @@ void set_latency_counters(benchmark::State& state, size_t samples, Percentile&& 
 }
 
 // The rule for the recorder every benchmark uses: the histogram's values,
-// its percentiles (within its 1%, latency_histogram.h).
+// its percentiles (within its 1%, latency_histogram.h); the histogram
+// itself goes to the export, with this call's iteration count (which tells
+// a reported call from Google Benchmark's probes, latency_export.h).
 inline void set_latency_counters(benchmark::State& state, const LatencyHistogram& latencies) {
   set_latency_counters(state, latencies.count(), [&latencies](double q) {
     return static_cast<double>(latencies.value_at_percentile(q));
   });
+  if (!state.error_occurred()) process_latency_export().add(latencies, state.max_iterations);
 }
 
 // A lock's hand-over times (release to the next waiter's acquisition):
