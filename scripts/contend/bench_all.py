@@ -7,9 +7,12 @@ each round shuffled (schedule.py), one child process per instance and round
 summary (estimate, interval, stability) and the end-of-run table.
 
 Output: <out>/<machine_id>/<run_id>/ with results.csv, summary.csv,
-machine.json and raw/ (each process's GB JSON, gzip-compressed, as
+machine.json, raw/ (each process's GB JSON, gzip-compressed, as
 raw/gbench.jsonl.gz, one line per process NNNN; its console log raw/NNNN.log
-is kept only when it failed).
+is kept only when it failed) and hgrm/ (per instance that records latencies
+and round, its latency histogram as HdrHistogram .hgrm text in microseconds,
+instance_name.hgrm_path: <stem>.r<round>.hgrm, every timed repetition of
+that process merged; only for processes whose rows have no error).
 Exit 0 when every instance produced a number, 1 when some had errors (all
 else is still written), 2 on bad input, 130 when interrupted.
 """
@@ -25,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import (budget, child, formatting, gbench, instance_name, instances, machine, only_list,
@@ -43,6 +47,12 @@ EXIT_INTERRUPTED = 130
 # The bench binaries' own flag for untimed warm-up episodes (harness/bench_main.h).
 WARMUP_FLAG = "--contend_warmup_episodes"
 EPISODES_FLAG = "--contend_episodes"
+# Where a bench binary writes the process's latency histogram (bench_main.h),
+# and its exit status when it ran every benchmark but could not write that
+# file (kExitHistogramNotWritten): the rows in its JSON are whole, only the
+# file is missing.
+HGRM_FLAG = "--contend_hgrm"
+HGRM_NOT_WRITTEN = 4
 
 # (full, quick) defaults. Quick must finish in about a minute of benchmark
 # time on 2 cores, the full run in 15 minutes; rounds are the evidence, so
@@ -169,7 +179,7 @@ def exec_plan(bench_dir):
     os.execv(contend_plan, [contend_plan])
 
 
-def instance_argv(inst, args, json_path):
+def instance_argv(inst, args, json_path, hgrm_path):
     argv = [inst.binary]
     if args.quick:
         argv.append(instances.QUICK_FLAG)
@@ -181,6 +191,7 @@ def instance_argv(inst, args, json_path):
          else f"{EPISODES_FLAG}={args.episodes}"),
         f"--benchmark_out={json_path}",
         "--benchmark_out_format=json",
+        f"{HGRM_FLAG}={hgrm_path}",
     ]
 
 
@@ -214,24 +225,55 @@ class Stop:
         self._proc = None
 
 
-def measure(inst, args, run_dir, index, stop):
-    """Runs one process of one instance; returns its rows (one error row if
-    it gave none), or None when a stop request killed it before it finished."""
-    stem = f"raw/{index:04d}"
+def measure(inst, args, run_dir, slot, stop):
+    """Runs one process of one instance (its round `slot.round`); returns a
+    Measured, or None when a stop request killed it before it finished."""
+    stem = f"raw/{slot.index:04d}"
     json_path, log_path = run_dir / f"{stem}.json", run_dir / f"{stem}.log"
+    hgrm_path = instance_name.hgrm_path(run_dir, inst.identity, slot.round)
     try:
-        outcome = child.run(instance_argv(inst, args, json_path), log_path=log_path,
+        outcome = child.run(instance_argv(inst, args, json_path, hgrm_path), log_path=log_path,
                             timeout=args.timeout, cwd=run_dir, on_start=stop.watch)
     except OSError as e:   # e.g. the binary vanished under a rebuild
-        return [gbench.error_row(inst.identity, f"could not start: {e.strerror or e}")]
+        return Measured([gbench.error_row(inst.identity, f"could not start: {e.strerror or e}")])
     finally:
         stop.done()
     if stop.killed_child:
-        _remove(json_path, log_path)
+        _remove(json_path, log_path, *_hgrm_files(hgrm_path))
         return None
+    hgrm_failed = outcome.returncode == HGRM_NOT_WRITTEN and not outcome.timed_out
+    if hgrm_failed:   # the rows are whole: only the file is missing
+        outcome = child.Outcome(0, False, outcome.timeout)
     rows = _rows_of(inst, outcome, json_path, log_path, stem)
-    _keep_raw(json_path, log_path, failed=any(r.get("error") for r in rows))
-    return rows
+    failed = any(r.get("error") for r in rows)
+    if failed:
+        # A histogram beside error rows would stand for numbers the CSV does not have.
+        _remove(*_hgrm_files(hgrm_path))
+    else:
+        _remove(_hgrm_partial(hgrm_path))
+    _keep_raw(json_path, log_path, failed=failed or hgrm_failed)
+    note = ""
+    if hgrm_failed:   # the binary's one line, naming the file relative to the run
+        why = child.last_line(log_path, limit=1000).replace(str(run_dir) + "/", "")
+        note = f"no .hgrm: {why[:200]} ({stem}.log)"
+    return Measured(rows, note)
+
+
+@dataclass
+class Measured:
+    """One process's rows (one error row if it gave none) and, when its
+    latency histogram could not be written, why (its rows are kept)."""
+    rows: list
+    hgrm_note: str = ""
+
+
+def _hgrm_partial(hgrm_path):
+    """The temporary file a bench binary writes before renaming it to hgrm_path."""
+    return hgrm_path.with_name(hgrm_path.name + ".tmp")
+
+
+def _hgrm_files(hgrm_path):
+    return hgrm_path, _hgrm_partial(hgrm_path)
 
 
 def _rows_of(inst, outcome, json_path, log_path, stem):
@@ -391,7 +433,7 @@ class BenchRun:
         self.args, self.info, self.run_dir, self.chosen = args, info, run_dir, chosen
         self.csv_path = run_dir / "results.csv"
         self.slots = schedule.interleaved(chosen, args.rounds, seed=info["run_id"])
-        self.rows, self.errored = [], set()
+        self.rows, self.errored, self.hgrm_notes = [], set(), []
         self.stop = Stop()
         self.started = time.monotonic()
 
@@ -410,13 +452,17 @@ class BenchRun:
                 if self.stop.requested:
                     break
                 progress.begin(slot.index, f"r{slot.round} {slot.instance.label()}")
-                rows = measure(slot.instance, self.args, self.run_dir, slot.index, self.stop)
-                if rows is None:
+                done = measure(slot.instance, self.args, self.run_dir, slot, self.stop)
+                if done is None:
                     progress.end("interrupted")
                     break
-                self._record(out, slot, rows)
+                self._record(out, slot, done.rows)
                 measured += 1
-                progress.end(headline(rows, f"raw/{slot.index:04d}.log"))
+                result = headline(done.rows, f"raw/{slot.index:04d}.log")
+                if done.hgrm_note:
+                    self.hgrm_notes.append(done.hgrm_note)
+                    result += f"; {done.hgrm_note}"
+                progress.end(result)
         return self.finish(measured)
 
     def _record(self, out, slot, rows):
@@ -450,6 +496,9 @@ class BenchRun:
         if self.errored:
             print(f"{len(self.errored)} of {len(self.chosen)} instances had errors "
                   "(see the error column).")
+        if self.hgrm_notes:
+            print(f"{len(self.hgrm_notes)} processes could not write their latency histogram "
+                  f"(rows kept); first: {self.hgrm_notes[0]}")
         print(f"Results: {show_path(self.csv_path)}")
         if not self.args.no_report:
             run_report(self.args.plot_command, self.run_dir)
@@ -491,6 +540,7 @@ def start_run(args, argv, the_plan, chosen):
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
     run_dir = Path(args.out).absolute() / info["machine_id"] / run_id
     (run_dir / "raw").mkdir(parents=True)
+    (run_dir / instance_name.HGRM_DIR).mkdir()
     machine.write(run_dir / "machine.json", info)
     return BenchRun(args, info, run_dir, chosen)
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import PYTHON, bench_name, process_gone, script_env
-from contend import schema
+from contend import instance_name, schema
 
 
 def read_csv(path):
@@ -202,7 +202,8 @@ def wait_for(predicate, what, limit=60):
 def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, tmp_path, signum):
     fake_build.add("bench_counter", [
         {"name": bench_name("std_mutex", 1), "rate": 1e6},
-        {"name": bench_name("spin_ticket", 1), "behaviour": "hang"},
+        # It writes its latency histogram, then hangs: killed, it is not kept.
+        {"name": bench_name("spin_ticket", 1), "behaviour": "hang", "hgrm": True},
         {"name": bench_name("atomic_relaxed", 1), "rate": 2e6},
     ])
     proc = subprocess.Popen(
@@ -224,6 +225,7 @@ def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, tmp_path,
     # Every process that finished is there, whole; the killed one is not.
     assert len(rows) == 2 * int(done.group(1))
     assert "spin_ticket" not in {r["impl"] for r in rows}
+    assert os.listdir(os.path.join(run_dir_of(tmp_path), "hgrm")) == []
     assert all(process_gone(pid) for pid in fake_build.pids("bench_counter"))
     with open(os.path.join(run_dir_of(tmp_path), "machine.json")) as f:
         assert json.load(f)["complete"] is False
@@ -325,3 +327,92 @@ def test_estimate_and_budget(fake_build, run_bench_all):
     assert fitted.returncode == 0 and "x 7 rounds" in fitted.stdout
     both = run_bench_all("--budget", "10m", "--rounds", "3")
     assert both.returncode == 2 and "either, not both" in both.stderr
+
+
+# ---- latency histograms (hgrm/) ------------------------------------------------
+
+LATENCY_COUNTERS = {"latency_samples": 5000, "p50_ns": 700, "p90_ns": 900, "p99_ns": 1500,
+                    "p999_ns": 4000, "max_ns": 9000, "offered_per_second": 1e6, "kept_up": 1}
+
+
+def latency_instance(impl, **more):
+    return {"name": bench_name(impl, 2, family="fifo", benchmark="latency", producers=1,
+                               consumers=1, extra="/load_pct:50/payload:8"),
+            "rate": 1e6, "counters": LATENCY_COUNTERS, "hgrm": True, **more}
+
+
+def hgrm_flags(calls):
+    """The --contend_hgrm value of every run (not listing) call."""
+    return [a.split("=", 1)[1] for c in calls for a in c if a.startswith("--contend_hgrm=")]
+
+
+def test_each_process_writes_its_latency_histogram_where_hgrm_path_says(
+        fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_queue", [
+        latency_instance("mutex_deque"),
+        {"name": bench_name("moodycamel", 2, family="fifo", benchmark="throughput",
+                            producers=1, consumers=1, extra="/payload:8"), "rate": 3e6},
+    ])
+    done = run_bench_all("--quick", "--no-report")
+    assert done.returncode == 0, done.stderr
+    run_dir = run_dir_of(tmp_path)
+    latency, throughput = (instance_name.parse(i["name"])
+                           for i in json.load(open(fake_build.dir + "/bench_queue.config.json"))
+                           ["instances"])
+    # Every process is asked for its file, at its instance's and round's path.
+    calls = fake_build.calls("bench_queue")[1:]
+    assert len(calls) == 6
+    expected = {str(instance_name.hgrm_path(run_dir, identity, r))
+                for identity in (latency, throughput) for r in range(3)}
+    assert set(hgrm_flags(calls)) == expected
+    # Files exist for the instance that records latencies, one per round;
+    # none for the throughput instance, no temporary file left.
+    hgrm_dir = os.path.join(run_dir, "hgrm")
+    assert sorted(os.listdir(hgrm_dir)) == sorted(
+        instance_name.hgrm_path(run_dir, latency, r).name for r in range(3))
+    for r in range(3):
+        text = instance_name.hgrm_path(run_dir, latency, r).read_text()
+        assert "fifo/latency/mutex_deque/" in text
+    rows = read_csv(os.path.join(run_dir, "results.csv"))
+    latency_rows = [r for r in rows if r["benchmark"] == "latency"]
+    assert {r["latency_of"] for r in latency_rows} == {"since_intended_send"}
+    assert {r["kept_up"] for r in latency_rows} == {"true"}
+
+
+def test_a_process_with_error_rows_keeps_no_histogram(fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_queue", [
+        latency_instance("mutex_deque", behaviour="error", message="lost 3 items"),
+        latency_instance("boost_lockfree", behaviour="exit3"),
+    ])
+    done = run_bench_all("--quick", "--no-report")
+    assert done.returncode == 1
+    run_dir = run_dir_of(tmp_path)
+    assert len(hgrm_flags(fake_build.calls("bench_queue"))) == 6
+    # The fake wrote the error instance's file, as a binary whose other
+    # repetitions had numbers would: bench_all removed it.
+    assert os.listdir(os.path.join(run_dir, "hgrm")) == []
+
+
+def test_a_histogram_that_cannot_be_written_costs_the_file_not_the_rows(
+        fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_queue", [latency_instance("mutex_deque", behaviour="hgrm_unwritable")])
+    done = run_bench_all("--quick", "--no-report")
+    assert done.returncode == 0, done.stderr
+    run_dir = run_dir_of(tmp_path)
+    rows = read_csv(os.path.join(run_dir, "results.csv"))
+    assert len(rows) == 6 and {r["error"] for r in rows} == {""}
+    assert os.listdir(os.path.join(run_dir, "hgrm")) == []
+    note = re.search(r"no \.hgrm: fake_bench: error: cannot write latency histogram \S+: "
+                     r"Permission denied \((raw/\d{4}\.log)\)", done.stderr)
+    assert note, done.stderr
+    assert os.path.exists(os.path.join(run_dir, note.group(1)))   # the log says why
+    assert "3 processes could not write their latency histogram (rows kept)" in done.stdout
+
+
+def test_the_exit_status_for_an_unwritten_histogram_is_bench_mains():
+    from contend import bench_all
+    header = open(os.path.join(os.path.dirname(__file__), "..", "..", "impl", "contend",
+                               "harness", "bench_main.h")).read()
+    declared = re.search(r"kExitHistogramNotWritten = (\d+);", header)
+    assert declared and int(declared.group(1)) == bench_all.HGRM_NOT_WRITTEN
+    assert f"{bench_all.HGRM_FLAG}=FILE" in header
