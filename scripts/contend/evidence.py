@@ -8,7 +8,9 @@ between runs is exactly where that comparison's noise lives.
 
 A `Side` maps every instance key (schema.INSTANCE values) to its `Evidence`:
 the samples plus what went wrong there (errors, unusable throughput), so the
-verdict can tell "slower" from "broken" from "missing".
+verdict can tell "slower" from "broken" from "missing". An open-loop latency
+instance (results.open_loop) has no samples: its items/s is the schedule it
+was offered, not a throughput to gate on; its errors still count.
 """
 import math
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ class Evidence:
     invalid: int = 0         # non-error rows whose throughput is 0, negative, NaN or inf
     oversubscribed: bool = False
     placements: str = ""
+    open_loop: bool = False  # items/s is an offered schedule: never a sample
 
     @property
     def median(self):
@@ -50,7 +53,8 @@ def side_from_results(df):
     `invalid` and kept out of the samples: a benchmark that reports 0 items/s
     is broken, not infinitely slow, and must not turn into log(0)."""
     is_error = (df["error"] != "").to_numpy()
-    invalid = ~is_error & ~usable_throughput(df["items_per_second"])
+    loop = results.open_loop(df).to_numpy()
+    invalid = ~is_error & ~loop & ~usable_throughput(df["items_per_second"])
     side = {}
     placements = df["placements"].astype(str).to_numpy()
     over = df["oversubscribed"].to_numpy(dtype=bool)
@@ -59,8 +63,8 @@ def side_from_results(df):
         failed = rows[is_error[rows]]
         side[key] = Evidence(errors=len(failed), error=str(errors[failed[0]]) if len(failed) else "",
                              invalid=int(invalid[rows].sum()), oversubscribed=bool(over[rows].any()),
-                             placements=placements[rows[0]])
-    per_round = results.round_medians(df.loc[~invalid])
+                             placements=placements[rows[0]], open_loop=bool(loop[rows].any()))
+    per_round = results.round_medians(df.loc[~invalid & ~loop])
     if len(per_round):
         values = per_round["value"].to_numpy(dtype=float)
         rounds = per_round["round"].to_numpy(dtype=int)
@@ -100,14 +104,15 @@ def side_from_history(history, run_ids):
               if "errors" in rows.columns else np.zeros(len(rows)))
     messages = rows["error"].astype(str).to_numpy() if "error" in rows.columns else None
     over = rows["oversubscribed"].to_numpy(dtype=bool)
+    loop = results.open_loop(rows).to_numpy()
     run_index = rows["run_id"].map({run: i for i, run in enumerate(run_ids)}).to_numpy(dtype=int)
     for key, idx in rows.groupby(schema.INSTANCE, sort=True).indices.items():
-        samples, usable = values[idx], usable_throughput(values[idx])
+        samples, usable = values[idx], usable_throughput(values[idx]) & ~loop[idx]
         failed = idx[errors[idx] > 0]
         side[key] = Evidence(samples=samples[usable], rounds=run_index[idx][usable],
                              errors=int(errors[idx].sum()),
                              error=str(messages[failed[0]]) if len(failed) and messages is not None else "",
-                             oversubscribed=bool(over[idx].any()))
+                             oversubscribed=bool(over[idx].any()), open_loop=bool(loop[idx].any()))
     return side
 
 

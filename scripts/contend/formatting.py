@@ -53,6 +53,21 @@ def rate(per_second):
     return f"{text}{prefix}/s"
 
 
+_TIME = [(1e9, "s"), (1e6, "ms"), (1e3, "us")]
+
+
+def latency(ns, digits=3):
+    """12345 (nanoseconds) -> '12.3us': latencies span six decades, so the
+    unit carries the magnitude and three significant digits the rest."""
+    if not is_number(ns):
+        return "-"
+    magnitude = abs(float(f"{ns:.{digits}g}"))
+    for scale, unit in _TIME:
+        if magnitude >= scale:
+            return f"{ns / scale:.{digits}g}{unit}"
+    return f"{ns:.{digits}g}ns"
+
+
 def duration(seconds):
     """74 -> '1:14', 3725 -> '1:02:05'."""
     total = max(0, int(round(seconds)))

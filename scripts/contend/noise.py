@@ -32,8 +32,10 @@ def score(summary):
     between_sd_median: median over instances of the sd of log round medians
     (0.08 = rounds of one instance typically differ by about 8%);
     within_sd_median: the same inside a round; unstable_share: the fraction
-    of measured instances flagged unstable."""
-    measured = summary.loc[summary["median"].notna()]
+    of measured instances flagged unstable. Open-loop latency instances are
+    left out (results.open_loop): their items/s is the offered schedule,
+    which barely moves, and would make the machine look quieter than it is."""
+    measured = _throughput(summary)
     between = measured["between_sd"].dropna()
     within = measured["cv"].dropna()
     return {
@@ -44,6 +46,11 @@ def score(summary):
         "within_sd_median": _rounded(within.median() if len(within) else math.nan),
         "unstable_share": _rounded(float(measured["unstable"].mean()) if len(measured) else math.nan),
     }
+
+
+def _throughput(summary):
+    """The instances whose number is a measured throughput."""
+    return summary.loc[summary["median"].notna() & ~results.open_loop(summary)]
 
 
 def _rounded(value):
@@ -96,8 +103,7 @@ def measure(setting, rounds, passthrough, out):
 
 def per_instance(run):
     """Instance summary of one run plus the detectable slowdowns."""
-    summary = results.instance_summary(run.df)
-    summary = summary.loc[summary["median"].notna()].copy()
+    summary = _throughput(results.instance_summary(run.df)).copy()
     summary["detectable"] = [detectable(sd)["quick"] for sd in summary["between_sd"]]
     return summary
 

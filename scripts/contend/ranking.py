@@ -5,7 +5,8 @@ one run (each caller names its key: compare aligns by load, the report and the
 end-of-run table look at full load). At a point:
 
 1. Candidates are the *eligible* instances (results.eligible: a number, no
-   failed repetition or round, no lost updates). Ineligible instances are
+   failed repetition or round, no lost updates, not an open-loop latency
+   row, whose items/s is its offered schedule). Ineligible instances are
    listed in `excluded` with the reason, never ranked, never crowned.
 2. They are ranked by their median (the median of their round medians).
    top = first, runner-up = second; margin = top median / runner-up median.
@@ -85,9 +86,13 @@ class RoundSamples:
 
 def family_priors(summary):
     """family -> median between-round log variance of its instances with at
-    least two rounds; families without any get ASSUMED_BETWEEN_SD^2."""
+    least two rounds; families without any get ASSUMED_BETWEEN_SD^2.
+    Open-loop latency instances do not count (results.open_loop): their
+    items/s follows a schedule, and its spread says nothing about how much
+    a measured throughput moves."""
     out = {}
-    for family, rows in summary.groupby("family", sort=False):
+    measured = summary.loc[~results.open_loop(summary)]
+    for family, rows in measured.groupby("family", sort=False):
         sd = rows.loc[rows["rounds"] >= 2, "between_sd"].dropna()
         out[family] = float(np.median(sd ** 2)) if len(sd) else ASSUMED_BETWEEN_SD ** 2
     return out

@@ -58,6 +58,8 @@ The method (a gate with power and no false alarms):
 Always gating: a new error (at every point; only a spinning lock's timeout at
 an oversubscribed point is expected), a throughput that is 0, negative, NaN or
 infinite, an instance missing from the candidate (unless --allow-missing).
+Never judged for speed: open-loop latency rows (results.open_loop), whose
+items/s is the load they were offered; their errors and absence still gate.
 Refused (exit 2): baseline and candidate the same run, an interrupted run.
 Never gating: slowdowns at oversubscribed points (they measure the scheduler).
 
@@ -77,7 +79,7 @@ from .args import Parser, fraction, positive_int, probability
 from .cli import EXIT_OK, UsageError, run_main
 from .verdict import (ALWAYS_GATING, ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS,
                       IMPROVEMENT, INVALID, MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE,
-                      ONLY_CANDIDATE, REGRESSION, SLOWER_NS, UNCHANGED, Verdict)
+                      ONLY_CANDIDATE, OPEN_LOOP, REGRESSION, SLOWER_NS, UNCHANGED, Verdict)
 
 DEFAULT_THRESHOLD = 0.05
 DEFAULT_ALPHA = 0.05
@@ -295,6 +297,7 @@ def instance_frame(keys, base, cand, tests, over):
             "p_slower": t.get("p_slower", math.nan), "p_faster": t.get("p_faster", math.nan),
             "errors_baseline": b.errors if b else 0, "errors_candidate": c.errors if c else 0,
             "invalid": c.invalid if c else 0,
+            "open_loop": bool((b and b.open_loop) or (c and c.open_loop)),
             "error": (c.error if c and c.error else (b.error if b and b.error else "")),
             "note": "",
         })
@@ -343,6 +346,8 @@ def _verdict(r, alpha, threshold, allow_missing):
         return EXPECTED_TIMEOUT if is_expected_timeout(r.impl, r.error, r.oversubscribed) else NEW_ERROR
     if r.errors_candidate:
         return ERROR_BOTH
+    if r.open_loop:
+        return ERROR_FIXED if r.errors_baseline else OPEN_LOOP
     if r.p_slower != r.p_slower:     # no test: a side has no samples
         return ERROR_FIXED if r.errors_baseline else UNCHANGED
     if _slower(r.q_slower, r.ratio, r.rel_ratio, alpha, threshold):
@@ -397,9 +402,11 @@ def check_complete(run, role):
 
 def check_baseline_numbers(run):
     """A baseline must be usable throughout: a 0 or infinite baseline would
-    make every ratio meaningless (the candidate's are judged, not refused)."""
+    make every ratio meaningless (the candidate's are judged, not refused).
+    Open-loop latency rows are no throughput, so none of theirs is refused."""
     df = run.df
-    bad = (df["error"] == "") & ~evidence.usable_throughput(df["items_per_second"])
+    bad = ((df["error"] == "") & ~evidence.usable_throughput(df["items_per_second"])
+           & ~results.open_loop(df))
     if bad.any():
         row = df.loc[bad].iloc[0]
         raise UsageError(f"baseline {run.run_id or run.csv_path}: items_per_second "

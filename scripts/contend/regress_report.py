@@ -4,8 +4,8 @@ from pathlib import Path
 
 from . import formatting, scaling, schema, tables
 from .verdict import (ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS, IMPROVEMENT, INVALID,
-                      MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE, ONLY_CANDIDATE, REGRESSION,
-                      SLOWER_NS, UNCHANGED)
+                      MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE, ONLY_CANDIDATE, OPEN_LOOP,
+                      REGRESSION, SLOWER_NS, UNCHANGED)
 
 SECTIONS = [(NEW_ERROR, "New errors (gating)"), (INVALID, "Invalid throughput (gating)"),
             (MISSING, "Missing from the candidate (gating)"), (REGRESSION, "Regressions"),
@@ -81,6 +81,10 @@ def summary_line(v):
             parts.append(f"{counts[verdict]} {verdict}")
     parts.append(f"{int(counts.get(UNCHANGED, 0) + counts.get(FASTER_NS, 0))} "
                  "unchanged/faster n.s.")
+    # Not a section: a run has dozens of them, and none says anything about speed.
+    if counts.get(OPEN_LOOP, 0):
+        parts.append(f"{counts[OPEN_LOOP]} open-loop latency instances not judged "
+                     "(items/s is their offered schedule)")
     return "; ".join(parts)
 
 

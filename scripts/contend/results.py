@@ -11,7 +11,9 @@ them) and `valid_rows` leaves them out of everything numeric. An error row of
 an instance that crashed has no repetition (or round): readers accept that.
 
 Schema version 1 files (before rounds) are read as one round: round 0, and
-placements = placement.
+placements = placement. Version 1 and 2 files lack the version 3 latency
+columns (latency_of, p90_ns, p9999_ns, max_ns, offered_per_second, kept_up,
+handover_*): they read as empty (kept_up as false).
 """
 import json
 import math
@@ -338,6 +340,10 @@ def instance_summary(df):
     extra = pd.DataFrame({"n": g["items_per_second"].count()})
     for column in ["ns_per_item", "fairness", "lost", "counted", "latency_samples"] + schema.LATENCY_COLUMNS:
         extra[column] = g[column].median()
+    for column in LATENCY_SUMMARY_COLUMNS:
+        extra[column] = g[column].median()
+    extra["kept_up_share"] = _kept_up_share(valid)
+    extra["latency_of"] = g["latency_of"].max()   # one value per instance; "" where none
     summary = summary.merge(extra.reset_index(), on=schema.INSTANCE, how="left")
     first = df.groupby(schema.INSTANCE, sort=True)
     flags = pd.DataFrame({"oversubscribed": first["oversubscribed"].any(),
@@ -351,27 +357,70 @@ def instance_summary(df):
     out["n"] = out["n"].fillna(0).astype("int64")
     out["rounds"] = out["rounds"].fillna(0).astype("int64")
     out["unstable"] = out["unstable"].fillna(False).astype(bool)
-    return out.sort_values(schema.INSTANCE, kind="stable").reset_index(drop=True)
+    out["latency_of"] = out["latency_of"].fillna("").astype(str)
+    out = out.sort_values(schema.INSTANCE, kind="stable").reset_index(drop=True)
+    return out.assign(ineligible=ineligibility(out))
+
+
+# Medians per instance beside the latency percentiles (every one a median
+# over the instance's valid repetitions, like `median`).
+LATENCY_SUMMARY_COLUMNS = ["offered_per_second", "handover_p50_ns", "handover_p99_ns",
+                           "handover_samples"]
+
+
+def _kept_up_share(valid):
+    """Per open-loop instance, the share of its valid repetitions that kept up
+    with the offered load (1.0: all); NaN for every other instance."""
+    loop = valid.loc[open_loop(valid)]
+    share = loop.groupby(schema.INSTANCE, sort=True)["kept_up"].mean()
+    return share.reindex(valid.groupby(schema.INSTANCE, sort=True).size().index)
 
 
 # Why an instance may not be ranked, crowned or drawn as a winner, in the
-# order a reason is named: a failed repetition or round (its other numbers
-# come from a run that also broke), lost updates (the `unsync` counter is
-# fast because it is wrong), no number at all. `unstable` is not a reason:
-# an unstable instance competes, and every table marks it.
+# order a reason is named: an open-loop latency row (its items/s is not a
+# capacity at all, see OPEN_LOOP_BENCHMARKS), a failed repetition or round
+# (its other numbers come from a run that also broke), lost updates (the
+# `unsync` counter is fast because it is wrong), no number at all.
+# `unstable` is not a reason: an unstable instance competes, and every table
+# marks it. Every tool that makes a throughput claim asks here (ranking,
+# compare's winners, the report) or asks open_loop() (the gate's samples,
+# the noise score, the ranking's priors).
+INELIGIBLE_OPEN_LOOP = "open-loop latency row: items/s is the offered schedule"
 INELIGIBLE_ERRORS = "errors"
 INELIGIBLE_LOST = "lost updates"
 INELIGIBLE_NO_NUMBER = "no number"
+
+# Benchmarks that send on a schedule (an offered load, open loop) instead of
+# as fast as the implementation takes items: their items_per_second is the
+# part of that schedule achieved, a property of the load asked for, not a
+# capacity. Their rows carry offered_per_second and kept_up; a row that did
+# not keep up is a finding, not an error.
+OPEN_LOOP_BENCHMARKS = ("latency",)
+
+
+def open_loop(frame):
+    """Mask over the rows of a results table, an instance_summary or history
+    rows: those of an open-loop benchmark (by name, or by an offered load
+    where the frame has that column), whose items/s makes no throughput claim.
+    A frame with neither column has none."""
+    mask = pd.Series(False, index=frame.index)
+    if "benchmark" in frame.columns:
+        mask = frame["benchmark"].isin(OPEN_LOOP_BENCHMARKS)
+    if "offered_per_second" in frame.columns:
+        mask = mask | pd.to_numeric(frame["offered_per_second"], errors="coerce").notna()
+    return mask.astype(bool)
 
 
 def ineligibility(summary):
     """Per instance_summary row: '' when it may win, else why not (see
     INELIGIBLE_ERRORS). Columns `errors` and `lost` may be absent (none)."""
+    loop = open_loop(summary)
     errors = _column(summary, "errors") > 0
     lost = _column(summary, "lost") > 0
     no_number = summary["median"].isna()
-    reasons = np.select([errors, lost, no_number],
-                        [INELIGIBLE_ERRORS, INELIGIBLE_LOST, INELIGIBLE_NO_NUMBER], "")
+    reasons = np.select([loop, errors, lost, no_number],
+                        [INELIGIBLE_OPEN_LOOP, INELIGIBLE_ERRORS, INELIGIBLE_LOST,
+                         INELIGIBLE_NO_NUMBER], "")
     return pd.Series(reasons, index=summary.index, dtype=object)
 
 
@@ -388,9 +437,17 @@ def _column(summary, name):
 
 
 # summary.csv: the per-instance numbers beside results.csv, in this order.
+# `ineligible` says why an instance may not be ranked ('' when it may): for
+# an open-loop latency row `median` is the achieved load, not a capacity.
+# The latency columns are medians over valid repetitions (empty where none);
+# kept_up_share is the share of an open-loop instance's repetitions that
+# kept up with the offered load.
 SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", "n", "median",
                                "ci_low", "ci_high", "min", "max", "between_sd", "cv",
-                               "unstable", "errors", "error"])
+                               "unstable", "errors", "error", "ineligible", "latency_of"]
+                   + schema.LATENCY_COLUMNS + ["latency_samples", "offered_per_second",
+                                               "kept_up_share", "handover_p50_ns",
+                                               "handover_p99_ns", "handover_samples"])
 
 
 def write_summary(summary, path):

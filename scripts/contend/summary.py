@@ -10,6 +10,12 @@ results.eligible admits compete (an unsynchronized counter is fast because
 it is wrong, and the table should not crown it).
 The runner-up and the margin (top / runner-up, with its 95% interval) are
 shown either way, so a tie says how close it was.
+
+Open-loop latency rows (results.open_loop) are never in that table: their
+items/s is the load they were offered. They get a table of their own, one
+row per point at full load: the offered load, how many impls kept up with
+it, and the lowest and highest p99 among them (medians over repetitions).
+It names no winner: a p99 here comes without an interval.
 """
 import pandas as pd
 
@@ -18,6 +24,8 @@ from . import formatting, ranking, results, scaling
 HEADER = ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
           "runner-up", "margin [95% CI]"]
 POINT = ["family", "benchmark", "params", "mode", "threads"]
+LATENCY_HEADER = ["family", "benchmark", "mode", "threads", "offered/s", "kept up",
+                  "lowest p99", "highest p99"]
 
 
 def best_per_benchmark(run, per_instance=None):
@@ -44,10 +52,17 @@ def render(run, per_instance=None):
 
     run: a results.Run; per_instance: its results.instance_summary when the
     caller has it already."""
-    table = best_per_benchmark(_as_run(run), per_instance)
+    run = _as_run(run)
+    per_instance = results.instance_summary(run.df) if per_instance is None else per_instance
+    table = best_per_benchmark(run, per_instance)
     table = table.loc[table["status"] != "none"]
+    latency = latency_lines(per_instance)
     if not len(table):
-        return []
+        return latency
+    return throughput_lines(table) + ([""] + latency if latency else [])
+
+
+def throughput_lines(table):
     cells = [HEADER]
     for r in table.itertuples(index=False):
         name = r.benchmark + (f" [{r.params}]" if r.params else "")
@@ -66,6 +81,48 @@ def render(run, per_instance=None):
     lines.append(f"  {ties} of {len(table)} tied: no lead significant across rounds and "
                  f">= {formatting.percent(ranking.FLOOR - 1)} (margin = fastest / runner-up).")
     return lines
+
+
+def latency_points(per_instance):
+    """One row per open-loop point at full load (POINT): `offered` (the
+    median offered load over its impls), `kept_up` and `impls` (how many
+    impls kept up in every repetition, of how many measured), `lowest` and
+    `highest` ((impl, p99_ns) among the impls with a p99, or None)."""
+    loop = per_instance.loc[results.open_loop(per_instance) & per_instance["median"].notna()]
+    records = []
+    for point, rows in scaling.full_load(loop, POINT[:-1]).groupby(POINT, sort=True):
+        with_p99 = rows.loc[rows["p99_ns"].notna()].sort_values("p99_ns", kind="stable")
+        ends = ([(r["impl"], r["p99_ns"]) for _, r in with_p99.iloc[[0, -1]].iterrows()]
+                if len(with_p99) else [])
+        records.append({**dict(zip(POINT, point)), "offered": rows["offered_per_second"].median(),
+                        "kept_up": int((rows["kept_up_share"] == 1).sum()), "impls": len(rows),
+                        "lowest": ends[0] if ends else None,
+                        "highest": ends[-1] if ends else None})
+    return records
+
+
+def latency_lines(per_instance):
+    """The open-loop table as text lines (empty when the run has none)."""
+    points = latency_points(per_instance)
+    if not points:
+        return []
+    cells = [LATENCY_HEADER]
+    for p in points:
+        name = p["benchmark"] + (f" [{p['params']}]" if p["params"] else "")
+        cells.append([p["family"], name, p["mode"], str(p["threads"]),
+                      formatting.rate(p["offered"]) if p["offered"] == p["offered"] else "-",
+                      f"{p['kept_up']} of {p['impls']}", _p99(p["lowest"]), _p99(p["highest"])])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(LATENCY_HEADER))]
+    lines = ["  Open-loop latency, not ranked: items/s is the offered schedule."]
+    for r in cells:
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    lines.append("  kept up = impls that kept up in every repetition; p99 = median over the "
+                 "repetitions that kept up (a queue that fell behind reports none).")
+    return lines
+
+
+def _p99(end):
+    return "-" if end is None else f"{formatting.latency(end[1])} {end[0]}"
 
 
 def _as_run(run):

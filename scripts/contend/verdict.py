@@ -23,6 +23,9 @@ ERROR_FIXED = "error fixed"
 ONLY_BASELINE = "only in baseline"
 ONLY_CANDIDATE = "only in candidate"
 NOT_CONFIRMED = "slower, not confirmed"
+# An open-loop latency row: its items/s is the offered schedule, not a
+# throughput, so no speed is judged (its errors and absence still are).
+OPEN_LOOP = "open loop, not judged"
 # Verdicts that fail the gate wherever they appear (oversubscribed or not).
 ALWAYS_GATING = {NEW_ERROR, INVALID, MISSING}
 

@@ -52,3 +52,10 @@ def test_csv_cells_read_back_exactly():
     assert fmt.csv_cell(0.1) == "0.1"
     assert float(fmt.csv_cell(3.5023136474939456e+09)) == 3.5023136474939456e+09
     assert fmt.csv_cell(3) == "3"
+
+
+def test_latencies_carry_their_unit():
+    assert fmt.latency(850) == "850ns" and fmt.latency(12345) == "12.3us"
+    assert fmt.latency(1500.0) == "1.5us" and fmt.latency(999.7) == "1us"   # rounds up a unit
+    assert fmt.latency(2.5e6) == "2.5ms" and fmt.latency(3e9) == "3s"
+    assert fmt.latency(NAN) == "-" and fmt.latency(None) == "-"
