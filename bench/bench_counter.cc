@@ -6,13 +6,26 @@
 // then the final count is checked against the sum of the workers' own
 // counts. Synchronized strategies must be exact; `unsync` reports its lost
 // updates instead.
+//
+// counter/critical_section: the strategies with a critical section (locks
+// and cas_loop) under a contention dial, each acquisition timed:
+// acquire-wait percentiles and lock hand-over times beside throughput and
+// fairness (critical_section_workload.h; what runs where is
+// critical_section_plan.h).
+#include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
+#include "contend/counter/calibrated_work.h"
 #include "contend/counter/counter_plan.h"
 #include "contend/counter/counter_strategies.h"
 #include "contend/counter/counter_workload.h"
+#include "contend/counter/critical_section.h"
+#include "contend/counter/critical_section_plan.h"
+#include "contend/counter/critical_section_workload.h"
 #include "contend/harness/bench_main.h"
+#include "contend/harness/latency_counters.h"
 #include "contend/harness/shared_memory.h"
 
 namespace contend {
@@ -33,8 +46,29 @@ void run_counter(benchmark::State& state, const BenchEnvironment& env, const Cou
                plan);
 }
 
+template <class Counter>
+void run_critical_section(benchmark::State& state, const BenchEnvironment& env,
+                          const CriticalSectionScenario& s) {
+  const auto counter = std::make_unique<Counter>();
+  AcquisitionRecorders recorders(s.id.threads);
+  const WorkIterations work = WorkIterations::of(s.dial);
+  run_on_group(state, env, s.places, s.id.mode,
+               [&](const WorkerContext& c) {
+                 return acquire_until_stopped(*counter, work, recorders, c);
+               },
+               critical_section_episodes(*counter, recorders, env.episode));
+  if (state.error_occurred()) return;
+  set_latency_counters(state, recorders.acquire_waits());
+  set_handover_counters(state, recorders.handovers());  // none for cas_loop
+}
+
 void register_counters(const BenchEnvironment& env) {
+  // critical_section's work is calibrated once per process, here, before
+  // any instance runs; the JSON's context keeps what an iteration cost.
+  benchmark::AddCustomContext("contend_work_ns_per_iteration",
+                              std::to_string(work_calibration().ns_per_iteration));
   const std::vector<CounterScenario> plan = counter_plan(env);
+  const std::vector<CriticalSectionScenario> sections = critical_section_plan(env);
   for_each_counter_strategy([&]<class Counter>(std::type_identity<Counter>, std::string_view impl) {
     register_plan(env, plan, [](benchmark::State& state, const BenchEnvironment& env,
                                 const CounterScenario& s) {
@@ -44,6 +78,9 @@ void register_counters(const BenchEnvironment& env) {
         run_counter<typename InProcessMode<Counter>::type>(state, env, s);
       }
     }, impl);
+    if constexpr (has_critical_section<Counter>) {
+      register_plan(env, sections, run_critical_section<Counter>, impl);
+    }
   });
 }
 

@@ -15,13 +15,21 @@ class alignas(64) CasCounter {
   static constexpr bool kExact = true;
 
   void increment(int /*worker*/) noexcept {
+    update([](uint64_t seen) { return seen + 1; });
+  }
+
+  // Replaces the value with compute(seen), `seen` being the value replaced
+  // (critical_section.h's OptimisticSection): compute runs once per attempt,
+  // again with the fresh value after every failed CAS.
+  template <class Compute>
+  void update(Compute&& compute) noexcept {
     // Relaxed: a first guess; a stale one only costs a failed CAS.
     uint64_t seen = value_.load(std::memory_order_relaxed);
     // On failure `seen` is refreshed with the current value. acq_rel is
     // more than counting needs (no data rides on the value; relaxed would
     // stay exact): it is the order of the publishing updates this counter
     // stands for. x86 emits the same lock cmpxchg either way.
-    while (!value_.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel,
+    while (!value_.compare_exchange_weak(seen, compute(seen), std::memory_order_acq_rel,
                                          std::memory_order_relaxed)) {
     }
   }

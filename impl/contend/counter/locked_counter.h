@@ -4,11 +4,14 @@
 // contended) against the spinlocks in contend/sync. Locks with per-acquirer
 // queue nodes (McsLock) get one node per worker, stored inline so the
 // counter still fits in a shared mapping. Exact.
+//
+// locked() runs any section under the lock (critical_section.h's
+// LockSection); increment() is the section `++value`.
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 
+#include "contend/counter/critical_section.h"
 #include "contend/counter/limits.h"
 
 namespace contend {
@@ -26,14 +29,22 @@ class LockedCounter {
   static constexpr bool kExact = true;
 
   void increment(int worker) noexcept {
+    locked(worker, [](GuardedCount& guarded) { ++guarded.value; });
+  }
+
+  // Calls section(GuardedCount&) while holding the lock, as `worker` (whose
+  // queue node a QueueLock uses). The lock's acquire and release order one
+  // holder's section before the next one's.
+  template <class Section>
+  void locked(int worker, Section&& section) noexcept {
     if constexpr (QueueLock<Lock>) {
       auto& node = nodes_[worker];
       lock_.lock(node);
-      ++value_;
+      section(guarded_);
       lock_.unlock(node);
     } else {
       lock_.lock();
-      ++value_;
+      section(guarded_);
       lock_.unlock();
     }
   }
@@ -43,17 +54,17 @@ class LockedCounter {
     if constexpr (QueueLock<Lock>) {
       typename Lock::Node node;
       lock_.lock(node);
-      uint64_t v = value_;
+      uint64_t v = guarded_.value;
       lock_.unlock(node);
       return v;
     } else {
       lock_.lock();
-      uint64_t v = value_;
+      uint64_t v = guarded_.value;
       lock_.unlock();
       return v;
     }
   }
-  void reset() noexcept { value_ = 0; }
+  void reset() noexcept { guarded_ = {}; }
 
  private:
   struct NoNodes {
@@ -69,7 +80,7 @@ class LockedCounter {
   };
 
   alignas(64) Lock lock_;
-  alignas(64) uint64_t value_ = 0;
+  alignas(64) GuardedCount guarded_;
   [[no_unique_address]] typename NodesOf<Lock>::type nodes_{};
 };
 
