@@ -132,17 +132,21 @@ TEST(OpenLoopJudge, ConfigsThatMakeNoSenseAreRejected) {
 //    their late push time and show no wait. p99 then comes from the 99.6%
 //    of undisturbed items (microseconds): < 500 us, with room for about six
 //    more items per 10 ms delayed by the machine itself.
-// That room is what a busy machine takes away: a consumer preempted for
-// milliseconds with items in the queue delays them too, and a 2-core VM
-// shared with compilers preempts it all the time. So each attempt first runs
-// a control, 20 ms of the same schedule without the stall: only when that
-// keeps up with both p99s under 250 us (the machine, undisturbed, delays
-// under 1% of the items by half the threshold) is the stalled episode
-// judged. The test passes at the first judged attempt that holds, fails
-// when attempts were judged and none held (a broken correction fails every
-// one), and is skipped, saying so, when the machine was never quiet enough
-// to judge within five attempts or 20 seconds (a starved control can take
-// seconds, under ThreadSanitizer tens of them).
+// Spin waits: in block mode every item could cost a wake-up, tens of
+// microseconds on a VM, and a 4-item queue would then hold the producer up
+// between stalls too.
+//
+// The room above is what a busy machine takes away: a consumer preempted
+// for milliseconds with items in the queue delays them too, and on a 2-core
+// VM shared with compilers a spinning consumer that yields gives up a whole
+// time slice. So each attempt first runs a control, 20 ms of the same
+// schedule without the stall: only when that keeps up with both p99s under
+// 250 us (the machine, undisturbed, delays under 1% of the items by half the
+// threshold) is the stalled episode judged. The test passes at the first
+// judged attempt that holds, fails when attempts were judged and none held
+// (a broken correction fails every one), and is skipped, saying so, when
+// the machine was never quiet enough to judge within five attempts or 20
+// seconds (a starved control can take seconds, under ThreadSanitizer tens).
 struct StallAttempt {
   bool judged = false;  // the control held: the machine was quiet enough
   bool held = false;
@@ -181,8 +185,7 @@ StallAttempt stall_attempt(OpenLoopConfig config) {
 
 TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
   OpenLoopConfig config;
-  config.wait = WaitMode::kBlock;
-  config.capacity = 4;
+  config.capacity = 4;  // spin waits (see above)
   config.offered_per_second = 100e3;
   config.items_per_producer = 10000;  // 100 ms of schedule: 10 stalls
   config.stall_every = 10ms;
