@@ -4,21 +4,26 @@
 //
 // Benchmarks (family = fifo | lifo | priority | spsc, from the traits):
 //   throughput  P producers push a fixed number of items each while C
-//               consumers pop them all; items/s over the makespan, plus
-//               enqueue-to-dequeue latency (every 64th item) as p50/p99/p999.
+//               consumers pop them all; items/s over the makespan, no
+//               latency (producers flat out measure their own backlog).
 //   drain       the producers fill the queue, then the consumers empty it;
 //               checks LIFO and priority order, which only a quiescent
 //               queue can show.
 //   pingpong    one item bouncing between two workers through two queues;
-//               items are round trips, latency every 8th round trip.
-// Every episode is judged (producer_consumer_workload.h): a lost,
-// duplicated or out-of-order item makes the row an error, not a number.
+//               items are round trips, every one timed.
+//   latency     open loop: producers send on a schedule at a share of the
+//               queue's saturation; latency of every item since its intended
+//               send time, offered load and whether the queue kept up
+//               (open_loop_benchmark.h).
+// Every episode is judged (item_exchange.h): a lost, duplicated or
+// out-of-order item makes the row an error, not a number.
 #include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "contend/harness/bench_main.h"
 #include "contend/harness/latency_counters.h"
+#include "contend/queue/open_loop_benchmark.h"
 #include "contend/queue/producer_consumer_workload.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/queue_list.h"
@@ -28,27 +33,33 @@
 namespace contend {
 namespace {
 
-// Runs episodes of any workload with prepare/run/judge/latencies().
-template <class Workload, class Config>
+// Runs episodes of a workload with prepare/run/judge; `report` then sets
+// the row's counters from it.
+template <class Workload, class Config, class Report>
 void run_workload(benchmark::State& state, const BenchEnvironment& env,
-                  const std::vector<Place>& places, const Config& config) {
+                  const std::vector<Place>& places, const Config& config, Report report) {
   Workload workload(config);
   EpisodePlan plan;
   plan.prepare = [&workload] { workload.prepare(); };
   plan.judge = [&workload](const EpisodeResult& result) { return workload.judge(result); };
-  plan.after_warmup = [&workload] { workload.forget_latencies(); };
+  if constexpr (requires { workload.forget_latencies(); })
+    plan.after_warmup = [&workload] { workload.forget_latencies(); };
   run_on_group(state, env, places, WorkerMode::kThread,
                [&workload](const WorkerContext& context) { return workload.run(context); }, plan);
-  if (!state.error_occurred()) set_latency_counters(state, workload.latencies());
+  if (!state.error_occurred()) report(workload);
 }
 
 template <class Q>
 void run_queue(benchmark::State& state, const BenchEnvironment& env, const QueueScenario& s) {
   if (const auto* config = std::get_if<ProducerConsumerConfig>(&s.config)) {
-    run_workload<ProducerConsumerWorkload<Q>>(state, env, s.places, *config);
+    run_workload<ProducerConsumerWorkload<Q>>(state, env, s.places, *config, [](const auto&) {});
+  } else if (const auto* pingpong = std::get_if<QueuePingPongConfig>(&s.config)) {
+    run_workload<QueuePingPongWorkload<Q>>(
+        state, env, s.places, *pingpong,
+        [&state](const auto& workload) { set_latency_counters(state, workload.latencies()); });
   } else {
-    run_workload<QueuePingPongWorkload<Q>>(state, env, s.places,
-                                           std::get<QueuePingPongConfig>(s.config));
+    run_open_loop<Q>(state, env, s.places, std::get<OpenLoopLatencyConfig>(s.config),
+                     saturation_key(s.id));
   }
 }
 

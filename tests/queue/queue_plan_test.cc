@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <string>
 #include <variant>
@@ -122,6 +123,13 @@ TEST(QueuePlan, KeepsItsPromisesOnEveryMachine) {
   testing::expect_plan_keeps_promises(line_up_plan);
 }
 
+// The value of parameter `key` in an id ("" when it has none).
+std::string param(const BenchmarkId& id, const std::string& key) {
+  for (const auto& [k, v] : id.params)
+    if (k == key) return v;
+  return "";
+}
+
 // The workload gets what the name says.
 TEST(QueuePlan, ConfigsMatchTheirIds) {
   for (const QueueScenario& s : line_up_plan(plan_input("pack:2 l3:2 core:4 pu:2", false))) {
@@ -130,7 +138,14 @@ TEST(QueuePlan, ConfigsMatchTheirIds) {
       EXPECT_EQ(c->producers, s.id.producers);
       EXPECT_EQ(c->consumers, s.id.consumers);
       EXPECT_EQ(c->scenario == ExchangeScenario::kDrain, s.id.benchmark == "drain");
-      EXPECT_EQ(s.id.benchmark == "drain" ? 0u : 64u, c->sample_every);
+    } else if (const auto* l = std::get_if<OpenLoopLatencyConfig>(&s.config)) {
+      EXPECT_EQ(s.id.benchmark, "latency");
+      EXPECT_EQ(l->queue.producers, s.id.producers);
+      EXPECT_EQ(l->queue.consumers, s.id.consumers);
+      EXPECT_EQ(std::to_string(l->queue.capacity), param(s.id, "capacity"));
+      EXPECT_EQ(std::string(to_string(l->queue.wait)), param(s.id, "wait"));
+      EXPECT_EQ(std::to_string(l->load_pct), param(s.id, "load_pct"));
+      EXPECT_EQ(l->queue.offered_per_second, 0);  // set at run time, from the saturation
     } else {
       EXPECT_EQ(s.id.benchmark, "pingpong");
       EXPECT_EQ(s.id.threads, 2);
@@ -161,16 +176,87 @@ TEST(QueuePlan, QuickIsSmallItemsNoDrainShorterEpisodes) {
     EXPECT_EQ(s.payload, 8u);
     if (const auto* c = std::get_if<ProducerConsumerConfig>(&s.config)) {
       EXPECT_EQ(c->items_per_producer, 1u << 13);
-    } else {
-      EXPECT_EQ(std::get<QueuePingPongConfig>(s.config).round_trips, 1u << 8);
+    } else if (const auto* p = std::get_if<QueuePingPongConfig>(&s.config)) {
+      EXPECT_EQ(p->round_trips, 1u << 8);
     }
   }
 }
 
-// On the 2-core VM, as its reference runs list: 42 instances quick, 386 full.
+// On the 2-core VM: 42 instances quick and 386 full before the latency
+// benchmark, which adds one per queue and wait mode quick (21) and four
+// loads of that full (84): its only shape there is 1:1.
 TEST(QueuePlan, CountsOnTheTwoCoreMachine) {
-  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 42u);
-  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 386u);
+  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 42u + 21u);
+  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 386u + 84u);
+}
+
+std::vector<const QueueScenario*> latency_entries(const std::vector<QueueScenario>& plan) {
+  std::vector<const QueueScenario*> entries;
+  for (const QueueScenario& s : plan)
+    if (s.id.benchmark == "latency") entries.push_back(&s);
+  return entries;
+}
+
+// Every queue gets a latency curve at each of its wait modes: 8-byte items,
+// the quick run's capacity, loads 10/50/80/95% (quick: 50%), 10 ms of
+// schedule per episode in both.
+TEST(QueuePlan, LatencyCurvesForEveryQueueAndWaitMode) {
+  for (bool quick : {false, true}) {
+    SCOPED_TRACE(quick ? "quick" : "full");
+    const std::vector<QueueScenario> plan = line_up_plan(two_cores(quick));
+    const auto latency = latency_entries(plan);
+    for (const Entry& e : line_up()) {
+      for (WaitMode wait : wait_modes(e.traits)) {
+        std::vector<int> loads;
+        for (const QueueScenario* s : latency) {
+          const auto& c = std::get<OpenLoopLatencyConfig>(s->config);
+          if (s->id.impl != e.id || c.queue.wait != wait) continue;
+          loads.push_back(c.load_pct);
+          EXPECT_EQ(s->payload, 8u);
+          EXPECT_EQ(s->id.family, queue_family(e.traits));
+          EXPECT_EQ(c.queue.capacity, e.traits.can_be_unbounded() ? 0u : 65536u) << e.id;
+          EXPECT_EQ(c.schedule, std::chrono::milliseconds(10));
+          EXPECT_GE(c.min_items, 1000u);
+        }
+        EXPECT_EQ(loads, quick ? std::vector<int>{50} : (std::vector<int>{10, 50, 80, 95}))
+            << e.id << " " << to_string(wait);
+      }
+    }
+    EXPECT_EQ(latency_loads(quick), quick ? std::vector<int>{50} : (std::vector<int>{10, 50, 80, 95}));
+  }
+}
+
+// 1:1, and in a full run the N:N of the largest ladder point that fits the
+// machine where the traits allow it; never oversubscribed unless the
+// machine has a single PU.
+TEST(QueuePlan, LatencyShapes) {
+  const QueueTraits mpmc{.concurrency = QueueConcurrency::kMpmc};
+  const QueueTraits mpsc{.concurrency = QueueConcurrency::kMpsc};
+  const QueueTraits spsc{.concurrency = QueueConcurrency::kSpsc};
+  EXPECT_EQ(latency_shapes(smt(false), mpmc), (Shapes{{1, 1, false}, {8, 8, false}}));
+  EXPECT_EQ(latency_shapes(smt(true), mpmc), (Shapes{{1, 1, false}}));
+  EXPECT_EQ(latency_shapes(smt(false), mpsc), (Shapes{{1, 1, false}}));
+  EXPECT_EQ(latency_shapes(smt(false), spsc), (Shapes{{1, 1, false}}));
+  // Ladder 1 2 3*: the largest point that fits is 2, whose N:N is 1:1.
+  EXPECT_EQ(latency_shapes(two_cores(false), mpmc), (Shapes{{1, 1, false}}));
+  // Three cores (1 2 3 4*): 3 rounds down to 1:1 as well; four give 2:2.
+  EXPECT_EQ(latency_shapes(plan_input("core:3 pu:1", false), mpmc), (Shapes{{1, 1, false}}));
+  EXPECT_EQ(latency_shapes(plan_input("core:4 pu:1", false), mpmc),
+            (Shapes{{1, 1, false}, {2, 2, false}}));
+  EXPECT_EQ(latency_shapes(plan_input("core:1 pu:1", false), mpmc), (Shapes{{1, 1, true}}));
+  // The plan runs exactly these shapes, in compact's map alone when quick.
+  for (bool quick : {false, true}) {
+    const PlanInput input = smt(quick);
+    std::set<std::string> shapes, placements;
+    for (const QueueScenario* s : latency_entries(queue_plan(input, "q", mpmc))) {
+      shapes.insert(std::to_string(s->id.producers) + ":" + std::to_string(s->id.consumers));
+      placements.insert(std::string(to_string(s->id.placement)));
+    }
+    EXPECT_EQ(shapes, quick ? (std::set<std::string>{"1:1"}) : (std::set<std::string>{"1:1", "8:8"}));
+    if (quick) {
+      EXPECT_EQ(placements, std::set<std::string>{"compact"});
+    }
+  }
 }
 
 TEST(QueuePlan, CapacitiesFollowTheCapacityTrait) {

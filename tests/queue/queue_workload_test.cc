@@ -10,9 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <deque>
 #include <limits>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,8 +21,10 @@
 #include "contend/queue/producer_consumer_workload.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/queue_list.h"
-#include "queue_test_types.h"
 #include "contend/queue/queue_pingpong_workload.h"
+#include "faulty_queue.h"
+#include "queue_test_types.h"
+#include "workload_episodes.h"
 #include "support/test_machine.h"
 
 namespace contend {
@@ -39,23 +39,6 @@ constexpr uint64_t kRoundTrips = 500;
 constexpr uint64_t kItems = 20000;
 constexpr uint64_t kRoundTrips = 2000;
 #endif
-
-// Runs `episodes` episodes (prepare, run, judge) and returns the first
-// error verdict, or the last verdict when all passed.
-template <class Workload>
-EpisodeVerdict run_episodes_of(Workload& workload, int workers, int episodes = 2) {
-  WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, workers),
-                    [&workload](const WorkerContext& context) { return workload.run(context); });
-  EpisodeVerdict verdict;
-  for (int e = 0; e < episodes; ++e) {
-    workload.prepare();
-    EpisodeResult result = group.run_episode();
-    EXPECT_TRUE(result.ok()) << result.error;
-    verdict = workload.judge(result);
-    if (!verdict.error.empty()) break;
-  }
-  return verdict;
-}
 
 template <class Kind>
 class QueueEpisodes : public ::testing::Test {
@@ -74,7 +57,6 @@ void expect_stream_passes(const ProducerConsumerConfig& config) {
   EXPECT_EQ(verdict.error, "");
   EXPECT_EQ(verdict.items, workload.total_items());
   EXPECT_EQ(verdict.lost, 0);
-  EXPECT_GT(workload.latencies().count(), 0u);
 }
 
 TYPED_TEST(QueueEpisodes, ThroughputEpisodesPassTheirJudge) {
@@ -109,7 +91,6 @@ TYPED_TEST(QueueEpisodes, DrainEpisodesPassTheirJudge) {
   config.producers = TestFixture::producers();
   config.consumers = TestFixture::consumers();
   config.items_per_producer = kItems / 2;
-  config.sample_every = 0;
   config.capacity = TestFixture::kTraits.can_be_unbounded()
                         ? 0
                         : config.items_per_producer * static_cast<uint64_t>(config.producers);
@@ -129,64 +110,15 @@ TYPED_TEST(QueueEpisodes, PingPongEpisodesPassTheirJudge) {
     config.wait = wait;
     config.capacity = TestFixture::capacity();
     QueuePingPongWorkload<Q> workload(config);
-    EpisodeVerdict verdict = run_episodes_of(workload, 2);
+    EpisodeVerdict verdict = run_episodes_of(workload, 2, /*episodes=*/2);
     EXPECT_EQ(verdict.error, "");
     EXPECT_EQ(verdict.items, kRoundTrips);
-    EXPECT_GT(workload.latencies().count(), 0u);
+    // Every round trip of both episodes is timed, not a sample of them.
+    EXPECT_EQ(workload.latencies().count(), 2 * kRoundTrips);
   }
 }
 
 // --- Broken queues: each misbehaves in one way, on purpose. ---------------
-
-enum class Fault { kLose, kDuplicate, kReorder, kCorrupt, kNone };
-
-// A mutex deque with a fault every 97th push (deterministically: the
-// faults do not depend on timing) and whatever order it claims.
-template <class T, Fault F, QueueOrder Claimed = QueueOrder::kFifo>
-class FaultyQueue {
- public:
-  using value_type = T;
-  static constexpr std::string_view kId = "faulty";
-  static constexpr QueueTraits traits{.order = Claimed,
-                                      .capacity = QueueCapacity::kUnbounded,
-                                      .blocking = false,
-                                      .concurrency = QueueConcurrency::kMpmc};
-  explicit FaultyQueue(size_t) {}
-
-  bool try_push(const T& item) {
-    std::lock_guard lock(mutex_);
-    const bool strike = ++pushes_ % 97 == 0 && item.word != kStopWord;
-    if (strike && F == Fault::kLose) return true;
-    T copy = item;
-    if (strike && F == Fault::kReorder) {  // held back: the next item overtakes it
-      held_ = copy;
-      holding_ = true;
-      return true;
-    }
-    if (strike && F == Fault::kCorrupt) copy.word ^= uint64_t{1} << 38;  // producer id += 256
-    items_.push_back(copy);
-    if (strike && F == Fault::kDuplicate) items_.push_back(copy);
-    if (holding_) {
-      items_.push_back(held_);
-      holding_ = false;
-    }
-    return true;
-  }
-  bool try_pop(T& item) {
-    std::lock_guard lock(mutex_);
-    if (items_.empty()) return false;
-    item = items_.front();
-    items_.pop_front();
-    return true;
-  }
-
- private:
-  std::mutex mutex_;
-  std::deque<T> items_;
-  uint64_t pushes_ = 0;
-  T held_{};
-  bool holding_ = false;
-};
 
 // Short stall timeouts keep the losing cases quick. On a loaded machine a
 // preempted consumer may trip one with nothing lost; the judge then finds
@@ -237,7 +169,6 @@ EpisodeVerdict run_faulty_drain() {
   ProducerConsumerConfig config;
   config.scenario = ExchangeScenario::kDrain;
   config.items_per_producer = 500;
-  config.sample_every = 0;
   ProducerConsumerWorkload<FaultyQueue<QueueItem<8>, Fault::kNone, Claimed>> workload(config);
   return run_episodes_of(workload, workload.workers());
 }
@@ -347,7 +278,7 @@ Lines lines_of(const void* at, size_t bytes) {
 
 // Consumers write their tallies on every pop: nothing one consumer writes
 // (the tally and its last-seq-per-producer buffer) may share a cache line
-// with another consumer's. (Latency histograms map counts of their own.)
+// with another consumer's.
 TEST(ConsumerTallies, NoTwoConsumersShareACacheLine) {
   ProducerConsumerConfig config;
   config.producers = 3;

@@ -1,409 +1,63 @@
-// ProducerConsumerWorkload<Q>: one bench_queue episode of P producers and
-// C consumers sharing a queue, and the judgement of its result.
+// ProducerConsumerWorkload<Q>: one throughput or drain episode of bench_queue:
+// P producers push a fixed number of items each, flat out, while (kStream)
+// or before (kDrain) C consumers pop them all. The exchange itself, how it
+// ends and how it is judged, is ItemExchange (item_exchange.h).
 //
-// Workers 0..P-1 produce, P..P+C-1 consume (one WorkerGroup body). Each
-// producer pushes a fixed number of items, QueueItem words naming it and
-// its sequence number; consumers pop until, between them, they have
-// counted every item. Two scenarios:
-//   kStream  producers and consumers run at once (the throughput benchmark);
-//            every 64th item carries a send time (see below), and consumers
-//            record enqueue-to-dequeue latency, each into its own histogram.
-//   kDrain   producers fill the queue, then consumers drain it, quiescent:
-//            the one setting where LIFO and priority order can be checked.
-//
-// How an episode ends without anyone waiting forever: consumers count pops
-// locally and publish the count to a shared total every 64 pops and before
-// any wait. The consumer whose publication reaches the total is the last;
-// spinning consumers see the total and stop, sleeping ones (WaitMode::kBlock)
-// are woken by a stop pill per consumer that the last one pushes. Waking
-// them is not the benchmark's work: the last consumer stamps the end of the
-// real work before pushing the pills, and every consumer reports that
-// stamp as its finish (WorkerContext::mark_work_done), so the makespan ends
-// with the last real item, not with the last pill's wake-up. A queue
-// that loses items would keep them waiting forever, so idle waits watch for
-// a stall (StallWatch) once all producers are done: the waits then end, and
-// the episode is judged "lost items" if items are in fact missing. (A
-// consumer preempted for the whole stall timeout while holding unpublished
-// pops can trip the watch with nothing lost; it still drains what is left,
-// so such an episode is complete and judged like any other.)
-//
-// What is checked (judge): the consumed items are exactly the produced
-// multiset (count, a checksum over every word, no stray item, nothing left
-// in the queue); for kFifo queues every consumer saw each producer's items
-// in increasing sequence; in kDrain also LIFO (decreasing per producer) and
-// priority (non-decreasing per consumer) order. Each promise checked is
-// the queue's own trait, never more.
-//
-// Send times do not ride in the item (an 8-byte item has no room): the
-// producer stores them in a per-producer table just before the push and the
-// consumer reads them after the pop. The queue's own hand-over orders the
-// two; the slots are relaxed atomics so that a queue whose synchronisation
-// ThreadSanitizer cannot see is not reported for our bookkeeping.
-//
-// Memory order. One hand-over of our own carries data: a producer's
-// check-out in producers_done_ (release) pairs with the consumers' loads
-// (acquire), so once they see every producer done, every push happened
-// before their next pop: a drain finds all the items there, and a stall
-// then means missing items, not late ones. The other flags and counts are
-// relaxed, or carry nothing that needs their order: the items travel by the
-// queue, and the tallies reach judge() by WorkerGroup's check-out.
+// Nothing is timed but the episode: items over the makespan is the
+// throughput. Per-item latency is not measured here. Timing every item
+// would perturb the throughput being measured (two clock reads and a
+// stamp table per item), and producers running flat out into a queue
+// measure the backlog they build, set by the episode size, not the queue:
+// queue latency is the open-loop `latency` benchmark's (open_loop_workload.h).
 #pragma once
 
-#include <atomic>
-#include <chrono>
-#include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <stdexcept>
-#include <string>
-#include <vector>
 
-#include "contend/harness/cache_line.h"
-#include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
-#include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
+#include "contend/queue/item_exchange.h"
 #include "contend/queue/queue_adapter.h"
-#include "contend/queue/queue_item.h"
-#include "contend/queue/stall_watch.h"
 #include "contend/queue/wait_mode.h"
-#include "contend/sync/backoff.h"
 
 namespace contend {
-
-enum class ExchangeScenario { kStream, kDrain };
-
-// The order a consumer checks its pops against.
-enum class OrderCheck {
-  kNone,
-  kProducerFifo,  // each producer's seq strictly increases
-  kProducerLifo,  // each producer's seq strictly decreases
-  kAscending,     // words never decrease (priority: smallest first)
-};
-
-// What a queue's traits let an episode of this scenario check.
-OrderCheck order_check_for(QueueOrder order, ExchangeScenario scenario);
-
-struct ProducerConsumerConfig {
-  ExchangeScenario scenario = ExchangeScenario::kStream;
-  int producers = 1;
-  int consumers = 1;
-  uint64_t items_per_producer = 1 << 14;
-  WaitMode wait = WaitMode::kSpin;
-  size_t capacity = 0;          // given to the adapter: 0 = unbounded / default
-  uint32_t sample_every = 64;   // power of two; 0 = no latency samples
-  // How long a wait may see no progress (after all producers finished)
-  // before the episode is declared to have lost items. Generous: a
-  // preempted consumer holding unpublished pops must never trip it.
-  std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);
-};
-
-// One consumer's record of an episode. Over-aligned, and its buffers in
-// whole cache lines of their own (CacheLineAllocator; the histogram's counts
-// in a mapping of their own): consumers update their own tallies on every
-// pop and must not share cache lines, neither through the tallies nor
-// through the buffers allocated beside each other.
-struct alignas(64) ConsumerTally {
-  uint64_t count = 0;        // items popped (stop pills excluded)
-  uint64_t checksum = 0;     // sum of item_hash(word) over popped items
-  uint64_t stray_word = 0;   // first word no producer made (when stray)
-  bool stray = false;
-  bool order_broken = false;
-  uint64_t order_word = 0;   // the first out-of-order word ...
-  uint64_t order_after = 0;  // ... and the word it came after
-  uint64_t previous_word = 0;
-  bool have_previous = false;
-  // Per producer, kNoSeq until one arrives.
-  std::vector<uint64_t, CacheLineAllocator<uint64_t>> last_seq;
-  LatencyHistogram latencies;  // enqueue-to-dequeue, of the sampled items
-
-  static constexpr uint64_t kNoSeq = ~uint64_t{0};
-  void reset(int producers);
-};
-
-// The facts of one finished episode, as the judge sees them.
-struct ExchangeOutcome {
-  uint64_t expected_items = 0;
-  uint64_t expected_checksum = 0;
-  OrderCheck order = OrderCheck::kNone;
-  bool stalled = false;
-  bool leftover = false;     // an item was still in the queue afterwards
-  uint64_t leftover_word = 0;
-  const std::vector<std::unique_ptr<ConsumerTally>>* tallies = nullptr;
-};
-
-// The verdict: items = expected items when everything holds, else an error.
-EpisodeVerdict judge_exchange(const ExchangeOutcome& outcome);
-
-// Sum of item_hash(word) over every item P producers of n items make.
-uint64_t expected_exchange_checksum(int producers, uint64_t items_per_producer);
-
-// Validates a config against a queue's traits; throws std::invalid_argument.
-void check_exchange_config(const ProducerConsumerConfig& config, const QueueTraits& traits);
 
 template <QueueAdapter Q>
 class ProducerConsumerWorkload {
  public:
-  using value_type = typename Q::value_type;
+  explicit ProducerConsumerWorkload(const ProducerConsumerConfig& config) : exchange_(config) {}
 
-  explicit ProducerConsumerWorkload(const ProducerConsumerConfig& config)
-      : config_((check_exchange_config(config, Q::traits), config)),
-        total_(static_cast<uint64_t>(config.producers) * config.items_per_producer),
-        queue_(config.capacity),
-        stamps_per_producer_(config.sample_every
-                                 ? config.items_per_producer / config.sample_every + 1
-                                 : 0),
-        stamps_(stamps_per_producer_ * static_cast<size_t>(config.producers)) {
-    outcome_.expected_items = total_;
-    outcome_.expected_checksum =
-        expected_exchange_checksum(config.producers, config.items_per_producer);
-    outcome_.order = order_check_for(Q::traits.order, config.scenario);
-    outcome_.tallies = &tallies_;
-    for (int p = 0; p < config.producers; ++p)
-      producers_.push_back(std::make_unique<producer_handle_t<Q>>(queue_));
-    for (int c = 0; c < config.consumers; ++c) {
-      consumers_.push_back(std::make_unique<consumer_handle_t<Q>>(queue_));
-      tallies_.push_back(std::make_unique<ConsumerTally>());
-    }
-    prepare();
-  }
+  int workers() const { return exchange_.workers(); }
+  uint64_t total_items() const { return exchange_.total_items(); }
+  const ProducerConsumerConfig& config() const { return exchange_.config(); }
+  Q& queue() { return exchange_.queue(); }
+  const ConsumerTally& tally(int consumer) const { return exchange_.tally(consumer); }
 
-  int workers() const { return config_.producers + config_.consumers; }
-  uint64_t total_items() const { return total_; }
-  const ProducerConsumerConfig& config() const { return config_; }
-  Q& queue() { return queue_; }
-
-  // Before each episode (the harness orders it before the workers start,
-  // so the stores are relaxed).
-  void prepare() {
-    consumed_.store(0, std::memory_order_relaxed);
-    producers_done_.store(0, std::memory_order_relaxed);
-    stalled_.store(false, std::memory_order_relaxed);
-    for (auto& tally : tallies_) tally->reset(config_.producers);
-  }
+  // Before each episode.
+  void prepare() { exchange_.prepare(); }
 
   // The WorkerGroup body. Returns the worker's share of the items, scaled
   // so that an even split gives every worker the same figure (producers
   // by P, consumers by C): Jain's index then measures how evenly the work
   // fell within each role, not the P:C ratio of the shape.
   uint64_t run(const WorkerContext& context) {
-    if (context.index < config_.producers) {
-      return produce(context.index) * static_cast<uint64_t>(config_.producers);
+    const ProducerConsumerConfig& config = exchange_.config();
+    if (context.index < config.producers) {
+      const uint64_t pushed = exchange_.produce(
+          context.index, [wait = config.wait](auto& handle, const auto& item, uint64_t) {
+            push_waiting(handle, item, wait);
+          });
+      return pushed * static_cast<uint64_t>(config.producers);
     }
-    return consume(context, context.index - config_.producers) *
-           static_cast<uint64_t>(config_.consumers);
+    const uint64_t popped = exchange_.consume(context, context.index - config.producers,
+                                              [](uint64_t) {});
+    return popped * static_cast<uint64_t>(config.consumers);
   }
 
-  // After each episode: checks it and merges the consumers' latencies.
-  EpisodeVerdict judge(const EpisodeResult&) {
-    // Relaxed: the workers have checked out, which orders their stores.
-    outcome_.stalled = stalled_.load(std::memory_order_relaxed);
-    // Nothing may be left but stop pills, and those only when a stall ended
-    // the waits early; they are cleared so that the next episode starts empty.
-    outcome_.leftover = false;
-    value_type extra{};
-    while (queue_.try_pop(extra)) {
-      if (extra.word == kStopWord) continue;
-      outcome_.leftover = true;
-      outcome_.leftover_word = extra.word;
-      break;
-    }
-    for (auto& tally : tallies_) latencies_.merge(tally->latencies);
-    return judge_exchange(outcome_);
-  }
-
-  const LatencyHistogram& latencies() const { return latencies_; }
-  // Forgets the latency samples judged so far (warm-up episodes').
-  void forget_latencies() { latencies_.clear(); }
-  const ConsumerTally& tally(int consumer) const { return *tallies_[static_cast<size_t>(consumer)]; }
+  // After each episode: checks it.
+  EpisodeVerdict judge(const EpisodeResult&) { return exchange_.judge(); }
 
  private:
-  static constexpr uint64_t kPublishEvery = 64;
-  static constexpr bool kBlocking = BlockingQueueAdapter<Q>;
-
-  uint64_t produce(int p) {
-    auto& handle = *producers_[p];
-    const uint64_t n = config_.items_per_producer;
-    const uint64_t mask = config_.sample_every ? config_.sample_every - 1 : 0;
-    std::atomic<int64_t>* stamps = stamps_.data() + static_cast<size_t>(p) * stamps_per_producer_;
-    value_type item{};
-    for (uint64_t seq = 0; seq < n; ++seq) {
-      item.word = make_item_word(static_cast<uint32_t>(p), seq);
-      // Relaxed: the push below orders it (see the top of this file).
-      if (config_.sample_every && (seq & mask) == 0)
-        stamps[seq / config_.sample_every].store(monotonic_ns(), std::memory_order_relaxed);
-      push_waiting(handle, item, config_.wait);
-    }
-    // Release: our pushes, to the acquire loads in consume() and check_stall().
-    producers_done_.fetch_add(1, std::memory_order_release);
-    return n;
-  }
-
-  // Records one popped item in the consumer's tally.
-  void take(ConsumerTally& tally, uint64_t word) {
-    const uint32_t producer = item_producer(word);
-    const uint64_t seq = item_seq(word);
-    if (producer >= static_cast<uint32_t>(config_.producers) ||
-        seq >= config_.items_per_producer) {
-      if (!tally.stray) {
-        tally.stray = true;
-        tally.stray_word = word;
-      }
-      return;
-    }
-    ++tally.count;
-    tally.checksum += item_hash(word);
-    switch (outcome_.order) {
-      case OrderCheck::kNone:
-        break;
-      case OrderCheck::kProducerFifo:
-      case OrderCheck::kProducerLifo: {
-        uint64_t& last = tally.last_seq[producer];
-        const bool fifo = outcome_.order == OrderCheck::kProducerFifo;
-        if (last != ConsumerTally::kNoSeq && (fifo ? seq <= last : seq >= last))
-          note_order_broken(tally, word, make_item_word(producer, last));
-        last = seq;
-        break;
-      }
-      case OrderCheck::kAscending:
-        if (tally.have_previous && word < tally.previous_word)
-          note_order_broken(tally, word, tally.previous_word);
-        break;
-    }
-    tally.previous_word = word;
-    tally.have_previous = true;
-    if (config_.sample_every && (seq & (config_.sample_every - 1)) == 0) {
-      // Relaxed: the pop that brought `word` orders it after the store.
-      const int64_t sent = stamps_[static_cast<size_t>(producer) * stamps_per_producer_ +
-                                   seq / config_.sample_every]
-                               .load(std::memory_order_relaxed);
-      tally.latencies.record(monotonic_ns() - sent);
-    }
-  }
-
-  static void note_order_broken(ConsumerTally& tally, uint64_t word, uint64_t after) {
-    if (tally.order_broken) return;
-    tally.order_broken = true;
-    tally.order_word = word;
-    tally.order_after = after;
-  }
-
-  // Adds a consumer's unpublished pops to the shared count; true for the
-  // one call that brings the count to the total (the last consumer).
-  bool publish(uint64_t& unpublished) {
-    if (unpublished == 0) return false;
-    // acq_rel pairs with the acquire load in consume(), but nothing read
-    // after either needs it: only the count matters (see the top).
-    const uint64_t before = consumed_.fetch_add(unpublished, std::memory_order_acq_rel);
-    const bool reached = before < total_ && before + unpublished >= total_;
-    unpublished = 0;
-    return reached;
-  }
-
-  // The last consumer: in blocking mode wakes every other consumer with a
-  // stop pill (pushed into the now empty queue, so none is left over),
-  // after stamping the end of the real work for all of them.
-  uint64_t finish([[maybe_unused]] const WorkerContext& context, const ConsumerTally& tally) {
-    if constexpr (kBlocking) {
-      if (config_.wait == WaitMode::kBlock) {
-        const int64_t end = monotonic_ns();
-        // Relaxed: the pill's push and pop through the queue order this
-        // store before the load in stopped_by_pill (as for send stamps).
-        work_end_ns_.store(end, std::memory_order_relaxed);
-        context.mark_work_done(end);
-        value_type pill{};
-        pill.word = kStopWord;
-        for (int i = 1; i < config_.consumers; ++i) queue_.push(pill);
-      }
-    }
-    return tally.count;
-  }
-
-  // A consumer woken by the last one's stop pill: its real work ended by
-  // the time the last item was counted, which the last consumer stamped.
-  uint64_t stopped_by_pill(const WorkerContext& context, const ConsumerTally& tally) {
-    // Relaxed: pairs with the store in finish(), ordered by the pill.
-    context.mark_work_done(work_end_ns_.load(std::memory_order_relaxed));
-    return tally.count;
-  }
-
-  // Declares the episode stalled when all producers are done and nothing
-  // was consumed for stall_timeout: items went missing.
-  // stalled_ is a bare flag, consumed_ here only a sign of progress: both
-  // relaxed. The acquire pairs with produce()'s check-out.
-  bool check_stall(StallWatch& watch, bool read_clock_now = false) {
-    if (stalled_.load(std::memory_order_relaxed)) return true;
-    if (producers_done_.load(std::memory_order_acquire) != config_.producers) return false;
-    if (!watch.stalled(consumed_.load(std::memory_order_relaxed), read_clock_now)) return false;
-    stalled_.store(true, std::memory_order_relaxed);
-    return true;
-  }
-
-  uint64_t consume(const WorkerContext& context, int c) {
-    ConsumerTally& tally = *tallies_[c];
-    auto& handle = *consumers_[c];
-    StallWatch watch(config_.stall_timeout);
-    if (config_.scenario == ExchangeScenario::kDrain) {
-      // Quiescent drain: nothing is popped until every producer is done.
-      // Acquire: pairs with produce()'s check-out; every push is in.
-      SpinWait spin;
-      while (producers_done_.load(std::memory_order_acquire) != config_.producers) spin.pause();
-    }
-    const bool block = config_.wait == WaitMode::kBlock;
-    value_type item{};
-    uint64_t unpublished = 0;
-    SpinWait spin;
-    for (;;) {
-      if (handle.try_pop(item)) {
-        if (item.word == kStopWord) return stopped_by_pill(context, tally);
-        take(tally, item.word);
-        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(context, tally);
-        spin = SpinWait{};
-        continue;
-      }
-      // Nothing there: make our pops count before deciding anything.
-      if (publish(unpublished)) return finish(context, tally);
-      if (!block) {
-        // Acquire: pairs with publish(); more than the count needs.
-        if (consumed_.load(std::memory_order_acquire) >= total_) return tally.count;
-        if (check_stall(watch)) return tally.count;
-        spin.pause();
-        continue;
-      }
-      // Blocking mode: only a stop pill ends the wait (or a stall).
-      if constexpr (kBlocking) {
-        if (stalled_.load(std::memory_order_relaxed)) return tally.count;  // a bare flag
-        if constexpr (requires(consumer_handle_t<Q>& h, value_type& v, std::chrono::nanoseconds t) {
-                        h.pop_for(v, t);
-                      }) {
-          if (!handle.pop_for(item, config_.stall_timeout)) {
-            if (check_stall(watch, true)) return tally.count;
-            continue;
-          }
-        } else {
-          handle.pop(item);
-        }
-        if (item.word == kStopWord) return stopped_by_pill(context, tally);
-        take(tally, item.word);
-        if (++unpublished == kPublishEvery && publish(unpublished)) return finish(context, tally);
-      }
-    }
-  }
-
-  const ProducerConsumerConfig config_;
-  const uint64_t total_;
-  Q queue_;
-  std::vector<std::unique_ptr<producer_handle_t<Q>>> producers_;
-  std::vector<std::unique_ptr<consumer_handle_t<Q>>> consumers_;
-  std::vector<std::unique_ptr<ConsumerTally>> tallies_;
-  const size_t stamps_per_producer_;
-  std::vector<std::atomic<int64_t>> stamps_;
-  ExchangeOutcome outcome_;
-  LatencyHistogram latencies_;
-  alignas(64) std::atomic<uint64_t> consumed_{0};
-  alignas(64) std::atomic<int> producers_done_{0};
-  std::atomic<bool> stalled_{false};
-  std::atomic<int64_t> work_end_ns_{0};  // blocking mode: when the last item was counted
+  ItemExchange<Q> exchange_;
 };
 
 }  // namespace contend

@@ -13,6 +13,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace contend {
 
@@ -44,6 +45,13 @@ constexpr uint32_t item_producer(uint64_t word) {
   return static_cast<uint32_t>(word >> kItemSeqBits) & ((1u << kItemProducerBits) - 1);
 }
 constexpr uint64_t item_seq(uint64_t word) { return word & (kMaxItemsPerProducer - 1); }
+
+// "producer 3 item 17", or "a stop pill": how judges name a word.
+inline std::string describe_item(uint64_t word) {
+  if (word == kStopWord) return "a stop pill";
+  return "producer " + std::to_string(item_producer(word)) + " item " +
+         std::to_string(item_seq(word));
+}
 
 template <size_t Bytes>
 struct QueueItem {

@@ -1,9 +1,9 @@
 // QueuePingPongWorkload<Q>: round-trip latency between two workers, one item
 // in flight. Worker 0 pushes a ping into queue `there` and waits for it to
-// come back through queue `back`; worker 1 echoes it. Every 8th round trip
-// is timed (two clock reads) into worker 0's LatencyHistogram, merged into
-// the instance's after each episode; items are round trips. Each queue has one producer and one consumer, so every
-// queue, SPSC ones included, can play.
+// come back through queue `back`; worker 1 echoes it. Every round trip is
+// timed (two clock reads) into worker 0's LatencyHistogram, merged into the
+// instance's after each episode; items are round trips. Each queue has one
+// producer and one consumer, so every queue, SPSC ones included, can play.
 //
 // Checked: every reply is the ping just sent (nothing lost, duplicated or
 // reordered). A lost item would leave both sides waiting: spinning waits
@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 
+#include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
@@ -37,7 +38,6 @@ struct QueuePingPongConfig {
   uint64_t round_trips = 1 << 12;
   WaitMode wait = WaitMode::kSpin;
   size_t capacity = 0;        // given to both queues' adapters
-  uint32_t sample_every = 8;  // power of two
   std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);  // see ProducerConsumerConfig
 };
 
@@ -121,16 +121,13 @@ class QueuePingPongWorkload {
 
   uint64_t ping() {
     value_type item{}, reply{};
-    const uint64_t mask = config_.sample_every - 1;
     uint64_t done = 0;
     for (; done < config_.round_trips; ++done) {
       item.word = make_item_word(0, done);
-      const bool timed = (done & mask) == 0;
-      const auto start = timed ? std::chrono::steady_clock::now()
-                               : std::chrono::steady_clock::time_point{};
+      const int64_t start = monotonic_ns();
       push_waiting(ping_out_, item, config_.wait);
       if (!pop(ping_in_, reply)) break;
-      if (timed) episode_latencies_.record((std::chrono::steady_clock::now() - start).count());
+      episode_latencies_.record(monotonic_ns() - start);
       if (reply.word != item.word) {
         mismatch_ = true;
         sent_word_ = item.word;

@@ -2,6 +2,7 @@
 #include "contend/queue/queue_plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -14,6 +15,10 @@ struct EpisodeSizes {
   uint64_t drain_items;         // drain, split over the producers
   uint64_t round_trips;         // pingpong
 };
+// Latency, quick or full: 10 ms of schedule per episode, so a slow queue
+// gets samples too; at least 1000 items, so a p99.9 has its samples.
+constexpr std::chrono::milliseconds kLatencySchedule{10};
+constexpr uint64_t kLatencyMinItems = 1000;
 constexpr EpisodeSizes kFullSizes{1 << 15, 1 << 15, 1 << 10};
 // Quick pingpong: 256 round trips, as a block-mode wake-up can take tens of
 // microseconds on a VM (p99.9 then goes unreported: too few samples).
@@ -31,8 +36,9 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
   std::vector<QueueScenario> plan;
   // One entry per distinct placement map of the shape's workers.
   auto add = [&](const char* benchmark, const QueueShape& shape, const BenchmarkId::Params& params,
-                 size_t payload, const auto& config) {
-    for (DistinctPlacement& map : input.placements(shape.threads(), QuickPlacements::kAll)) {
+                 size_t payload, const auto& config,
+                 QuickPlacements quick_placements = QuickPlacements::kAll) {
+    for (DistinctPlacement& map : input.placements(shape.threads(), quick_placements)) {
       plan.push_back({BenchmarkId{.family = family,
                                   .benchmark = benchmark,
                                   .impl = std::string(impl),
@@ -75,8 +81,7 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
                                    .producers = shape.producers,
                                    .consumers = shape.consumers,
                                    .items_per_producer = per_producer,
-                                   .capacity = traits.can_be_unbounded() ? 0 : items,
-                                   .sample_every = 0});
+                                   .capacity = traits.can_be_unbounded() ? 0 : items});
       }
     }
     const QueueShape pair{1, 1, input.oversubscribed(2)};
@@ -85,6 +90,28 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
           QueuePingPongConfig{.round_trips = sizes.round_trips,
                               .wait = wait,
                               .capacity = pingpong_capacity(traits)});
+    }
+  }
+  const size_t latency_capacity = stream_capacities(traits, true).front();
+  // A curve's loads side by side.
+  for (WaitMode wait : wait_modes(traits)) {
+    for (const QueueShape& shape : latency_shapes(input, traits)) {
+      for (int load : latency_loads(input.quick)) {
+        add("latency", shape,
+            {{"payload", "8"},
+             {"capacity", std::to_string(latency_capacity)},
+             {"wait", std::string(to_string(wait))},
+             {"load_pct", std::to_string(load)}},
+            8,
+            OpenLoopLatencyConfig{.queue = {.producers = shape.producers,
+                                            .consumers = shape.consumers,
+                                            .wait = wait,
+                                            .capacity = latency_capacity},
+                                  .load_pct = load,
+                                  .schedule = kLatencySchedule,
+                                  .min_items = kLatencyMinItems},
+            QuickPlacements::kCompact);
+      }
     }
   }
   return plan;
@@ -125,6 +152,22 @@ std::vector<size_t> stream_capacities(const QueueTraits& traits, bool quick) {
 
 size_t pingpong_capacity(const QueueTraits& traits) {
   return traits.can_be_unbounded() ? 0 : 64;
+}
+
+std::vector<QueueShape> latency_shapes(const PlanInput& input, const QueueTraits& traits) {
+  std::vector<QueueShape> shapes{{1, 1, input.oversubscribed(2)}};
+  if (input.quick) return shapes;
+  int largest = 0;
+  for (const LadderPoint& point : input.points(QuickPoints::kAll, 2))
+    if (!point.oversubscribed) largest = std::max(largest, point.workers);
+  const int n = largest / 2;
+  if (n > 1 && traits.allows(n, n)) shapes.push_back({n, n, input.oversubscribed(2 * n)});
+  return shapes;
+}
+
+std::vector<int> latency_loads(bool quick) {
+  if (quick) return {50};
+  return {10, 50, 80, 95};
 }
 
 std::vector<WaitMode> wait_modes(const QueueTraits& traits) {

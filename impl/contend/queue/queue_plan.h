@@ -6,7 +6,14 @@
 //   drain       full run only, every shape, 8-byte items: ordering is what
 //               it checks, so one payload is enough; every item fits in the
 //               queue, so producers never wait for consumers;
-//   pingpong    two workers, one item in flight.
+//   pingpong    two workers, one item in flight;
+//   latency     open loop (open_loop_benchmark.h), 8-byte items, at offered
+//               loads of 10, 50, 80 and 95% of the queue's saturation
+//               (quick: 50% only), the quick run's capacity (unbounded where
+//               possible, else 65536), shapes 1:1 and the N:N of the largest
+//               ladder point that fits the machine (quick: 1:1 only); in a
+//               quick run compact's placement map only: a latency curve asks
+//               about load, and the throughput rows already cover placement.
 // Payloads are 8 and 64 bytes; quick: 8 only.
 //
 // Shapes (producers:consumers). A ladder point of W workers (W >= 2) gives
@@ -31,6 +38,8 @@
 // Episode sizes: a quick episode is a millisecond or a few, a full one a few
 // times that: precision comes from rounds (separate processes), not from
 // long episodes inside one process, so a full run spends its time on rounds.
+// A latency episode is 10 ms of schedule in both, at least 1000 items: its
+// length is set by the offered rate, not by an item count.
 #pragma once
 
 #include <cstddef>
@@ -40,7 +49,8 @@
 
 #include "contend/harness/benchmark_id.h"
 #include "contend/harness/plan_input.h"
-#include "contend/queue/producer_consumer_workload.h"
+#include "contend/queue/item_exchange.h"
+#include "contend/queue/open_loop_benchmark.h"
 #include "contend/queue/queue_pingpong_workload.h"
 #include "contend/queue/queue_traits.h"
 #include "contend/queue/wait_mode.h"
@@ -51,12 +61,13 @@ namespace contend {
 struct QueueScenario {
   BenchmarkId id;     // family from the traits, impl the queue's id
   size_t payload = 8; // item bytes: QueueItem<8> or QueueItem<64>
-  // throughput (kStream) and drain (kDrain), or pingpong
-  std::variant<ProducerConsumerConfig, QueuePingPongConfig> config;
+  // throughput (kStream) and drain (kDrain), pingpong, or latency
+  std::variant<ProducerConsumerConfig, QueuePingPongConfig, OpenLoopLatencyConfig> config;
   std::vector<Place> places;  // producers first, then consumers
 };
 
-// The queue `impl` with `traits`: per payload, throughput, drain, pingpong.
+// The queue `impl` with `traits`: per payload, throughput, drain, pingpong;
+// then latency.
 std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view impl,
                                       const QueueTraits& traits);
 
@@ -78,5 +89,14 @@ std::vector<size_t> stream_capacities(const QueueTraits& traits, bool quick);
 size_t pingpong_capacity(const QueueTraits& traits);
 
 std::vector<WaitMode> wait_modes(const QueueTraits& traits);
+
+// The latency benchmark's shapes: 1:1, and in a full run the N:N (N = W/2)
+// of the largest ladder point W that fits the machine, where the traits
+// allow it. (A machine with no such point of two workers gets its
+// oversubscribed 1:1.)
+std::vector<QueueShape> latency_shapes(const PlanInput& input, const QueueTraits& traits);
+
+// Its offered loads, percent of saturation: 10, 50, 80, 95; quick: 50.
+std::vector<int> latency_loads(bool quick);
 
 }  // namespace contend

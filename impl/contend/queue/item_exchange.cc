@@ -1,24 +1,11 @@
-// The non-template half of the queue workloads: configuration checks and
-// the judges. See producer_consumer_workload.h and queue_pingpong_workload.h;
-// both judges name items with describe(), so the two share this one file.
-#include <cstdio>
+// The non-template half of ItemExchange: the configuration check and the
+// judge. See item_exchange.h.
+#include "contend/queue/item_exchange.h"
+
 #include <stdexcept>
 #include <string>
 
-#include "contend/queue/queue_pingpong_workload.h"
-#include "contend/queue/producer_consumer_workload.h"
-
 namespace contend {
-
-namespace {
-
-std::string describe(uint64_t word) {
-  if (word == kStopWord) return "a stop pill";
-  return "producer " + std::to_string(item_producer(word)) + " item " +
-         std::to_string(item_seq(word));
-}
-
-}  // namespace
 
 OrderCheck order_check_for(QueueOrder order, ExchangeScenario scenario) {
   switch (order) {
@@ -44,7 +31,6 @@ void ConsumerTally::reset(int producers) {
   previous_word = 0;
   have_previous = false;
   last_seq.assign(static_cast<size_t>(producers), kNoSeq);
-  latencies.clear();
 }
 
 uint64_t expected_exchange_checksum(int producers, uint64_t items_per_producer) {
@@ -66,7 +52,6 @@ void check_exchange_config(const ProducerConsumerConfig& config, const QueueTrai
     fail(std::to_string(config.producers) + ":" + std::to_string(config.consumers) +
          " is not a shape a " + std::string(to_string(traits.concurrency)) + " queue allows");
   if (config.wait == WaitMode::kBlock && !traits.blocking) fail("this queue cannot block");
-  if (config.sample_every & (config.sample_every - 1)) fail("sample_every must be a power of two");
   if (config.capacity == 0 && !traits.can_be_unbounded()) fail("this queue needs a capacity");
   if (config.capacity != 0 && traits.can_be_bounded() &&
       config.scenario == ExchangeScenario::kDrain &&
@@ -90,7 +75,7 @@ EpisodeVerdict judge_exchange(const ExchangeOutcome& outcome) {
     const ConsumerTally& tally = *(*outcome.tallies)[c];
     if (tally.stray) {
       verdict.error = "consumer " + std::to_string(c) + " popped a word no producer pushed (" +
-                      describe(tally.stray_word) + ")";
+                      describe_item(tally.stray_word) + ")";
       return verdict;
     }
   }
@@ -109,7 +94,7 @@ EpisodeVerdict judge_exchange(const ExchangeOutcome& outcome) {
   }
   if (outcome.leftover) {
     verdict.error = "item left in the queue after every item was consumed (" +
-                    describe(outcome.leftover_word) + ")";
+                    describe_item(outcome.leftover_word) + ")";
     return verdict;
   }
   for (size_t c = 0; c < outcome.tallies->size(); ++c) {
@@ -119,38 +104,11 @@ EpisodeVerdict judge_exchange(const ExchangeOutcome& outcome) {
                        : outcome.order == OrderCheck::kProducerLifo ? "LIFO"
                                                                     : "priority";
     verdict.error = std::string(what) + " order broken: consumer " + std::to_string(c) +
-                    " got " + describe(tally.order_word) + " after " +
-                    describe(tally.order_after);
+                    " got " + describe_item(tally.order_word) + " after " +
+                    describe_item(tally.order_after);
     return verdict;
   }
   verdict.items = outcome.expected_items;
-  return verdict;
-}
-
-void check_queue_pingpong_config(const QueuePingPongConfig& config, const QueueTraits& traits) {
-  if (config.round_trips == 0 || config.round_trips > kMaxItemsPerProducer)
-    throw std::invalid_argument("round trips must be 1.." + std::to_string(kMaxItemsPerProducer));
-  if (config.wait == WaitMode::kBlock && !traits.blocking)
-    throw std::invalid_argument("this queue cannot block");
-  if (config.sample_every == 0 || (config.sample_every & (config.sample_every - 1)))
-    throw std::invalid_argument("sample_every must be a power of two");
-  if (config.capacity == 0 && !traits.can_be_unbounded())
-    throw std::invalid_argument("this queue needs a capacity");
-}
-
-EpisodeVerdict judge_queue_pingpong(uint64_t round_trips, uint64_t completed, bool stalled,
-                              bool mismatch, uint64_t sent_word, uint64_t got_word) {
-  EpisodeVerdict verdict;
-  if (mismatch) {
-    verdict.error = "round trip " + std::to_string(completed - 1) + " sent " +
-                    describe(sent_word) + " but got back " + describe(got_word);
-  } else if (stalled || completed != round_trips) {
-    verdict.lost = 1;
-    verdict.error = "lost an item: round trip " + std::to_string(completed) + " of " +
-                    std::to_string(round_trips) + " never came back";
-  } else {
-    verdict.items = round_trips;
-  }
   return verdict;
 }
 

@@ -1,0 +1,140 @@
+// run_open_loop<Q>: one repetition of bench_queue's `latency` benchmark:
+// the queue's saturation first, then episodes paced at a share of it
+// (OpenLoopWorkload), and the row that says what came of it.
+//
+// Saturation. The same instrumented workload, unpaced (every item stamped
+// and timed as in a paced episode, so the offered loads are shares of what
+// the instrumented pipeline can do, not of the bare throughput benchmark):
+// a pilot episode of kSaturationPilotItems sizes the episodes to about
+// kSaturationEpisode at the pilot's rate; one of that size warms the fresh
+// queue up, then the median rate of kSaturationEpisodes more is the
+// saturation. It is measured once per process and instance (the name less
+// its load_pct), not once per repetition: Google Benchmark calls the
+// benchmark function once per probe of the iteration count and once per
+// repetition, and re-measuring there would pay for it every time and give
+// each repetition of a round its own offered load. Rounds are separate
+// processes (bench_all), so each round measures its own saturation, in the
+// conditions it then measures latency in.
+//
+// Paced episodes: offered rate R = load_pct% of the saturation; items per
+// episode R x schedule (10 ms of schedule, quick or full, so a slow queue
+// still gets its samples), at least min_items, rounded up to whole
+// producers. The harness runs them as any other episodes (warm-up, judge,
+// makespan), so items_per_second is the achieved load.
+//
+// The row: offered_per_second (R) and kept_up (1/0, OpenLoopWorkload's
+// rule: achieved >= 90% of offered over the repetition) always; latency
+// percentiles (since the intended send time, every item) only when the
+// queue kept up. A queue that fell behind reports no latency at all: its
+// latencies would measure how long its backlog grew, set by the episode
+// length, not the queue. That is a result, not an error; an error row is a
+// failed check (a lost or reordered item), in a paced or saturation episode.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "contend/harness/bench_main.h"
+#include "contend/harness/benchmark_id.h"
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_histogram.h"
+#include "contend/harness/worker_group.h"
+#include "contend/queue/open_loop_workload.h"
+#include "contend/queue/queue_adapter.h"
+#include "contend/topology/placement.h"
+#include "contend/topology/topology.h"
+
+namespace contend {
+
+// What the plan asks of one `latency` instance.
+struct OpenLoopLatencyConfig {
+  OpenLoopConfig queue;  // shape, wait mode, capacity (rate and items: set per run)
+  int load_pct = 50;     // offered load, % of the saturation measured first
+  std::chrono::nanoseconds schedule = std::chrono::milliseconds(10);  // per episode
+  uint64_t min_items = 1000;  // per episode, at the least
+};
+
+inline constexpr uint64_t kSaturationPilotItems = 1024;
+inline constexpr std::chrono::nanoseconds kSaturationEpisode = std::chrono::milliseconds(4);
+inline constexpr int kSaturationEpisodes = 3;
+
+// `shape` unpaced, with at least `total` items (whole producers' worth).
+OpenLoopConfig unpaced_config(const OpenLoopConfig& shape, uint64_t total);
+// The saturation episodes' size for a pilot rate (items/s).
+uint64_t saturation_items(double pilot_per_second);
+// The paced config for a saturation of `saturation` items/s.
+OpenLoopConfig paced_config(const OpenLoopLatencyConfig& config, double saturation);
+
+// The saturation of the instance `key`, from `measure` the first time this
+// process asks for it, remembered after. Google Benchmark's runner thread
+// is its only caller.
+double saturation_once(const std::string& key, const std::function<double()>& measure);
+// The instance's name less its load_pct: what its saturation is shared under.
+std::string saturation_key(const BenchmarkId& id);
+
+// The rate of one judged saturation episode; throws std::runtime_error
+// (an error row) when the episode failed or its check did.
+double saturation_episode_rate(const EpisodeResult& result, const EpisodeVerdict& verdict);
+
+// offered_per_second and kept_up, and the percentiles of `since_intended`
+// (set_latency_counters) only when the queue kept up.
+void set_open_loop_counters(benchmark::State& state, double offered, bool kept_up,
+                            const LatencyHistogram& since_intended);
+
+template <QueueAdapter Q>
+double measure_saturation(const Topology& topology, const std::vector<Place>& places,
+                          const OpenLoopConfig& shape) {
+  std::unique_ptr<OpenLoopWorkload<Q>> workload;
+  // The group outlives each workload; a new one is swapped in between
+  // episodes, while the workers wait at the start gate.
+  WorkerGroup group(topology, places,
+                    [&workload](const WorkerContext& context) { return workload->run(context); });
+  auto episode_rate = [&] {
+    workload->prepare();
+    const EpisodeResult result = group.run_episode();
+    const EpisodeVerdict verdict = result.ok() ? workload->judge(result) : EpisodeVerdict{};
+    return saturation_episode_rate(result, verdict);
+  };
+  workload = std::make_unique<OpenLoopWorkload<Q>>(unpaced_config(shape, kSaturationPilotItems));
+  const double pilot = episode_rate();
+  workload = std::make_unique<OpenLoopWorkload<Q>>(unpaced_config(shape, saturation_items(pilot)));
+  episode_rate();  // the fresh queue's first touch: not counted
+  std::vector<double> rates;
+  for (int i = 0; i < kSaturationEpisodes; ++i) rates.push_back(episode_rate());
+  std::nth_element(rates.begin(), rates.begin() + kSaturationEpisodes / 2, rates.end());
+  return rates[kSaturationEpisodes / 2];
+}
+
+// Paced episodes of `paced` as one repetition, and the row's counters.
+template <QueueAdapter Q>
+void run_paced(benchmark::State& state, const BenchEnvironment& env,
+               const std::vector<Place>& places, const OpenLoopConfig& paced) {
+  OpenLoopWorkload<Q> workload(paced);
+  EpisodePlan plan;
+  plan.prepare = [&workload] { workload.prepare(); };
+  plan.judge = [&workload](const EpisodeResult& result) { return workload.judge(result); };
+  plan.after_warmup = [&workload] { workload.forget(); };
+  run_on_group(state, env, places, WorkerMode::kThread,
+               [&workload](const WorkerContext& context) { return workload.run(context); }, plan);
+  if (state.error_occurred()) return;
+  set_open_loop_counters(state, paced.offered_per_second, workload.kept_up(),
+                         workload.since_intended());
+}
+
+template <QueueAdapter Q>
+void run_open_loop(benchmark::State& state, const BenchEnvironment& env,
+                   const std::vector<Place>& places, const OpenLoopLatencyConfig& config,
+                   const std::string& key) {
+  const double saturation = saturation_once(
+      key, [&] { return measure_saturation<Q>(env.topology, places, config.queue); });
+  run_paced<Q>(state, env, places, paced_config(config, saturation));
+}
+
+}  // namespace contend

@@ -1,0 +1,33 @@
+// The non-template half of OpenLoopWorkload. See open_loop_workload.h.
+#include "contend/queue/open_loop_workload.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace contend {
+
+ProducerConsumerConfig OpenLoopConfig::exchange() const {
+  return ProducerConsumerConfig{.scenario = ExchangeScenario::kStream,
+                                .producers = producers,
+                                .consumers = consumers,
+                                .items_per_producer = items_per_producer,
+                                .wait = wait,
+                                .capacity = capacity,
+                                .stall_timeout = stall_timeout};
+}
+
+void check_open_loop_config(const OpenLoopConfig& config, const QueueTraits& traits) {
+  check_exchange_config(config.exchange(), traits);
+  if (!std::isfinite(config.offered_per_second) || config.offered_per_second < 0)
+    throw std::invalid_argument("the offered load must be a rate >= 0 items/s (0: unpaced)");
+  if (config.stall_every.count() < 0 || config.stall_for.count() < 0)
+    throw std::invalid_argument("a consumer stall needs non-negative times");
+  if ((config.stall_every.count() > 0) != (config.stall_for.count() > 0))
+    throw std::invalid_argument("a consumer stall needs both stall_every and stall_for");
+}
+
+bool kept_up_with(double offered, double achieved) {
+  return offered > 0 && achieved >= kKeptUpShare * offered;
+}
+
+}  // namespace contend

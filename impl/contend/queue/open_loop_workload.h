@@ -1,0 +1,262 @@
+// OpenLoopWorkload<Q>: one episode of bench_queue's `latency` benchmark.
+// Producers send on a fixed schedule, whatever the queue does, and every
+// item's latency is measured from the time the schedule meant to send it.
+//
+// The schedule. P producers offer R items per second between them: producer
+// p's k-th item is due at t0 + (k*P + p) / R, t0 being the moment the first
+// producer starts. A producer spins on the clock until an item is due (no
+// sleeping: a sleep's wake-up is late by more than the gaps between items),
+// then pushes it, waiting as the wait mode says while the queue is full. A
+// producer that is late (the queue held it up, or it was descheduled) sends
+// at once and keeps every item: it never catches up by skipping, so the
+// backlog it carries shows in the latencies.
+//
+// What is measured, every item, by the consumer that pops it, into its own
+// histograms (merged after each episode):
+//   since_intended  pop time - due time: the latency the schedule's client
+//                   sees. A stalled consumer cannot hide here: the items
+//                   that could not even be pushed during the stall were
+//                   due all the same (coordinated omission, corrected as
+//                   wrk2 corrects it). This is what bench_queue reports.
+//   since_push      pop time - start of the push that got the item in: the
+//                   uncorrected figure, for the tests that show the
+//                   difference (never a CSV column). Spin mode restamps each
+//                   try_push attempt, so it is the stamp of the attempt that
+//                   succeeded; a blocking push() can only be stamped before
+//                   it waits, so in block mode it includes that wait.
+// Due times are computed by both sides from (t0, p, seq), so they need no
+// table; the push stamps do (an 8-byte item has no room): one slot per item,
+// written before the push and read after the pop, ordered by the queue's
+// own hand-over (relaxed atomics, so that a queue whose synchronisation
+// ThreadSanitizer cannot see is not reported for our bookkeeping). t0 is a
+// relaxed atomic set once per episode by the first producer (a CAS) before
+// its first push; consumers read it after a pop, ordered the same way.
+//
+// Unpaced (offered_per_second = 0): every item is due at t0 and producers
+// push flat out, stamping and timed exactly as in a paced episode. That is
+// how bench_queue measures the saturation its offered loads are fractions
+// of (open_loop_benchmark.h): the instrumented pipeline's own limit.
+//
+// Achieved load and keeping up. The judge adds each timed episode's items
+// and makespan (release to the last item consumed): achieved = items over
+// makespan, Google Benchmark's items_per_second. A queue that keeps up
+// finishes within a backlog's drain of the schedule's end, so achieved is
+// about the offered rate; one that cannot keep up ends the schedule with a
+// backlog that drains afterwards at the queue's own pace, which lowers
+// achieved. kept_up() holds when achieved >= 90% of offered: a 10 ms
+// schedule may run 1.1 ms over (a wake-up, a preemption) and still count,
+// while a queue that fell behind is not reported as a latency at all (its
+// latencies would measure the episode's length, like a closed loop's).
+//
+// Test-only fault injection: with stall_every > 0 every consumer sleeps
+// for stall_for once every stall_every of wall time (checked after each
+// item it records), as a descheduled or GC-paused consumer would.
+//
+// Checked as every exchange is (item_exchange.h): each item exactly once,
+// and the order the queue's traits promise (FIFO per producer).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "contend/harness/clock.h"
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_histogram.h"
+#include "contend/harness/worker_group.h"
+#include "contend/queue/item_exchange.h"
+#include "contend/queue/queue_adapter.h"
+#include "contend/queue/queue_item.h"
+#include "contend/queue/wait_mode.h"
+#include "contend/sync/backoff.h"
+#include "contend/sync/cpu_relax.h"
+
+namespace contend {
+
+// A queue keeps up when it achieves at least this share of the offered load.
+inline constexpr double kKeptUpShare = 0.9;
+
+struct OpenLoopConfig {
+  int producers = 1;
+  int consumers = 1;
+  WaitMode wait = WaitMode::kSpin;
+  size_t capacity = 0;              // given to the adapter: 0 = unbounded / default
+  double offered_per_second = 0;    // R, over all producers; 0: unpaced
+  uint64_t items_per_producer = 1 << 12;
+  // Test-only: each consumer sleeps stall_for every stall_every (0: never).
+  std::chrono::nanoseconds stall_every{0};
+  std::chrono::nanoseconds stall_for{0};
+  std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);  // see ProducerConsumerConfig
+
+  // The exchange this is: a stream of these items, shape and waits.
+  ProducerConsumerConfig exchange() const;
+};
+
+// Validates a config against a queue's traits; throws std::invalid_argument.
+void check_open_loop_config(const OpenLoopConfig& config, const QueueTraits& traits);
+
+// Whether `achieved` items/s kept up with `offered` (kKeptUpShare).
+bool kept_up_with(double offered, double achieved);
+
+template <QueueAdapter Q>
+class OpenLoopWorkload {
+ public:
+  using value_type = typename Q::value_type;
+
+  explicit OpenLoopWorkload(const OpenLoopConfig& config)
+      : config_((check_open_loop_config(config, Q::traits), config)),
+        exchange_(config.exchange()),
+        ns_per_item_(config.offered_per_second > 0 ? 1e9 / config.offered_per_second : 0.0),
+        pushed_ns_(exchange_.total_items()) {
+    for (int c = 0; c < config.consumers; ++c) clocks_.push_back(std::make_unique<ConsumerClocks>());
+    prepare();
+  }
+
+  int workers() const { return exchange_.workers(); }
+  uint64_t total_items() const { return exchange_.total_items(); }
+  const OpenLoopConfig& config() const { return config_; }
+
+  // Before each episode (ordered before the workers start by the harness).
+  void prepare() {
+    exchange_.prepare();
+    start_ns_.store(0, std::memory_order_relaxed);
+    for (auto& clocks : clocks_) {
+      clocks->since_intended.clear();
+      clocks->since_push.clear();
+    }
+  }
+
+  // The WorkerGroup body; per-worker shares scaled as in
+  // ProducerConsumerWorkload::run.
+  uint64_t run(const WorkerContext& context) {
+    const int producers = config_.producers;
+    if (context.index < producers)
+      return produce(context.index) * static_cast<uint64_t>(producers);
+    return consume(context, context.index - producers) *
+           static_cast<uint64_t>(config_.consumers);
+  }
+
+  // After each episode: checks it, merges the consumers' latencies and
+  // adds the episode to the achieved load.
+  EpisodeVerdict judge(const EpisodeResult& result) {
+    const EpisodeVerdict verdict = exchange_.judge();
+    for (const auto& clocks : clocks_) {
+      since_intended_.merge(clocks->since_intended);
+      since_push_.merge(clocks->since_push);
+    }
+    if (verdict.error.empty()) {
+      achieved_items_ += verdict.items;
+      achieved_seconds_ += result.makespan_seconds;
+    }
+    return verdict;
+  }
+
+  // Forgets everything judged so far (warm-up episodes').
+  void forget() {
+    since_intended_.clear();
+    since_push_.clear();
+    achieved_items_ = 0;
+    achieved_seconds_ = 0;
+  }
+
+  // Over the episodes judged since the last forget().
+  const LatencyHistogram& since_intended() const { return since_intended_; }
+  const LatencyHistogram& since_push() const { return since_push_; }
+  double achieved_per_second() const {
+    return achieved_seconds_ > 0 ? static_cast<double>(achieved_items_) / achieved_seconds_ : 0;
+  }
+  bool kept_up() const { return kept_up_with(config_.offered_per_second, achieved_per_second()); }
+
+ private:
+  // One consumer's clocks, on cache lines of its own (the histograms'
+  // counts live in mappings of their own).
+  struct alignas(64) ConsumerClocks {
+    LatencyHistogram since_intended;
+    LatencyHistogram since_push;
+    int64_t next_stall_ns = 0;
+  };
+
+  // t0: the first producer's start. Relaxed: a bare value, read by the
+  // other producers whenever they start (late ones are late for their
+  // first items, as they should be) and by consumers after a pop, which
+  // the push that followed this store orders.
+  int64_t start_time() {
+    int64_t seen = 0;
+    const int64_t now = monotonic_ns();
+    if (start_ns_.compare_exchange_strong(seen, now, std::memory_order_relaxed)) return now;
+    return seen;
+  }
+
+  int64_t due_ns(int64_t start, uint32_t producer, uint64_t seq) const {
+    const double slot = static_cast<double>(seq * static_cast<uint64_t>(config_.producers) + producer);
+    return start + static_cast<int64_t>(slot * ns_per_item_);
+  }
+
+  std::atomic<int64_t>& pushed_slot(uint32_t producer, uint64_t seq) {
+    return pushed_ns_[producer * config_.items_per_producer + seq];
+  }
+
+  uint64_t produce(int p) {
+    const int64_t start = start_time();
+    const auto producer = static_cast<uint32_t>(p);
+    return exchange_.produce(p, [&](auto& handle, const value_type& item, uint64_t seq) {
+      const int64_t due = due_ns(start, producer, seq);
+      while (monotonic_ns() < due) cpu_relax();
+      push_stamped(handle, item, pushed_slot(producer, seq));
+    });
+  }
+
+  // Pushes `item`, storing in `stamp` when the push that got it in began.
+  // Relaxed stores: the push orders them before the consumer's load.
+  template <class Handle>
+  void push_stamped(Handle& handle, const value_type& item, std::atomic<int64_t>& stamp) {
+    if constexpr (requires(Handle& h, const value_type& v) { h.push(v); }) {
+      if (config_.wait == WaitMode::kBlock) {
+        stamp.store(monotonic_ns(), std::memory_order_relaxed);
+        handle.push(item);
+        return;
+      }
+    }
+    SpinWait spin;
+    for (;;) {
+      stamp.store(monotonic_ns(), std::memory_order_relaxed);
+      if (handle.try_push(item)) return;
+      spin.pause();
+    }
+  }
+
+  uint64_t consume(const WorkerContext& context, int c) {
+    ConsumerClocks& clocks = *clocks_[static_cast<size_t>(c)];
+    clocks.next_stall_ns = monotonic_ns() + config_.stall_every.count();
+    return exchange_.consume(context, c, [&](uint64_t word) {
+      const int64_t now = monotonic_ns();
+      const uint32_t producer = item_producer(word);
+      const uint64_t seq = item_seq(word);
+      // Relaxed loads: the pop that brought `word` orders them after the
+      // stores (see start_time and push_stamped).
+      const int64_t start = start_ns_.load(std::memory_order_relaxed);
+      clocks.since_intended.record(now - due_ns(start, producer, seq));
+      clocks.since_push.record(now - pushed_slot(producer, seq).load(std::memory_order_relaxed));
+      if (config_.stall_every.count() > 0 && now >= clocks.next_stall_ns) {
+        std::this_thread::sleep_for(config_.stall_for);
+        clocks.next_stall_ns += config_.stall_every.count();
+      }
+    });
+  }
+
+  const OpenLoopConfig config_;
+  ItemExchange<Q> exchange_;
+  const double ns_per_item_;  // 1 / R in ns; 0 when unpaced
+  std::vector<std::atomic<int64_t>> pushed_ns_;  // per item: its push's start
+  std::vector<std::unique_ptr<ConsumerClocks>> clocks_;
+  alignas(64) std::atomic<int64_t> start_ns_{0};  // t0; 0 until the first producer starts
+  LatencyHistogram since_intended_;
+  LatencyHistogram since_push_;
+  uint64_t achieved_items_ = 0;
+  double achieved_seconds_ = 0;
+};
+
+}  // namespace contend
