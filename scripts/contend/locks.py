@@ -63,6 +63,8 @@ def lock_figure(rows, styles, key, machine_label):
         for (column, _), ax in zip(panels, axes[:, j]):
             for label, line in measured.loc[measured["think"] == think].groupby("line"):
                 line = line.sort_values("cs")
+                if not line[column].notna().any():
+                    continue          # a lock without hand-overs: no line at all
                 x = [position[cs] for cs in line["cs"]]
                 ax.plot(x, line[column], lw=1.6, ms=5, **styles[label])
                 if column == "median":
