@@ -116,8 +116,8 @@ def _mark_behind(ax, behind, styles, loads):
 
 
 def _notes(rows, behind):
-    errors = int((rows["errors"] > 0).sum())
-    note = f" — {errors} failed instance{'s' if errors != 1 else ''} not drawn" if errors else ""
+    errors = int(rows["errors"].sum())
+    note = f" — {errors} error row{'s' if errors != 1 else ''} not drawn" if errors else ""
     if behind:
         note += f" — {len(behind)} did not keep up (x)"
     return note

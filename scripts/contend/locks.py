@@ -106,8 +106,8 @@ def _panel_rows(measured):
 
 
 def _notes(rows):
-    errors = int((rows["errors"] > 0).sum())
-    return f" — {errors} failed instance{'s' if errors != 1 else ''} not drawn" if errors else ""
+    errors = int(rows["errors"].sum())
+    return f" — {errors} error row{'s' if errors != 1 else ''} not drawn" if errors else ""
 
 
 def _legend(measured, styles):

@@ -16,6 +16,11 @@ back to the repetitions' min..max and the axis label says so. Unstable
 instances (rounds disagreeing beyond their own noise) get a large x in every
 panel. Lines are drawn from results.expand_placements, so a worker->PU map
 that compact and scatter share appears on both lines and neither has a gap.
+
+Runs with latency rows also get latency_figures.py's pictures (hockey sticks,
+percentile distributions from the .hgrm files, locks against critical-section
+length); open-loop rows get those instead of a throughput figure. Latency
+numbers everywhere are medians over rounds (latency.with_latency).
 """
 import sys
 from pathlib import Path

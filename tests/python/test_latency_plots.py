@@ -27,12 +27,22 @@ def latency_rows():
     for r in rows:
         if (r["impl"], r["params"], r["round"], r["repetition"]) == PARTLY_BEHIND:
             r.update(kept_up=False, **dict.fromkeys(LATENCY_COLUMNS, ""))
+        if (r["impl"], r["params"], r["round"]) == FAILED_ROUND:
+            _fail(r)
     rows += synthetic_runs.make_lock_rows(cs_ns=(100, 1000), think_ns=(0, 1000), seed=12)
     rows += pingpong_rows()
     return rows
 
 
 PARTLY_BEHIND = ("moodycamel", "capacity=0;load_pct=95;payload=8;wait=spin", 0, 1)
+# A round whose process failed (3 error rows): the instance is drawn from the other.
+FAILED_ROUND = ("boost_lockfree_queue", "capacity=65536;load_pct=50;payload=8;wait=spin", 1)
+
+
+def _fail(row):
+    row.update(dict.fromkeys(["items", "seconds", "items_per_second", "ns_per_item",
+                              "offered_per_second", "kept_up"] + LATENCY_COLUMNS, ""),
+               error="lost items: 3 of 200000 never arrived")
 
 
 def pingpong_rows():
@@ -162,6 +172,10 @@ def test_did_not_keep_up_is_marked_not_drawn_as_a_latency(plotted):
         assert mark.get_ydata()[0] == 1.0                        # axes fraction
     assert marks[0].get_xdata()[0] != marks[1].get_xdata()[0]
     assert "did not keep up" in " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert "3 error rows not drawn" in " ".join(t.get_text() for t in fig.texts)   # the title
+    colour = styles["boost_lockfree_queue"]["color"]
+    p50 = next(line for line in ax.lines if line.get_color() == colour and line.get_ls() == "-")
+    assert math.isfinite(dict(zip(p50.get_xdata(), p50.get_ydata()))[50.0])   # round 0
 
 
 def test_the_distribution_leaves_out_who_did_not_keep_up(plotted):
