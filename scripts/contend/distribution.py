@@ -66,9 +66,8 @@ def distribution_figure(panels, run_dir, rounds_of, styles, title, latency_words
                     color="0.3")
     for ax in axes[len(panels):]:
         ax.set_visible(False)
-    figures.log_duration_axis(axes[0].yaxis, unit_ns=1000.0)
-    for ax in axes[::columns]:
-        ax.set_ylabel(f"{latency_words} (log)")
+    for ax in axes[::columns]:       # shared y: one unit, labelled on each row's first
+        figures.log_duration_axis(ax.yaxis, latency_words, unit_ns=1000.0)
     fig.suptitle(title, fontsize=11)
     per_line = Counter((i, label) for i, (curves, _) in enumerate(loaded) for label, _, _ in curves)
     drawn_lines = {label for _, label in per_line}

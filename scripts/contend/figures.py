@@ -108,10 +108,15 @@ def duration_text(ns):
     return f"{ns:g} ns"
 
 
-def log_duration_axis(axis, unit_ns=1.0):
+# Units a duration axis may be labelled in: (nanoseconds per unit, name).
+DURATION_UNITS = [(1.0, "ns"), (1e3, "µs"), (1e6, "ms"), (1e9, "s")]
+
+
+def log_duration_axis(axis, label, unit_ns=1.0):
     """A log axis (ax.xaxis or ax.yaxis) of durations given in units of
-    unit_ns nanoseconds (1000 for microseconds), ticked '100 ns', '1 µs', ...
-    Call it after the data and limits are set: a range under 2.5 decades
+    unit_ns nanoseconds (1000 for microseconds), labelled '<label> (µs, log)'
+    in the unit that suits the middle of its range, ticks plain numbers in
+    it. Call it after the data and limits are set: a range under 2.5 decades
     gets ticks at 1, 2 and 5 of each decade, so it never shows a lone label."""
     ax = axis.axes
     if axis is ax.xaxis:
@@ -120,7 +125,13 @@ def log_duration_axis(axis, unit_ns=1.0):
     else:
         ax.set_yscale("log")
         low, high = sorted(ax.get_ylim())
+    middle = math.sqrt(low * high) * unit_ns if low > 0 else high * unit_ns
+    scale, unit = DURATION_UNITS[0]
+    for candidate in DURATION_UNITS:
+        if middle >= candidate[0]:
+            scale, unit = candidate
     subs = (1.0, 2.0, 5.0) if low > 0 and high / low < 300 else (1.0,)
     axis.set_major_locator(LogLocator(base=10, subs=subs))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: duration_text(v * unit_ns)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * unit_ns / scale:g}"))
     axis.set_minor_formatter(NullFormatter())
+    axis.set_label_text(f"{label} ({unit}, log)")

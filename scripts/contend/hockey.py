@@ -76,10 +76,9 @@ def hockey_figure(rows, styles, key, machine_label):
         behind += [(label, load) for load in line.loc[line["did_not_keep_up"], "load"]]
     loads = sorted(rows["load"].unique())
     _load_axis(ax, loads)
-    figures.log_duration_axis(ax.yaxis)
     _mark_behind(ax, behind, styles, loads)
     ax.grid(True, which="major", alpha=0.3)
-    ax.set_ylabel(f"{latency.describe(_latency_of(measured))} (log)")
+    figures.log_duration_axis(ax.yaxis, latency.describe(_latency_of(measured)))
     ax.set_title("p50 solid, p99 dashed; median over rounds", fontsize=10)
     fig.suptitle(f"{key['family']} / {key['benchmark']}: latency against offered load on "
                  f"{machine_label}\n{describe_group(key)}{_notes(rows, behind)}", fontsize=11)

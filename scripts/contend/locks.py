@@ -82,7 +82,8 @@ def lock_figure(rows, styles, key, machine_label):
         if column == "median":
             row_axes[0].set_yscale("log")
         else:
-            figures.log_duration_axis(row_axes[0].yaxis)
+            figures.log_duration_axis(row_axes[0].yaxis, label)
+            label = row_axes[0].get_ylabel()
         row_axes[0].set_ylabel(label, fontsize=9)
     fig.suptitle(f"{key['family']} / {key['benchmark']}: locks against critical-section length "
                  f"on {machine_label}\n{key['threads']} workers (full load), {key['placements']}, "
@@ -99,9 +100,9 @@ def _panel_rows(measured):
     """(column, y label) per row of panels: hand-over only where measured."""
     of = latency.describe(next((v for v in measured["latency_of"] if v), "acquire_wait"))
     panels = [("median", "acquisitions/s (log)"),
-              ("p99_ns", f"p99 {of} (log)")]
+              ("p99_ns", f"p99 {of}")]
     if measured["handover_p50_ns"].notna().any():
-        panels.append(("handover_p50_ns", "p50 hand-over (log)"))
+        panels.append(("handover_p50_ns", "p50 hand-over"))
     return panels
 
 
