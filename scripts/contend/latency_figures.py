@@ -13,7 +13,8 @@
 
 A run without such rows gets none of these, and a figure with nothing to
 draw is never written. The caller (plot.py) passes instance_summary rows
-already through latency.with_latency.
+already through latency.with_latency; instances without a latency_of
+(throughput benchmarks) are never drawn here.
 """
 from . import distribution, figures, hockey, latency, latency_style, locks, results, schema
 
@@ -25,9 +26,13 @@ LOCK_HEADING = "Locks against critical-section length"
 def draw(run, per_instance, out_dir):
     """[(key dict with family and heading, png path)] in report order."""
     rounds_of = rounds_by_instance(run.df)
-    return (_open_loop(run, per_instance, out_dir, rounds_of)
-            + _closed_loop(run, per_instance, out_dir, rounds_of)
-            + _locks(run, per_instance, out_dir))
+    # One line label and style per impl (and capacity) across all of a
+    # family's latency figures: a colour means the same impl in each.
+    rows = latency_style.with_line_labels(per_instance.loc[per_instance["latency_of"] != ""])
+    styles = {family: latency_style.line_styles(r["line"]) for family, r in rows.groupby("family")}
+    return (_open_loop(run, rows, styles, out_dir, rounds_of)
+            + _closed_loop(run, rows, styles, out_dir, rounds_of)
+            + _locks(run, rows, styles, out_dir))
 
 
 def rounds_by_instance(df):
@@ -38,11 +43,9 @@ def rounds_by_instance(df):
             for key, rows in valid.groupby(schema.INSTANCE, sort=True)}
 
 
-def _open_loop(run, per_instance, out_dir, rounds_of):
-    rows = latency_style.with_line_labels(hockey.open_loop_rows(per_instance))
-    styles = {family: latency_style.line_styles(r["line"]) for family, r in rows.groupby("family")}
+def _open_loop(run, rows, styles, out_dir, rounds_of):
     drawn = []
-    for key, group in hockey.groups(rows):
+    for key, group in hockey.groups(hockey.open_loop_rows(rows)):
         if not group["median"].notna().any():
             continue                      # every instance failed: the table says why
         key["oversubscribed"] = bool(group["oversubscribed"].any())
@@ -60,25 +63,22 @@ def _open_loop(run, per_instance, out_dir, rounds_of):
     return drawn
 
 
-def _closed_loop(run, per_instance, out_dir, rounds_of):
+def _closed_loop(run, rows, styles, out_dir, rounds_of):
     """Latency rows neither open-loop nor critical-section (round trips, ...)."""
-    other = (per_instance["latency_of"] != "") & ~latency.has_param(per_instance, hockey.LOAD) \
-        & ~latency.has_param(per_instance, locks.CS)
-    rows = latency_style.with_line_labels(per_instance.loc[other])
+    rows = rows.loc[~latency.has_param(rows, hockey.LOAD) & ~latency.has_param(rows, locks.CS)]
     drawn = []
     group_key = ["family", "benchmark", "mode", "placements"]
     ordered = sorted(rows.groupby(group_key, sort=True),
                      key=lambda item: (figures.family_rank(item[0][0]), item[0]))
     for (family, benchmark, mode, placements), group in ordered:
-        styles = latency_style.line_styles(group["line"])
         panels = [distribution.Panel(_scenario_title(*scenario), scenario_rows)
                   for scenario, scenario_rows in group.groupby(
                       ["params", "producers", "consumers", "threads"], sort=True)]
         title = (f"{family} / {benchmark}: percentile distribution on {run.label}"
                  f"\n{placements}, {mode} mode")
         png = out_dir / f"{figures.slug(family, benchmark, 'percentiles', placements, mode)}.png"
-        drawn += _distribution(run, panels, rounds_of, styles, title, group, png, family,
-                               CLOSED_LOOP_HEADING)
+        drawn += _distribution(run, panels, rounds_of, styles[family], title, group, png,
+                               family, CLOSED_LOOP_HEADING)
     return drawn
 
 
@@ -97,14 +97,13 @@ def _distribution(run, panels, rounds_of, styles, title, rows, png, family, head
     return [({"family": family, "heading": heading}, png)]
 
 
-def _locks(run, per_instance, out_dir):
-    rows = latency_style.with_line_labels(locks.critical_section_rows(per_instance))
+def _locks(run, rows, styles, out_dir):
     drawn = []
-    for key, group in locks.groups(rows):
+    for key, group in locks.groups(locks.critical_section_rows(rows)):
         if not group["median"].notna().any():
             continue
-        styles = latency_style.line_styles(rows.loc[rows["family"] == key["family"], "line"])
         png = out_dir / f"{locks.slug(key)}.png"
-        locks.lock_figure(group, styles, key, run.label).savefig(png, bbox_inches="tight")
+        locks.lock_figure(group, styles[key["family"]], key, run.label).savefig(
+            png, bbox_inches="tight")
         drawn.append(({"family": key["family"], "heading": LOCK_HEADING}, png))
     return drawn

@@ -1,8 +1,9 @@
 """How the latency figures tell lines apart: a line per impl (and capacity,
 where one impl ran at several), each with its own colour and marker.
 
-Colours are chosen per family (figures.colours_for over the labels of the
-family's latency lines), not per report: a report holds more impls than a
+Colours are chosen per family (figures.colours_for over the labels of all
+the family's latency lines: hockey sticks, distributions and locks alike),
+not per report: a report holds more impls than a
 palette has distinct colours, while one family's fit, so every line of a
 latency figure has its own colour, the same one in every latency figure of
 its family. The marker repeats the distinction for readers who do not tell
