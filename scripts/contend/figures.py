@@ -13,13 +13,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot
 from matplotlib.figure import Figure  # noqa: E402  (re-exported for the drawing modules)
-from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa: E402
+from matplotlib.ticker import (FixedFormatter, FixedLocator, FuncFormatter,  # noqa: E402
+                               LogLocator, NullFormatter, NullLocator)
 
 from . import schema  # noqa: E402
 
 __all__ = ["Figure", "FIGURE_KEY", "PLACEMENT_STYLE", "DPI", "SHADE", "colours_for",
            "log2_workers_axis", "shade_oversubscribed", "slug", "figure_title", "figure_order",
-           "figure_groups", "family_rank"]
+           "figure_groups", "family_rank", "duration_text", "log_duration_axis"]
 
 # One figure per benchmark scenario: what figure_title names.
 FIGURE_KEY = ["family", "benchmark", "params", "mode"]
@@ -97,3 +98,40 @@ def family_rank(family):
     """Sort key: families in the order schema.FAMILIES lists them."""
     return (schema.FAMILIES.index(family) if family in schema.FAMILIES
             else len(schema.FAMILIES), family)
+
+
+def duration_text(ns):
+    """1500 -> '1.5 µs': a duration in the unit that keeps it short."""
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+        if abs(ns) >= scale:
+            return f"{ns / scale:g} {unit}"
+    return f"{ns:g} ns"
+
+
+# Units a duration axis may be labelled in: (nanoseconds per unit, name).
+DURATION_UNITS = [(1.0, "ns"), (1e3, "µs"), (1e6, "ms"), (1e9, "s")]
+
+
+def log_duration_axis(axis, label, unit_ns=1.0):
+    """A log axis (ax.xaxis or ax.yaxis) of durations given in units of
+    unit_ns nanoseconds (1000 for microseconds), labelled '<label> (µs, log)'
+    in the unit that suits the middle of its range, ticks plain numbers in
+    it. Call it after the data and limits are set: a range under 2.5 decades
+    gets ticks at 1, 2 and 5 of each decade, so it never shows a lone label."""
+    ax = axis.axes
+    if axis is ax.xaxis:
+        ax.set_xscale("log")
+        low, high = sorted(ax.get_xlim())     # get_*lim applies a pending autoscale
+    else:
+        ax.set_yscale("log")
+        low, high = sorted(ax.get_ylim())
+    middle = math.sqrt(low * high) * unit_ns if low > 0 else high * unit_ns
+    scale, unit = DURATION_UNITS[0]
+    for candidate in DURATION_UNITS:
+        if middle >= candidate[0]:
+            scale, unit = candidate
+    subs = (1.0, 2.0, 5.0) if low > 0 and high / low < 300 else (1.0,)
+    axis.set_major_locator(LogLocator(base=10, subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * unit_ns / scale:g}"))
+    axis.set_minor_formatter(NullFormatter())
+    axis.set_label_text(f"{label} ({unit}, log)")

@@ -16,16 +16,22 @@ back to the repetitions' min..max and the axis label says so. Unstable
 instances (rounds disagreeing beyond their own noise) get a large x in every
 panel. Lines are drawn from results.expand_placements, so a worker->PU map
 that compact and scatter share appears on both lines and neither has a gap.
+
+Runs with latency rows also get latency_figures.py's pictures (hockey sticks,
+percentile distributions from the .hgrm files, locks against critical-section
+length); open-loop rows get those instead of a throughput figure. Latency
+numbers everywhere are medians over rounds (latency.with_latency).
 """
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from . import figures, history, ranking, report, results, scaling, schema
+from . import figures, history, latency_figures, ranking, report, results, scaling, schema
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
+from .latency import describe as describe_latency, with_latency
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -73,10 +79,11 @@ def run_figure(rows, colours, machine_label):
     ax_eff.set_ylim(bottom=0)
     ax_eff.set_ylabel("X(N) / (N/N0 x X(N0))")
     ax_eff.set_title("scaling efficiency (1 = linear)")
+    of = describe_latency(next((v for v in rows.get("latency_of", []) if v), ""))
     for ax, _, name in latency_axes:
         ax.set_yscale("log")
-        ax.set_ylabel("ns (median)")
-        ax.set_title(f"latency {name}")
+        ax.set_ylabel("ns (median over rounds)")
+        ax.set_title(f"{name} {of}")
 
     oversub = sorted(set(rows.loc[rows["oversubscribed"], "threads"]))
     inside = sorted(set(rows.loc[~rows["oversubscribed"], "threads"]))
@@ -180,16 +187,19 @@ def write_run_report(run, out_dir):
     """All figures + index.html for one run; returns the HTML path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    per_instance = results.instance_summary(run.df)
+    per_instance = with_latency(results.instance_summary(run.df), run.df)
     summary = run_summary(run, per_instance)
     colours = figures.colours_for(summary["impl"])
     drawn = []
     for key, rows in figures.figure_groups(summary):
         if not rows["median"].notna().any():
             continue     # every repetition failed: nothing to draw, the table says why
+        if rows["open_loop_reps"].any():
+            continue     # throughput = the offered load: the hockey stick draws these
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
+    drawn += latency_figures.draw(run, per_instance, out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 

@@ -17,7 +17,7 @@ import html
 import json
 import math
 
-from . import figures, formatting, ranking, results, scaling
+from . import figures, formatting, latency, ranking, results, scaling
 
 SORT_SCRIPT = """
 <script>
@@ -60,6 +60,7 @@ table.sortable th { cursor: pointer; }
 th[data-dir="asc"]::after { content: " \\25B2"; } th[data-dir="desc"]::after { content: " \\25BC"; }
 tr.error td { background: #fde8e8; } tr.over td { color: #777; }
 td.unstable { color: #b35900; font-weight: bold; }
+td.behind { color: #b00000; font-weight: bold; }
 .banner { background: #fff3cd; border: 1px solid #e0b000; padding: 0.5em 1em; font-weight: bold; }
 img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
 .note { color: #555; max-width: 60em; }
@@ -233,13 +234,36 @@ they are red in the tables.</p>
 """
 
 
+LATENCY_GUIDE = """
+<p class="note">How to read the latency figures. <b>Latency against offered load</b> (open-loop
+queue benchmarks): the producers send on a fixed schedule at a share of a rate (load_pct, x)
+and each item's latency counts from when it was meant to be sent (y, log), so a queue that
+falls behind cannot hide its backlog; p50 solid, p99 dashed, one colour and marker per
+implementation, each point the instance's median over its rounds. Flat means slack; where
+the line bends up is the load the queue can carry for a given latency budget. An x on the top
+edge is a load the queue did not keep up with: there is no latency to draw (its backlog grows
+for as long as the run lasts). <b>Percentile distributions</b> (HdrHistogram's plot of the
+.hgrm files): x = 1/(1-percentile) on a log axis, so 90%, 99%, 99.9% and 99.99% are equally
+spaced and the tail gets as much room as the body; y = latency (log); one thin line per round
+(process), so agreeing rounds draw as one thick line and a round that went its own way
+stands out. A line that stays flat and then rises steeply has a rare, large stall; one that
+climbs steadily has a broad spread. <b>Locks against critical-section length</b>: a column
+per think time between acquisitions, throughput (acquisitions per second), p99 acquire wait
+(from asking for the lock to holding it) and p50 hand-over (from a release to the next
+waiter's acquisition) against the length of the critical section, at full load.</p>
+"""
+
+
 def winners_section(summary, evidence):
     """Per figure key and placement at full load: ranking.rank's verdict
     (a winner only with a significant lead of at least the floor, else a
     tie), the runner-up and the margin with its 95% interval; the instances
     results.eligible refuses are named under "not eligible"."""
     point = ["family", "benchmark", "params", "mode", "placement", "threads"]
-    rows_at = scaling.full_load(summary, point[:-1])
+    # Open-loop rows' throughput is the load they were offered: nothing to rank.
+    closed_loop = summary.loc[summary["open_loop_reps"] == 0] \
+        if "open_loop_reps" in summary.columns else summary
+    rows_at = scaling.full_load(closed_loop, point[:-1])
     # One candidate per impl (its best role split): an impl does not tie with itself.
     ranked = ranking.rank(rows_at, evidence, point, label="impl")
     ranked = ranked.assign(split=[_split(rows_at, i) for i in ranked["top_index"]])
@@ -265,7 +289,9 @@ def winners_section(summary, evidence):
             "point is a tie "
             f"and every impl not clearly behind the top is listed. {ties} of {len(ranked)} "
             f"points are ties. Margin = top / runner-up medians with its 95% interval. "
-            f"Instances with failed repetitions or lost updates are never eligible.</p>")
+            f"Instances with failed repetitions or lost updates are never eligible. Open-loop "
+            f"latency benchmarks are not ranked here (their throughput is the load offered); "
+            f"their figures compare them.</p>")
     return "<h2>Fastest at full load</h2>\n" + note + html_table(header, rows, classes)
 
 
@@ -274,13 +300,38 @@ def _split(rows, index):
     return "" if r is None else scaling.role_split(r["producers"], r["consumers"])
 
 
+# Latency columns beyond p50/p99/p99.9, shown where a table's rows have any:
+# (header, summary column).
+OPTIONAL_LATENCY_COLUMNS = {"p90_ns": "p90 ns", "max_ns": "max ns",
+                            "handover_p50_ns": "hand-over p50 ns",
+                            "handover_p99_ns": "hand-over p99 ns"}
+
+
 def instance_rows(summary):
+    """(header, rows, row classes) of an instance table. Latency columns are
+    each instance's median over rounds (latency.with_latency); p90, max and
+    the hand-over percentiles appear where any row has them, and `latency
+    of`, the offered load and `kept up` where any row is a latency row."""
+    extra = [c for c in OPTIONAL_LATENCY_COLUMNS if c in summary.columns
+             and summary[c].notna().any()]
+    measures = "latency_of" in summary.columns and (summary["latency_of"] != "").any()
+    open_loop = "open_loop_reps" in summary.columns and bool(summary["open_loop_reps"].any())
     header = ["benchmark", "params", "impl", "mode", "producers", "consumers", "placement",
               "workers", "oversub", "median items/s", "95% CI low", "95% CI high", "unstable",
               "rounds", "between-round %", "slowest round", "fastest round", "CV %", "reps",
-              "ns/item", "efficiency", "p50 ns", "p99 ns", "p99.9 ns", "fairness", "lost", "error"]
+              "ns/item", "efficiency"]
+    header += (["latency of"] if measures else []) + (["offered/s", "kept up"] if open_loop else [])
+    header += ["p50 ns"] + (["p90 ns"] if "p90_ns" in extra else []) + ["p99 ns", "p99.9 ns"]
+    header += [OPTIONAL_LATENCY_COLUMNS[c] for c in extra if c != "p90_ns"]
+    header += ["fairness", "lost", "error"]
     rows, classes = [], []
     for r in summary.itertuples(index=False):
+        latency_cells = ([r.latency_of] if measures else []) + (
+            [number_cell(r.offered_per_second), _kept_up_cell(r)] if open_loop else [])
+        latency_cells += [number_cell(r.p50_ns)] + (
+            [number_cell(r.p90_ns)] if "p90_ns" in extra else [])
+        latency_cells += [number_cell(r.p99_ns), number_cell(r.p999_ns)]
+        latency_cells += [number_cell(getattr(r, c)) for c in extra if c != "p90_ns"]
         placement = getattr(r, "placements", "") or r.placement
         rows.append([r.benchmark, r.params, r.impl, r.mode,
                      number_cell(r.producers, str(r.producers)),
@@ -291,12 +342,18 @@ def instance_rows(summary):
                      number_cell(r.rounds, str(r.rounds)), _percent_cell(r.between_sd),
                      number_cell(r.min), number_cell(r.max), _percent_cell(r.cv),
                      number_cell(r.n, str(r.n)), _plain_cell(r.ns_per_item),
-                     _plain_cell(r.efficiency),
-                     number_cell(r.p50_ns), number_cell(r.p99_ns), number_cell(r.p999_ns),
+                     _plain_cell(r.efficiency), *latency_cells,
                      _plain_cell(r.fairness), _plain_cell(r.lost),
                      f"{r.errors} failed: {r.error}" if r.errors else ""])
         classes.append("error" if r.errors else ("over" if r.oversubscribed else ""))
     return header, rows, classes
+
+
+def _kept_up_cell(r):
+    """'yes' / 'no' / 'k/n' repetitions for an open-loop instance, in red
+    unless every repetition kept up."""
+    text = latency.kept_up_text(r.open_loop_reps, r.kept_up_reps)
+    return Cell(text, css="behind" if r.did_not_keep_up else "")
 
 
 def _percent_cell(sd):
@@ -329,14 +386,19 @@ def write_run_html(run, summary, drawn, path, evidence=None):
     evidence = evidence or ranking.RoundSamples.of(run.df)
     measured = _as_measured(summary)
     families = sorted(measured["family"].unique(), key=figures.family_rank)
-    parts = [partial_banner(run.machine), machine_section(run), READING_GUIDE,
+    guides = READING_GUIDE + (LATENCY_GUIDE if any("heading" in key for key, _ in drawn) else "")
+    parts = [partial_banner(run.machine), machine_section(run), guides,
              "<p>Families: " + ", ".join(f'<a href="#{html.escape(f)}">{html.escape(f)}</a>'
                                          for f in families) + "</p>",
              winners_section(summary, evidence), errors_section(run.df)]
     for family in families:
         parts.append(f'<h2 id="{html.escape(family)}">{html.escape(family)}</h2>')
+        heading = None
         for key, png in drawn:
             if key["family"] == family:
+                if key.get("heading", heading) != heading:
+                    heading = key["heading"]
+                    parts.append(f"<h3>{html.escape(family)}: {html.escape(heading)}</h3>")
                 parts.append(embedded_png(png, png.stem))
         rows = measured.loc[measured["family"] == family].sort_values(
             scaling.LINE + ["threads"], kind="stable")

@@ -280,6 +280,31 @@ def round_medians(df):
     return out.reset_index()
 
 
+def round_column_medians(df, columns):
+    """One row per instance and round: the median of each of `columns` over
+    the round's valid repetitions that have a value (NaN where none has).
+    round_medians' rule for any column, such as a latency percentile."""
+    valid = valid_rows(df)
+    if not len(valid):
+        return pd.DataFrame(columns=schema.INSTANCE + ["round"] + list(columns))
+    rounds = valid["round"].fillna(0).astype("int64")
+    per_round = valid.assign(round=rounds).groupby(schema.INSTANCE + ["round"], sort=True)
+    return per_round[list(columns)].median().reset_index()
+
+
+def instance_column_medians(df, columns):
+    """One row per instance with a valid repetition: the median over its
+    rounds of round_column_medians, the rule instance_summary's `median`
+    follows for throughput (rounds are the samples; a round without a value
+    does not count). instance_summary's own latency columns are the median
+    over all repetitions instead; with one round the two agree."""
+    per_round = round_column_medians(df, columns)
+    if not len(per_round):
+        return pd.DataFrame(columns=schema.INSTANCE + list(columns))
+    g = per_round.groupby(schema.INSTANCE, sort=True)
+    return g[list(columns)].median().reset_index()
+
+
 def _instance_rounds(per_round):
     """Per instance: its round medians as an array, and the pooled within-round sd."""
     out = {}

@@ -1,0 +1,32 @@
+"""How the latency figures tell lines apart: a line per impl (and capacity,
+where one impl ran at several), each with its own colour and marker.
+
+Colours are chosen per family (figures.colours_for over the labels of all
+the family's latency lines: hockey sticks, distributions and locks alike),
+not per report: a report holds more impls than a
+palette has distinct colours, while one family's fit, so every line of a
+latency figure has its own colour, the same one in every latency figure of
+its family. The marker repeats the distinction for readers who do not tell
+the colours apart.
+"""
+from . import figures, latency
+
+MARKERS = ["o", "s", "^", "v", "D", "P", "X", "<", ">", "h"]
+
+
+def line_styles(labels):
+    """label -> {color, marker}, stable for a set of labels (sorted)."""
+    names = sorted(set(labels))
+    colours = figures.colours_for(names)
+    return {name: dict(color=colours[name], marker=MARKERS[i % len(MARKERS)])
+            for i, name in enumerate(names)}
+
+
+def with_line_labels(rows):
+    """rows + `line`: the impl, plus its capacity where one impl ran at several
+    capacities among `rows` (a bounded and an unbounded run of one queue)."""
+    capacity = rows["params"].map(lambda p: latency.param(p, "capacity"))
+    per_impl = capacity.groupby(rows["impl"]).transform("nunique")
+    labels = [impl if n <= 1 or not cap else f"{impl} (capacity={cap})"
+              for impl, cap, n in zip(rows["impl"], capacity, per_impl)]
+    return rows.assign(line=labels)
