@@ -17,6 +17,7 @@
 #include "contend/queue/mutex_queues.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_traits.h"
+#include "contend/queue/ring_spsc.h"
 #include "contend/queue/tbb_queues.h"
 
 namespace contend {
@@ -59,7 +60,8 @@ using AllQueueKinds = QueueKindList<
     QueueKind<TbbPriorityQueue>,
     // Single producer, single consumer
     QueueKind<BoostSpscQueue>,
-    QueueKind<MoodycamelRwQueue>>;
+    QueueKind<MoodycamelRwQueue>,
+    QueueKind<RingSpsc>>;
 
 // Calls visit(Kind{}) once per entry of AllQueueKinds, in order.
 template <class Visitor>
