@@ -17,6 +17,7 @@
 #include "contend/queue/mutex_queues.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_traits.h"
+#include "contend/queue/ring_mpmc.h"
 #include "contend/queue/ring_spsc.h"
 #include "contend/queue/tbb_queues.h"
 
@@ -50,6 +51,7 @@ using AllQueueKinds = QueueKindList<
     QueueKind<MoodycamelBlocking>,
     QueueKind<TbbQueue>,
     QueueKind<TbbBoundedQueue>,
+    QueueKind<RingMpmc>,
     // LIFO
     QueueKind<MutexVector>,
     QueueKind<BlockingLifo>,
