@@ -20,6 +20,7 @@
 #include "contend/queue/ring_mpmc.h"
 #include "contend/queue/ring_spsc.h"
 #include "contend/queue/tbb_queues.h"
+#include "contend/queue/treiber_stack.h"
 
 namespace contend {
 
@@ -56,6 +57,7 @@ using AllQueueKinds = QueueKindList<
     QueueKind<MutexVector>,
     QueueKind<BlockingLifo>,
     QueueKind<BoostLockfreeStack>,
+    QueueKind<TreiberStack>,
     // Priority (smallest first)
     QueueKind<MutexPriorityQueue>,
     QueueKind<BlockingPriority>,
