@@ -35,10 +35,10 @@ TEST(QueueList, IdsAreExactlyTheDocumentedOnes) {
   for (const Entry& e : line_up()) ids.push_back(e.id);
   const std::vector<std::string> expected = {
       "mutex_deque", "blocking_fifo", "boost_lockfree_queue", "moodycamel", "moodycamel_tokens",
-      "moodycamel_blocking", "tbb_queue", "tbb_bounded_queue",                        // fifo
-      "mutex_vector", "blocking_lifo", "boost_lockfree_stack",                        // lifo
+      "moodycamel_blocking", "tbb_queue", "tbb_bounded_queue", "ring_mpmc",           // fifo
+      "mutex_vector", "blocking_lifo", "boost_lockfree_stack", "treiber_stack",       // lifo
       "mutex_priority_queue", "blocking_priority", "tbb_priority_queue",              // priority
-      "boost_spsc_queue", "moodycamel_rwqueue"};                                      // spsc
+      "boost_spsc_queue", "moodycamel_rwqueue", "ring_spsc"};                         // spsc
   EXPECT_EQ(ids, expected);
   for (const auto& id : ids)
     EXPECT_EQ(id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos) << id;
@@ -182,12 +182,12 @@ TEST(QueuePlan, QuickIsSmallItemsNoDrainShorterEpisodes) {
   }
 }
 
-// On the 2-core VM: 42 instances quick and 386 full before the latency
-// benchmark, which adds one per queue and wait mode quick (21) and four
-// loads of that full (84): its only shape there is 1:1.
+// On the 2-core VM: 50 instances quick and 455 full before the latency
+// benchmark, which adds one per queue and wait mode quick (25) and four
+// loads of that full (100): its only shape there is 1:1.
 TEST(QueuePlan, CountsOnTheTwoCoreMachine) {
-  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 42u + 21u);
-  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 386u + 84u);
+  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 50u + 25u);
+  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 455u + 100u);
 }
 
 std::vector<const QueueScenario*> latency_entries(const std::vector<QueueScenario>& plan) {

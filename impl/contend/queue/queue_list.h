@@ -17,7 +17,10 @@
 #include "contend/queue/mutex_queues.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_traits.h"
+#include "contend/queue/ring_mpmc.h"
+#include "contend/queue/ring_spsc.h"
 #include "contend/queue/tbb_queues.h"
+#include "contend/queue/treiber_stack.h"
 
 namespace contend {
 
@@ -49,17 +52,20 @@ using AllQueueKinds = QueueKindList<
     QueueKind<MoodycamelBlocking>,
     QueueKind<TbbQueue>,
     QueueKind<TbbBoundedQueue>,
+    QueueKind<RingMpmc>,
     // LIFO
     QueueKind<MutexVector>,
     QueueKind<BlockingLifo>,
     QueueKind<BoostLockfreeStack>,
+    QueueKind<TreiberStack>,
     // Priority (smallest first)
     QueueKind<MutexPriorityQueue>,
     QueueKind<BlockingPriority>,
     QueueKind<TbbPriorityQueue>,
     // Single producer, single consumer
     QueueKind<BoostSpscQueue>,
-    QueueKind<MoodycamelRwQueue>>;
+    QueueKind<MoodycamelRwQueue>,
+    QueueKind<RingSpsc>>;
 
 // Calls visit(Kind{}) once per entry of AllQueueKinds, in order.
 template <class Visitor>
