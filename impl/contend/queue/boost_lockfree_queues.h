@@ -27,6 +27,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "contend/queue/library_call.h"
 #include "contend/queue/queue_traits.h"
 
 namespace contend {
@@ -55,8 +56,8 @@ class BoostLockfreeQueue {
   explicit BoostLockfreeQueue(size_t capacity)
       : queue_(boost_queue_detail::require_capacity(capacity, kId)) {}
 
-  bool try_push(const T& item) { return queue_.bounded_push(item); }
-  bool try_pop(T& item) { return queue_.pop(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.bounded_push(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.pop(item); }
 
  private:
   boost::lockfree::queue<T> queue_;
@@ -78,8 +79,8 @@ class BoostLockfreeStack {
   explicit BoostLockfreeStack(size_t capacity)
       : stack_(boost_queue_detail::require_capacity(capacity, kId)) {}
 
-  bool try_push(const T& item) { return stack_.bounded_push(item); }
-  bool try_pop(T& item) { return stack_.pop(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return stack_.bounded_push(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return stack_.pop(item); }
 
  private:
   boost::lockfree::stack<T> stack_;
@@ -98,8 +99,8 @@ class BoostSpscQueue {
   explicit BoostSpscQueue(size_t capacity)
       : queue_(boost_queue_detail::require_capacity(capacity, kId)) {}
 
-  bool try_push(const T& item) { return queue_.push(item); }
-  bool try_pop(T& item) { return queue_.pop(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.push(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.pop(item); }
 
  private:
   boost::lockfree::spsc_queue<T> queue_;

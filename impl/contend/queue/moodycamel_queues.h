@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "contend/queue/library_call.h"
 #include "contend/queue/queue_traits.h"
 
 namespace contend {
@@ -48,8 +49,8 @@ class Moodycamel {
   explicit Moodycamel(size_t capacity_hint)
       : queue_(moodycamel_detail::initial_size(capacity_hint)) {}
 
-  bool try_push(const T& item) { return queue_.enqueue(item); }
-  bool try_pop(T& item) { return queue_.try_dequeue(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.enqueue(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_dequeue(item); }
 
  private:
   moodycamel::ConcurrentQueue<T> queue_;
@@ -69,14 +70,14 @@ class MoodycamelTokens {
       : queue_(moodycamel_detail::initial_size(capacity_hint)) {}
 
   // Without a handle (tests, setup code) it behaves like `moodycamel`.
-  bool try_push(const T& item) { return queue_.enqueue(item); }
-  bool try_pop(T& item) { return queue_.try_dequeue(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.enqueue(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_dequeue(item); }
 
   class Producer {
    public:
     using value_type = T;
     explicit Producer(MoodycamelTokens& q) : queue_(&q.queue_), token_(q.queue_) {}
-    bool try_push(const T& item) { return queue_->enqueue(token_, item); }
+    CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_->enqueue(token_, item); }
 
    private:
     moodycamel::ConcurrentQueue<T>* queue_;
@@ -87,7 +88,7 @@ class MoodycamelTokens {
    public:
     using value_type = T;
     explicit Consumer(MoodycamelTokens& q) : queue_(&q.queue_), token_(q.queue_) {}
-    bool try_pop(T& item) { return queue_->try_dequeue(token_, item); }
+    CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_->try_dequeue(token_, item); }
 
    private:
     moodycamel::ConcurrentQueue<T>* queue_;
@@ -111,11 +112,11 @@ class MoodycamelBlocking {
   explicit MoodycamelBlocking(size_t capacity_hint)
       : queue_(moodycamel_detail::initial_size(capacity_hint)) {}
 
-  bool try_push(const T& item) { return queue_.enqueue(item); }
-  bool try_pop(T& item) { return queue_.try_dequeue(item); }
-  void push(const T& item) { queue_.enqueue(item); }  // unbounded: never waits
-  void pop(T& item) { queue_.wait_dequeue(item); }
-  bool pop_for(T& item, std::chrono::nanoseconds timeout) {
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.enqueue(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_dequeue(item); }
+  CONTEND_LIBRARY_CALL void push(const T& item) { queue_.enqueue(item); }  // unbounded: never waits
+  CONTEND_LIBRARY_CALL void pop(T& item) { queue_.wait_dequeue(item); }
+  CONTEND_LIBRARY_CALL bool pop_for(T& item, std::chrono::nanoseconds timeout) {
     return queue_.wait_dequeue_timed(item, std::chrono::duration_cast<std::chrono::microseconds>(timeout));
   }
 

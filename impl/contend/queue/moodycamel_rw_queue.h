@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "contend/queue/library_call.h"
 #include "contend/queue/queue_traits.h"
 
 namespace contend {
@@ -30,8 +31,8 @@ class MoodycamelRwQueue {
   // 15 is the library's own default initial size.
   explicit MoodycamelRwQueue(size_t capacity_hint) : queue_(capacity_hint ? capacity_hint : 15) {}
 
-  bool try_push(const T& item) { return queue_.enqueue(item); }
-  bool try_pop(T& item) { return queue_.try_dequeue(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.enqueue(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_dequeue(item); }
 
  private:
   moodycamel::ReaderWriterQueue<T> queue_;

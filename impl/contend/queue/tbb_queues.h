@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "contend/queue/library_call.h"
 #include "contend/queue/queue_traits.h"
 
 namespace contend {
@@ -40,11 +41,11 @@ class TbbQueue {
 
   explicit TbbQueue(size_t /*capacity hint: concurrent_queue has no reserve*/) {}
 
-  bool try_push(const T& item) {
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) {
     queue_.push(item);
     return true;
   }
-  bool try_pop(T& item) { return queue_.try_pop(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_pop(item); }
 
  private:
   oneapi::tbb::concurrent_queue<T> queue_;
@@ -65,10 +66,10 @@ class TbbBoundedQueue {
     queue_.set_capacity(static_cast<std::ptrdiff_t>(capacity));
   }
 
-  bool try_push(const T& item) { return queue_.try_push(item); }
-  bool try_pop(T& item) { return queue_.try_pop(item); }
-  void push(const T& item) { queue_.push(item); }
-  void pop(T& item) { queue_.pop(item); }
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) { return queue_.try_push(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_pop(item); }
+  CONTEND_LIBRARY_CALL void push(const T& item) { queue_.push(item); }
+  CONTEND_LIBRARY_CALL void pop(T& item) { queue_.pop(item); }
 
  private:
   oneapi::tbb::concurrent_bounded_queue<T> queue_;
@@ -86,11 +87,11 @@ class TbbPriorityQueue {
 
   explicit TbbPriorityQueue(size_t capacity_hint) : queue_(capacity_hint) {}
 
-  bool try_push(const T& item) {
+  CONTEND_LIBRARY_CALL bool try_push(const T& item) {
     queue_.push(item);
     return true;
   }
-  bool try_pop(T& item) { return queue_.try_pop(item); }
+  CONTEND_LIBRARY_CALL bool try_pop(T& item) { return queue_.try_pop(item); }
 
  private:
   // TBB pops the *greatest* by its Compare; invert for smallest first.
