@@ -78,6 +78,10 @@ def hockey_figure(rows, styles, key, machine_label):
     _load_axis(ax, loads)
     _mark_behind(ax, behind, styles, loads)
     ax.grid(True, which="major", alpha=0.3)
+    if not _any_latency(measured):
+        # Nothing kept up: only x marks, and a log axis needs a positive
+        # range of its own (1 us to 10 ms, where queue latencies live).
+        ax.set_ylim(1e3, 1e7)
     figures.log_duration_axis(ax.yaxis, latency.describe(_latency_of(measured)))
     ax.set_title("p50 solid, p99 dashed; median over rounds", fontsize=10)
     fig.suptitle(f"{key['family']} / {key['benchmark']}: latency against offered load on "
@@ -86,6 +90,10 @@ def hockey_figure(rows, styles, key, machine_label):
                bbox_to_anchor=(0.8, 0.5), fontsize=9, frameon=False)
     fig.subplots_adjust(left=0.1, right=0.78, top=0.84, bottom=0.12)
     return fig
+
+
+def _any_latency(rows):
+    return any((latency.drawable(rows, column) > 0).any() for column, _, _ in CURVES)
 
 
 def _latency_of(rows):

@@ -255,3 +255,18 @@ def test_a_bad_hgrm_file_is_one_line_exit_2(tmp_path):
                                   f"{len(written[0].read_text().splitlines()) - 1}: not a footer "
                                   "line '#[Mean = ...]', '#[Max = ...]' or '#[Buckets = ...]': "
                                   f"{written[0].read_text().splitlines()[-2]!r}"]
+
+
+def test_a_group_where_nothing_kept_up_is_still_drawn(tmp_path):
+    """Only x marks, no latency: the log axis gets a range of its own
+    (a real 2-core run hit this: matplotlib refused an empty log axis)."""
+    from contend import latency_figures, plot, results
+    rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), seed=15)
+    for r in rows:
+        r.update(kept_up=False, **dict.fromkeys(LATENCY_COLUMNS, ""))
+    run = results.load_run(synthetic_runs.write_run(tmp_path / "run", rows))
+    per_instance = plot.with_latency(results.instance_summary(run.df), run.df)
+    drawn = latency_figures.draw(run, per_instance, tmp_path)
+    assert [png.name for _, png in drawn] == [
+        "spsc-latency-load-payload_8_wait_spin-p1c1-t2-compact-thread.png"]
+    assert drawn[0][1].stat().st_size > 0
