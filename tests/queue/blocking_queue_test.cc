@@ -5,6 +5,7 @@
 // test needs another thread to be asleep inside the queue first, it waits
 // for waiting_getters()/waiting_putters() to say so instead of sleeping.
 #include "contend/queue/blocking_queue.h"
+#include "support/sanitizer.h"
 
 #include <gtest/gtest.h>
 
@@ -359,11 +360,7 @@ TEST(BlockingQueue, MoveOnlyItemsAndFailedPutsKeepTheItem) {
 template <QueueOrder Order>
 void hand_over_through_small_queue() {
   constexpr int kProducers = 3, kConsumers = 3;
-#if defined(__SANITIZE_THREAD__)
-  constexpr int kPerProducer = 2000;
-#else
-  constexpr int kPerProducer = 20000;
-#endif
+  constexpr int kPerProducer = testing_support::scaled_for_tsan<int>(20000, 2000);
   BlockingQueue<int, Order> q(4);
   std::vector<std::thread> threads;
   std::vector<std::vector<int>> got(kConsumers);

@@ -25,17 +25,14 @@
 #include "queue_test_types.h"
 #include "support/test_machine.h"
 #include "workload_episodes.h"
+#include "support/sanitizer.h"
 
 namespace contend {
 namespace {
 
 using namespace std::chrono_literals;
 
-#if defined(__SANITIZE_THREAD__)
-constexpr uint64_t kItemsPerProducer = 300;
-#else
-constexpr uint64_t kItemsPerProducer = 1000;
-#endif
+constexpr uint64_t kItemsPerProducer = testing_support::scaled_for_tsan<uint64_t>(1000, 300);
 
 // --- Every queue, paced and unpaced ----------------------------------------
 

@@ -16,15 +16,12 @@
 #include "contend/queue/queue_list.h"
 #include "queue_test_types.h"
 #include "contend/sync/backoff.h"
+#include "support/sanitizer.h"
 
 namespace contend {
 namespace {
 
-#if defined(__SANITIZE_THREAD__)
-constexpr uint64_t kPerProducer = 10000;
-#else
-constexpr uint64_t kPerProducer = 100000;
-#endif
+constexpr uint64_t kPerProducer = testing_support::scaled_for_tsan<uint64_t>(100000, 10000);
 
 
 

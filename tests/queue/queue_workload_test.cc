@@ -26,19 +26,15 @@
 #include "queue_test_types.h"
 #include "workload_episodes.h"
 #include "support/test_machine.h"
+#include "support/sanitizer.h"
 
 namespace contend {
 namespace {
 
 using namespace std::chrono_literals;
 
-#if defined(__SANITIZE_THREAD__)
-constexpr uint64_t kItems = 4000;
-constexpr uint64_t kRoundTrips = 500;
-#else
-constexpr uint64_t kItems = 20000;
-constexpr uint64_t kRoundTrips = 2000;
-#endif
+constexpr uint64_t kItems = testing_support::scaled_for_tsan<uint64_t>(20000, 4000);
+constexpr uint64_t kRoundTrips = testing_support::scaled_for_tsan<uint64_t>(2000, 500);
 
 template <class Kind>
 class QueueEpisodes : public ::testing::Test {

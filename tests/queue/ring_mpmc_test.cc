@@ -21,17 +21,14 @@
 
 #include "contend/queue/queue_item.h"
 #include "contend/sync/backoff.h"
+#include "support/sanitizer.h"
 
 namespace contend {
 namespace {
 
 using namespace std::chrono_literals;
 
-#if defined(__SANITIZE_THREAD__)
-constexpr uint64_t kPerProducer = 5000;
-#else
-constexpr uint64_t kPerProducer = 50000;
-#endif
+constexpr uint64_t kPerProducer = testing_support::scaled_for_tsan<uint64_t>(50000, 5000);
 
 // Waits (yielding) until pred() holds. No deadline: if the queue is broken
 // the test hangs and ctest's timeout reports it.

@@ -14,6 +14,7 @@
 
 #include "contend/queue/queue_item.h"
 #include "contend/sync/backoff.h"
+#include "support/sanitizer.h"
 
 namespace contend {
 namespace {
@@ -84,11 +85,7 @@ TEST(RingSpsc, StaleCachedIndicesAreRefreshed) {
 // the full and the empty path run constantly: every item arrives, in
 // order, intact (the 64-byte item's padding is checked as well).
 TEST(RingSpsc, ThreadsHandOverEveryItemInOrder) {
-#if defined(__SANITIZE_THREAD__)
-  constexpr uint64_t kItems = 50000;
-#else
-  constexpr uint64_t kItems = 1000000;
-#endif
+  constexpr uint64_t kItems = testing_support::scaled_for_tsan<uint64_t>(1000000, 50000);
   using Item = QueueItem<64>;
   RingSpsc<Item> ring(8);
   auto fill = [](uint64_t seq) {

@@ -4,6 +4,7 @@
 // as fast as they can, where a missing tag would corrupt the list (items
 // lost, duplicated or invented).
 #include "contend/queue/treiber_stack.h"
+#include "support/sanitizer.h"
 
 #include <gtest/gtest.h>
 
@@ -16,11 +17,7 @@
 namespace contend {
 namespace {
 
-#if defined(__SANITIZE_THREAD__)
-constexpr int kRoundsPerThread = 20000;
-#else
-constexpr int kRoundsPerThread = 500000;
-#endif
+constexpr int kRoundsPerThread = testing_support::scaled_for_tsan<int>(500000, 20000);
 
 TEST(TreiberStack, NeedsACapacity) { EXPECT_THROW(TreiberStack<int>(0), std::invalid_argument); }
 
