@@ -48,9 +48,8 @@
 // that fell behind is not reported as a latency at all (its latencies would
 // measure the episode's length, like a closed loop's). The window, not the
 // makespan: the makespan also counts the time from the group's release to
-// the first producer's start, a thread wake-up that on a VM can take a
-// millisecond and is no part of the queue's schedule (measured on the 2-core
-// VM, it alone cost 10-15% of a 10 ms episode at 10% load). The row's
+// the first producer's start, a thread wake-up that on a loaded VM can take
+// a millisecond and is no part of the queue's schedule. The row's
 // items_per_second stays items over the makespan, as everywhere else.
 //
 // Test-only fault injection: with stall_every > 0 every consumer sleeps
