@@ -22,14 +22,20 @@ def _missing(value):
 def si(value, digits=3):
     """1234567 -> '1.23M': throughput spans nine decades, so the unit prefix
     carries the magnitude and three significant digits carry the rest."""
+    return _scaled(value, digits, _SI, "")
+
+
+def _scaled(value, digits, scales, plain_unit):
+    """value in the largest (scale, unit) of `scales` (descending) it
+    reaches, `digits` significant digits; below them all, `plain_unit`."""
     if not is_number(value):
         return "-"
-    # Round first, then pick the prefix: 999.7k rounds to 1e+03k otherwise.
+    # Round first, then pick the unit: 999.7k rounds to 1e+03k otherwise.
     magnitude = abs(float(f"{value:.{digits}g}"))
-    for scale, prefix in _SI:
+    for scale, unit in scales:
         if magnitude >= scale:
-            return f"{value / scale:.{digits}g}{prefix}"
-    return f"{value:.{digits}g}"
+            return f"{value / scale:.{digits}g}{unit}"
+    return f"{value:.{digits}g}{plain_unit}"
 
 
 def rate(per_second):
@@ -59,13 +65,7 @@ _TIME = [(1e9, "s"), (1e6, "ms"), (1e3, "us")]
 def latency(ns, digits=3):
     """12345 (nanoseconds) -> '12.3us': latencies span six decades, so the
     unit carries the magnitude and three significant digits the rest."""
-    if not is_number(ns):
-        return "-"
-    magnitude = abs(float(f"{ns:.{digits}g}"))
-    for scale, unit in _TIME:
-        if magnitude >= scale:
-            return f"{ns / scale:.{digits}g}{unit}"
-    return f"{ns:.{digits}g}ns"
+    return _scaled(ns, digits, _TIME, "ns")
 
 
 def duration(seconds):
