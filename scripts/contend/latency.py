@@ -27,6 +27,8 @@ LATENCY_OF_WORDS = {
     "round_trip": "round-trip time",
     "acquire_wait": "acquire wait",
     "submit_to_result": "submit to result",
+    "connect_to_close": "connect to close",
+    "receive_to_handoff": "receive to hand-off",
 }
 
 

@@ -5,13 +5,15 @@ their types, the instance key and the schema version. README.md documents every 
 whenever a column is added, removed, renamed or changes meaning.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Versions the reading tools accept. Version 1 files (the runs committed
 # before rounds existed) lack the version 2 columns; readers fill them in
 # (round 0, placements = placement, ...), and version 2 files lack the
-# version 3 latency columns (left empty), so every tool reads all three.
-READABLE_VERSIONS = (1, 2, 3)
+# version 3 latency columns (left empty), and version 3 files lack the
+# version 4 columns of the relaxed queues, the network programs and the
+# hardware floors (left empty), so every tool reads all four.
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 # Columns in file order. Identity columns first, then measurements.
 COLUMNS = [
@@ -20,7 +22,7 @@ COLUMNS = [
     "machine_id",       # str: readable prefix + stable hash of the hardware description
     "timestamp_utc",    # str: ISO 8601, when this instance finished
     "git_sha",          # str: commit of the code that ran (suffix -dirty if modified)
-    "family",           # str: counter, fifo, lifo, priority, spsc, spawn, fanout, pool, ipc
+    "family",           # str: one of FAMILIES
     "benchmark",        # str: scenario within the family (increment, throughput, pingpong, ...)
     "params",           # str: extra scenario parameters "key=value;key=value", sorted, or ""
     "impl",             # str: stable snake_case implementation id
@@ -52,6 +54,22 @@ COLUMNS = [
     "handover_p50_ns",  # float: lock rows: release to the next waiter's acquisition; v3
     "handover_p99_ns",  #      v3
     "handover_samples", # float: hand-overs behind those percentiles; v3
+    "rank_error_mean",  # float: relaxed priority rows: mean rank of each popped key among the
+                        #        keys present when it was popped (0 = always the minimum); v4
+    "rank_error_max",   # float: the largest such rank; v4
+    "peak_tasks",       # float: server rows: server threads or processes alive at peak; v4
+    "peak_rss_bytes",   # float: server rows: the server's peak resident set, bytes; v4
+    "cpu_ns_per_item",  # float: server/chatlog rows: CPU time (user + system, getrusage) of
+                        #        the measured side per item, ns; v4
+    "refused",          # float: server rows: connections refused or reset per episode; v4
+    "dropped",          # float: chatlog rows: datagrams sent but never received (the kernel
+                        #        may drop UDP: a measurement, like `lost`) per episode; v4
+    "acked_missing",    # float: chatlog crash rows: messages the writer had acknowledged that
+                        #        the file lacks after the logging process was SIGKILLed; v4
+    "floor_of",         # str: the hardware floor this row is compared with (FLOOR_OF), ""
+                        #      where none; bench_all fills it from machine.json; v4
+    "floor_ns",         # float: that floor on this row's PUs, from the calibration; v4
+    "floor_ratio",      # float: the row's own cost / floor_ns (1 = at the hardware's limit); v4
     "fairness",         # float: Jain's index over per-worker op counts, 1 = perfectly fair
     "lost",             # float: lost updates / items per episode (expected - observed)
     "counted",          # float: updates the counter really holds per episode (counter family:
@@ -66,6 +84,9 @@ COLUMNS = [
 COUNTER_COLUMNS = ["items", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns",
                    "latency_samples", "offered_per_second", "kept_up",
                    "handover_p50_ns", "handover_p99_ns", "handover_samples",
+                   "rank_error_mean", "rank_error_max",
+                   "peak_tasks", "peak_rss_bytes", "cpu_ns_per_item", "refused",
+                   "dropped", "acked_missing",
                    "fairness", "lost", "counted"]
 
 # The columns that together name one benchmark instance (minus thread count).
@@ -84,6 +105,9 @@ LATENCY_COLUMNS = ["p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns"
 FLOAT_COLUMNS = (["items", "seconds", "items_per_second", "ns_per_item"] + LATENCY_COLUMNS
                  + ["latency_samples", "offered_per_second",
                     "handover_p50_ns", "handover_p99_ns", "handover_samples",
+                    "rank_error_mean", "rank_error_max",
+                    "peak_tasks", "peak_rss_bytes", "cpu_ns_per_item", "refused",
+                    "dropped", "acked_missing", "floor_ns", "floor_ratio",
                     "fairness", "lost", "counted"])
 BOOL_COLUMNS = ["oversubscribed", "kept_up"]
 
@@ -95,10 +119,24 @@ LATENCY_OF = {
                                             #   coordinated omission
     "apply_async": "submit_to_result",      # pool
     "critical_section": "acquire_wait",     # counter locks: request to acquisition
+    "echo": "round_trip",                   # server, closed loop: request sent to its
+                                            #   echo fully received
+    "connect_per_request": "connect_to_close",  # server: connect, send, receive, close
+    "log": "receive_to_handoff",            # chatlog: a datagram received to the receiver
+                                            #   being free again (queued, or written)
+    "core_to_core": "round_trip",           # calibration: a line bounced by CAS and back
 }
 
-FAMILIES = ["counter", "fifo", "lifo", "priority", "spsc",
-            "spawn", "fanout", "pool", "ipc"]
+# What a row's floor_ratio compares it with (schema column floor_of):
+FLOOR_OF = {
+    "core_to_core_round_trip",  # queue/ipc pingpong p50 vs the calibration matrix's median
+                                #   round trip between the same two PUs
+    "line_transfer",            # contended counter ns_per_item vs one cache-line transfer
+}
+
+# In the order reports show them; calibration (the machine's floors) runs first.
+FAMILIES = ["calibration", "counter", "fifo", "lifo", "priority", "spsc",
+            "spawn", "fanout", "pool", "ipc", "server", "chatlog"]
 
 MODES = ["thread", "process"]
 PLACEMENTS = ["compact", "scatter"]

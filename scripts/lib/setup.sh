@@ -11,8 +11,8 @@ export CONTEND_ROOT
 CONTEND_PACKAGES=(
   cmake g++ pkg-config
   libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libboost-dev
-  libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev
-  python3 python3-pandas python3-matplotlib python3-scipy python3-pytest
+  libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev liburing-dev libspdlog-dev
+  python3 python3-pandas python3-matplotlib python3-scipy python3-plotly python3-pytest
   git
 )
 

@@ -27,6 +27,7 @@ FILLED_ELSEWHERE = {
     "placement", "placements", "oversubscribed", "round", "repetition",
     "seconds", "items_per_second", "ns_per_item", "error",
     "latency_of",   # gbench.py, from the benchmark (schema.LATENCY_OF)
+    "floor_of", "floor_ns", "floor_ratio",   # bench_all, from machine.json's calibration
 }
 
 

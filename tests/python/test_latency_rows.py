@@ -23,8 +23,8 @@ OPEN_LOOP = results.INELIGIBLE_OPEN_LOOP
 
 def row(impl, benchmark="throughput", rate=1e6, *, rnd=0, rep=0, family="fifo", params="",
         threads=2, error="", **counters):
-    """One results.csv row of a 1p1c queue instance (v3 columns as given)."""
-    out = {"schema_version": 3, "run_id": "r", "machine_id": "m", "family": family,
+    """One results.csv row of a 1p1c queue instance (latency columns as given)."""
+    out = {"schema_version": schema.SCHEMA_VERSION, "run_id": "r", "machine_id": "m", "family": family,
            "benchmark": benchmark, "params": params, "impl": impl, "mode": "thread",
            "threads": threads, "producers": 1, "consumers": 1, "placement": "compact",
            "placements": "compact", "oversubscribed": False,

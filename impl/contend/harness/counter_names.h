@@ -29,6 +29,17 @@ inline constexpr char kKeptUp[] = "kept_up";
 inline constexpr char kHandoverP50Ns[] = "handover_p50_ns";
 inline constexpr char kHandoverP99Ns[] = "handover_p99_ns";
 inline constexpr char kHandoverSamples[] = "handover_samples";
+// Relaxed priority rows (priority `multiqueue`): how far each popped key was
+// from the true minimum, as a rank among the keys present.
+inline constexpr char kRankErrorMean[] = "rank_error_mean";
+inline constexpr char kRankErrorMax[] = "rank_error_max";
+// Network rows (families server and chatlog): the measured side's cost.
+inline constexpr char kPeakTasks[] = "peak_tasks";            // threads or processes
+inline constexpr char kPeakRssBytes[] = "peak_rss_bytes";
+inline constexpr char kCpuNsPerItem[] = "cpu_ns_per_item";    // getrusage user + system
+inline constexpr char kRefused[] = "refused";                 // connections, per episode
+inline constexpr char kDropped[] = "dropped";                 // datagrams, per episode
+inline constexpr char kAckedMissing[] = "acked_missing";      // chatlog crash rows
 inline constexpr char kFairness[] = "fairness";                // Jain's index, mean
 inline constexpr char kLost[] = "lost";                        // per episode, mean
 inline constexpr char kCounted[] = "counted";                  // counter family only
