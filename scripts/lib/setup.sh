@@ -16,12 +16,17 @@ CONTEND_PACKAGES=(
   git
 )
 
+# What only the tests need beyond that: a real browser for the page tests.
+CONTEND_TEST_PACKAGES=(chromium)
+
 CONTEND_APT_UPDATED=0
 
-# Installs what is missing (as root) or prints the apt-get line and exits 1.
+# contend_require_packages [extra...]: installs what is missing of
+# CONTEND_PACKAGES and the extra packages (as root), or prints the apt-get
+# line and exits 1.
 contend_require_packages() {
   local missing=() pkg status
-  for pkg in "${CONTEND_PACKAGES[@]}"; do
+  for pkg in "${CONTEND_PACKAGES[@]}" "$@"; do
     status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" || status=""
     [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
   done
@@ -74,7 +79,7 @@ contend_wants_help() {
 # What the reading tools (plot, compare, regress, ab) import beyond the
 # standard library; Debian's /usr/bin/python3 has them as python3-<module>
 # (an earlier python3 on PATH may not).
-CONTEND_PYTHON_MODULES=(pandas matplotlib scipy)
+CONTEND_PYTHON_MODULES=(pandas matplotlib scipy plotly)
 
 # contend_exec_python <tool> [args...]: replaces the shell with
 # `python3 -m contend.<tool> args...`, or says in one line what to install

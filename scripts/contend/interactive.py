@@ -1,0 +1,88 @@
+"""Interactive figures (plotly) in pages that work offline, from disk.
+
+The plotting library is Debian's python3-plotly's own plotly.js. A page
+does not embed it (8 MB per figure or per page would make the report slow
+to open); it loads ONE copy that `ensure_library` puts beside it in the
+run's report folder, so every page of that folder shares it and nothing is
+fetched from the network. A page copied away without that copy shows a
+banner naming the command that restores it (`scripts/plot <run folder>`),
+and its static PNGs still work.
+
+A figure is written as a <div> (`figure_div`) with hover, legend toggling
+and zoom; the page puts `library_tag()` in its <head> before any figure.
+"""
+import html
+import json
+from pathlib import Path
+
+LIBRARY_NAME = "plotly.js"
+# Debian's python3-plotly ships the library here; plotly.offline can also
+# produce it (the same text), for a python3-plotly installed another way.
+DEBIAN_LIBRARY = Path("/usr/share/python3-plotly/plotly.js")
+
+# Plotly's mode bar without the buttons that need the network or a login.
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
+
+
+def _library_text():
+    if DEBIAN_LIBRARY.is_file():
+        return DEBIAN_LIBRARY.read_bytes()
+    from plotly.offline import get_plotlyjs
+    return get_plotlyjs().encode("utf-8")
+
+
+def ensure_library(folder):
+    """Writes folder/plotly.js unless an identical copy is there; returns its
+    name relative to the folder (what library_tag wants)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / LIBRARY_NAME
+    text = _library_text()
+    if not (target.is_file() and target.stat().st_size == len(text)):
+        partial = target.with_name(target.name + ".tmp")
+        partial.write_bytes(text)
+        partial.replace(target)   # whole or absent, like every file we write
+    return LIBRARY_NAME
+
+
+def library_tag(relative=LIBRARY_NAME, restore_command="scripts/plot <run folder>"):
+    """The <script> that loads the shared library, then a banner shown only
+    when it did not load (a committed run without its copy)."""
+    message = (f"The interactive figures need {LIBRARY_NAME} beside this page; "
+               f"run {restore_command} to restore it. The static figures below still work.")
+    return (f'<script src="{html.escape(relative)}" charset="utf-8"></script>\n'
+            '<script>\n'
+            'document.addEventListener("DOMContentLoaded", function () {\n'
+            '  if (typeof Plotly !== "undefined") return;\n'
+            '  var banner = document.createElement("div");\n'
+            '  banner.className = "banner"; banner.id = "plotly-missing";\n'
+            f'  banner.textContent = {_js_string(message)};\n'
+            '  document.body.insertBefore(banner, document.body.firstChild);\n'
+            '});\n'
+            '</script>')
+
+
+def figure_div(fig, div_id, height_px=None):
+    """The figure as a <div> and the few lines that draw it once the library
+    has loaded (no library inside: see library_tag). Written by hand rather
+    than with fig.to_html: Debian's plotly 5.4 cannot name the div, and the
+    report's contents links need stable ids."""
+    spec = json.loads(fig.to_json())
+    style = f' style="height:{int(height_px)}px"' if height_px else ""
+    return (f'<div id="{html.escape(div_id)}" class="plotly-figure"{style}></div>\n'
+            '<script>\n'
+            'if (typeof Plotly !== "undefined") {\n'
+            f'  Plotly.newPlot({json.dumps(div_id)}, {_inline_json(spec.get("data", []))},\n'
+            f'                 {_inline_json(spec.get("layout", {}))}, {json.dumps(FIGURE_CONFIG)});\n'
+            '}\n'
+            '</script>')
+
+
+def _inline_json(value):
+    """JSON that is safe inside a <script> element (no "</script>" in a name)."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def _js_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
