@@ -22,15 +22,17 @@ give the same worker->PU map measured it once and stands for both, so it
 still lines up with a machine that measured the two apart (the ranking tests
 that one measurement once).
 
-Output (compare_report.py): the tables on stdout; in --out (default: <first
-run>/report/compare-vs-<other machines>/, beside that run's own report and
-ignored by git like it) a markdown or HTML summary, the aligned tables as CSV,
-and overlay plots with one colour per machine.
+Output (compare_report.py, compare_page.py): the tables on stdout, winners
+first; in --out (default: <first run>/report/compare-vs-<other machines>/,
+beside that run's own report and ignored by git like it) the aligned tables
+as CSV, overlay PNGs with one colour and marker per machine, and a summary:
+compare.md (--format md), or index.html (--format html), one navigable page
+with interactive overlays that loads the folder's one shared plotly.js.
 """
 import sys
 from pathlib import Path
 
-from . import compare_report, figures, ranking, results, scaling, schema
+from . import compare_page, compare_report, figures, ranking, results, scaling, schema
 from .args import Parser
 from .cli import UsageError, run_main
 
@@ -184,7 +186,10 @@ def main(argv):
     by_threads.to_csv(out / "aligned-by-workers.csv", index=False)
     wins.to_csv(out / "winners.csv", index=False)
     pngs = compare_report.write_overlays(points, labels, [r.cores for r in runs], out)
-    summary = compare_report.write_summary(out, args.format, head, sections, verdict, pngs)
+    if args.format == "md":
+        summary = compare_report.write_markdown(out, head, sections, verdict, list(pngs.values()))
+    else:
+        summary = compare_page.write_page(out, runs, labels, points, wins, sections, verdict, pngs)
     print(f"\ncompare: wrote {summary} and {len(pngs)} overlay plot(s) in {out}")
     return 0
 

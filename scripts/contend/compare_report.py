@@ -1,10 +1,11 @@
-"""scripts/compare's output: the aligned tables, the winners per machine, the
-overlay plots and the markdown or HTML summary. compare.py's frames in, text
-and PNGs out.
+"""scripts/compare's output: the winners per machine, the aligned tables, the
+overlay PNGs and the markdown summary (the HTML page: compare_page.py).
+compare.py's frames in, text and PNGs out. Every format answers first:
+the verdict and the winners table come before the long aligned tables.
 """
 import html
 
-from . import figures, formatting, ranking, report, scaling, tables
+from . import figures, formatting, palette, ranking, report, scaling, tables
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
 
@@ -123,7 +124,9 @@ def overlay_figure(rows_by_machine, labels, cores, key):
     columns = min(4, len(impls))
     lines = -(-len(impls) // columns)
     fig = Figure(figsize=(3.6 * columns + 2.4, 3.0 * lines + 0.9), dpi=figures.DPI)
-    colours = figures.colours_for(range(len(labels)))
+    styles = palette.styles_for(labels)
+    colours = [styles[label].colour for label in labels]
+    markers = [styles[label].marker for label in labels]
     all_threads = sorted(set().union(*[set(r["threads"]) for r in rows_by_machine]))
     for j, impl in enumerate(impls):
         ax = fig.add_subplot(lines, columns, j + 1)
@@ -135,8 +138,9 @@ def overlay_figure(rows_by_machine, labels, cores, key):
                 ax.plot(x, line["median"].to_numpy(), color=colours[i], lw=1.5,
                         ls=PLACEMENT_STYLE.get(line_key["placement"], ":"))
                 over = line["oversubscribed"].to_numpy()
-                ax.plot(x[~over], line["median"].to_numpy()[~over], "o", color=colours[i], ms=3)
-                ax.plot(x[over], line["median"].to_numpy()[over], "o", mfc="white",
+                ax.plot(x[~over], line["median"].to_numpy()[~over], markers[i], color=colours[i],
+                        ms=4)
+                ax.plot(x[over], line["median"].to_numpy()[over], markers[i], mfc="white",
                         mec=colours[i], ms=5)
                 shaky = line["unstable"].fillna(False).to_numpy(dtype=bool)
                 ax.plot(x[shaky], line["median"].to_numpy()[shaky], "x", color=colours[i],
@@ -147,7 +151,7 @@ def overlay_figure(rows_by_machine, labels, cores, key):
         ax.grid(True, alpha=0.3)
         if j % columns == 0:
             ax.set_ylabel("items/s (median)")
-    handles = [Line2D([], [], color=colours[i], lw=2, label=f"m{i + 1} {label}")
+    handles = [Line2D([], [], color=colours[i], marker=markers[i], lw=2, label=f"m{i + 1} {label}")
                for i, label in enumerate(labels)]
     handles += [Line2D([], [], color="0.2", ls=ls, label=f"{p} placement")
                 for p, ls in PLACEMENT_STYLE.items()]
@@ -162,22 +166,29 @@ def overlay_figure(rows_by_machine, labels, cores, key):
     return fig
 
 
-def write_overlays(points, labels, cores, out):
-    """One overlay PNG per figure key that at least two machines measured."""
+def shared_figure_rows(points):
+    """(FIGURE_KEY, [rows per machine]) for every figure key that at least two
+    machines measured, in figure order (a machine without it: no rows)."""
     groups = [dict(iter(p.groupby(figures.FIGURE_KEY, sort=False))) for p in points]
     keys = set().union(*[set(g) for g in groups])
     shared = [k for k in keys if sum(k in g for g in groups) >= 2]
-    written = []
-    for key in sorted(shared, key=figures.figure_order):
-        rows = [g.get(key, p.iloc[0:0]) for g, p in zip(groups, points)]
+    return [(key, [g.get(key, p.iloc[0:0]) for g, p in zip(groups, points)])
+            for key in sorted(shared, key=figures.figure_order)]
+
+
+def write_overlays(points, labels, cores, out):
+    """One overlay PNG per shared figure key: {FIGURE_KEY: path}, in figure order."""
+    written = {}
+    for key, rows in shared_figure_rows(points):
         png = out / f"compare-{figures.slug(*key)}.png"
         overlay_figure(rows, labels, cores, key).savefig(png, bbox_inches="tight")
-        written.append(png)
+        written[key] = png
     return written
 
 
 def text_report(head, sections, verdict):
-    """What compare prints: the machines, each table, the answer."""
+    """What compare prints: the machines, each table (winners first), the
+    answer (last, where a terminal leaves it in view)."""
     lines = list(head)
     for title, header, rows in sections:
         lines += ["", f"{title} ({len(rows)} rows):",
@@ -186,39 +197,29 @@ def text_report(head, sections, verdict):
 
 
 def sections(by_load, by_threads, wins, n):
-    """(title, header, rows) of the three tables."""
-    return [("Aligned by load (workers / that machine's cores; ! = unstable, "
-             "95% CI across rounds)", *aligned_rows(by_load, n, "load")),
-            ("Aligned by worker count (* = oversubscribed on that machine, ! = unstable)",
-             *aligned_rows(by_threads, n, "threads")),
-            ("Fastest impl per machine at each load (winner only when its lead over the "
+    """(title, header, rows) of the three tables: the winners first."""
+    return [("Fastest impl per machine at each load (winner only when its lead over the "
              "runner-up is significant across rounds and >= "
              f"{formatting.percent(ranking.FLOOR - 1)}; margin = winner / runner-up with its "
-             "95% CI)", *winner_rows(wins, n))]
+             "95% CI)", *winner_rows(wins, n)),
+            ("Aligned by load (workers / that machine's cores; ! = unstable, "
+             "95% CI across rounds)", *aligned_rows(by_load, n, "load")),
+            ("Aligned by worker count (* = oversubscribed on that machine, ! = unstable)",
+             *aligned_rows(by_threads, n, "threads"))]
 
 
-def write_summary(out, form, head, sections, verdict, pngs):
-    """compare.md or index.html in `out` (form: md | html); returns its path."""
-    if form == "md":
-        path, text = out / "compare.md", markdown_summary(head, sections, verdict, pngs)
-    else:
-        path, text = out / "index.html", html_summary(head, sections, verdict, pngs)
-    path.write_text(text, encoding="utf-8")
+def write_markdown(out, head, sections, verdict, pngs):
+    """compare.md in `out`; returns its path."""
+    path = out / "compare.md"
+    path.write_text(markdown_summary(head, sections, verdict, pngs), encoding="utf-8")
     return path
 
 
 def markdown_summary(head, sections, verdict, pngs):
+    """The machines, the verdict, the winners, then the aligned tables and
+    the overlay PNGs."""
     lines = ["# contend compare", ""] + [f"- {h}" for h in head] + ["", f"**{verdict}**"]
     for title, header, rows in sections:
         lines += ["", f"## {title}", "", tables.markdown_table(header, rows) if rows else "(none)"]
     lines += ["", "## Overlay plots", ""] + [f"![{p.stem}]({p.name})" for p in pngs]
     return "\n".join(lines) + "\n"
-
-
-def html_summary(head, sections, verdict, pngs):
-    parts = ["<ul>" + "".join(f"<li>{html.escape(h)}</li>" for h in head) + "</ul>",
-             f"<p><b>{html.escape(verdict)}</b></p>"]
-    for title, header, rows in sections:
-        parts += [f"<h2>{html.escape(title)}</h2>", report.html_table(header, rows)]
-    parts += ["<h2>Overlay plots</h2>"] + [report.embedded_png(p, p.stem) for p in pngs]
-    return report.page("contend compare", "\n".join(parts))

@@ -36,6 +36,9 @@ def test_compare_prints_aligned_tables_and_writes_its_files(tmp_path):
         "compare-counter-increment-thread.png", "compare-fifo-throughput-batch_1-thread.png"}
     md = (folder / "compare.md").read_text()
     assert "| benchmark |" in md and "![compare-counter-increment-thread]" in md
+    # Winners first: the answer before the long aligned tables.
+    assert md.index("## Fastest impl per machine") < md.index("## Aligned by load")
+    assert out.index("Fastest impl per machine") < out.index("Aligned by load")
 
 
 def test_alignment_by_load_matches_full_machine_with_full_machine():
@@ -66,7 +69,10 @@ def test_winner_change_is_detected(tmp_path):
     wins = pd.read_csv(tmp_path / "cmp" / "winners.csv", keep_default_na=False)
     assert wins["changes"].all() and set(wins["winner_1"]) == {"std_mutex"}
     assert "The winner changes with the hardware at" in done.stdout
-    assert (tmp_path / "cmp" / "index.html").read_text().count("data:image/png;base64") == 1
+    page = (tmp_path / "cmp" / "index.html").read_text()
+    # The PNG is linked, not embedded; the figure is interactive.
+    assert 'href="compare-counter-increment-thread.png"' in page and "data:image/png" not in page
+    assert 'id="fig-counter-increment-thread"' in page
 
 
 def _one_line_exit_2(done):
