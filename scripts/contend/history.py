@@ -5,7 +5,8 @@
 `scripts/regress --record` appends a run (re-recording the same run_id
 replaces its rows, so a retried CI job does not count twice);
 `scripts/plot --history FILE` draws every benchmark over commits and marks
-the steps found by `detect_steps`. Only one machine per file: throughput from
+the steps found by `detect_steps`: an interactive page (history_page.py)
+and a static PNG per benchmark. Only one machine per file: throughput from
 two machines is not a trend.
 """
 import html
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figures, formatting, report, results, schema, tables
+from . import figures, formatting, history_page, palette, report, results, schema, tables
 from .cli import UsageError
 from .figures import PLACEMENT_STYLE, Figure
 from matplotlib.lines import Line2D
@@ -261,20 +262,19 @@ def write_history_report(history_path, out_dir=None):
     out.mkdir(parents=True, exist_ok=True)
     position, labels = commits_axis(history)
     steps = all_steps(history)
-    colours = figures.colours_for(history["impl"])
     parts = [f"<p class=\"note\">{len(labels)} runs of {html.escape(str(machine_id))}, oldest first. "
              f"A step is a level change of at least {formatting.percent(MIN_STEP)} and "
              f"{NOISE_SIGMAS:g} noise sigmas, with at least {MIN_POINTS} runs on each side; a triangle marks the "
              "first run at the new level.</p>"]
-    parts.append(steps_table(steps))
+    drawn = []
     for key, rows in figures.figure_groups(history):
         png = out / f"history-{figures.slug(*key)}.png"
+        # Colours per figure, from the impls it holds (the interactive figure's too).
+        colours = {impl: style.colour for impl, style in palette.styles_for(rows["impl"]).items()}
         history_figure(rows, position, labels, steps, colours, machine_id).savefig(
             png, bbox_inches="tight")
-        parts.append(report.embedded_png(png, png.stem))
-    index = out / "index.html"
-    index.write_text(report.page(f"contend history: {machine_id}", "\n".join(parts)),
-                     encoding="utf-8")
+        drawn.append((key, history_page.history_figure(rows, position, labels, steps), png))
+    index = history_page.write_page(out, machine_id, parts[0], steps_table(steps), drawn)
     print_steps(steps)
     return index
 
@@ -291,8 +291,8 @@ def _step_row(s):
 
 def steps_table(steps):
     if not steps:
-        return "<h2>Steps</h2><p>No step detected.</p>"
-    return "<h2>Steps</h2>\n" + report.html_table(STEP_HEADER, [_step_row(s) for s in steps])
+        return '<h2 id="steps">Steps</h2><p>No step detected.</p>'
+    return '<h2 id="steps">Steps</h2>\n' + report.html_table(STEP_HEADER, [_step_row(s) for s in steps])
 
 
 def print_steps(steps):

@@ -78,7 +78,10 @@ def test_history_steps_are_reported_and_plotted(tmp_path):
     assert done.stdout.strip().endswith(str(report / "index.html"))
     assert "step(s) detected" in done.stdout and "std_mutex" in done.stdout
     assert [p.name for p in report.glob("*.png")] == ["history-counter-increment-thread.png"]
-    assert "data:image/png;base64" in (report / "index.html").read_text()
+    page = (report / "index.html").read_text()
+    # The PNG stays, linked; the page's figure is interactive.
+    assert 'href="history-counter-increment-thread.png"' in page
+    assert 'id="hist-counter-increment-thread"' in page and (report / "plotly.js").is_file()
 
 
 def test_bad_history_files(tmp_path):
