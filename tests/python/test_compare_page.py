@@ -1,0 +1,126 @@
+"""scripts/compare --format html in a real browser (headless Chromium): the
+page a reader opens, built from two small synthetic runs of three rounds.
+
+What is asserted is what the page contains and what the browser made of
+it (no console lines, every figure drawn, anchors that resolve), never how
+fast anything ran."""
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "fixtures" / "runs"))
+import synthetic_runs as synth  # noqa: E402
+from browser import open_page, require_browser, screenshot  # noqa: E402
+from contend import compare, compare_page, compare_report, results  # noqa: E402
+
+
+def _run(path, machine, seed):
+    rows = synth.make_rows(**{**machine, "seed": seed, "rounds": 3, "round_noise": 0.1,
+                              "repetitions": 2})
+    return synth.write_run(path, rows, synth.machine_json(**machine))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The compare folder, the expected figure keys, and the browser's view."""
+    require_browser()
+    tmp = tmp_path_factory.mktemp("compare_page")
+    runs = [_run(tmp / "two", synth.TWO_CORE, 1), _run(tmp / "sixteen", synth.SIXTEEN_CORE, 2)]
+    out = tmp / "cmp"
+    assert compare.main([str(r) for r in runs] + ["--out", str(out), "--format", "html"]) == 0
+    loaded = [results.load_run(r) for r in runs]
+    points = [compare.machine_points(r) for r in loaded]
+    keys = [key for key, _ in compare_report.shared_figure_rows(points)]
+    dom, console = open_page(out / "index.html", tmp)
+    return dict(out=out, keys=keys, points=points, runs=loaded, dom=dom, console=console, tmp=tmp)
+
+
+def test_the_browser_logs_nothing(built):
+    assert built["console"] == []
+    assert 'id="plotly-missing"' not in built["dom"]
+
+
+def test_the_winners_come_before_the_first_figure(built):
+    dom = built["dom"]
+    assert 'id="winners"' in dom and 'class="plotly-figure' in dom
+    assert dom.index('id="winners"') < dom.index('class="plotly-figure')
+    assert dom.index('class="verdict"') < dom.index('id="winners"')
+    # The long tables come last, folded.
+    assert dom.index('class="plotly-figure') < dom.index('<details id="table-1"')
+
+
+def test_every_figure_is_present_and_drawn(built):
+    dom = built["dom"]
+    assert len(built["keys"]) == 2      # counter and fifo, measured on both machines
+    chunks = re.split(r'(?=<div id="fig-)', dom)[1:]
+    drawn = {re.match(r'<div id="([^"]+)"', c).group(1): "main-svg" in c for c in chunks}
+    assert drawn == {compare_page.figure_id(k): True for k in built["keys"]}
+    # Each figure links its static PNG, and the PNG is there.
+    for key in built["keys"]:
+        png = f"compare-{compare.figures.slug(*key)}.png"
+        assert f'href="{png}"' in dom and (built["out"] / png).is_file()
+
+
+def test_contents_anchors_resolve(built):
+    dom = built["dom"]
+    nav = dom[dom.index('<nav class="contents"'):dom.index("</nav>")]
+    anchors = re.findall(r'href="#([^"]+)"', nav)
+    assert len(anchors) >= 2 + 2 * len(built["keys"])   # machines, winners, families, figures
+    ids = set(re.findall(r'\bid="([^"]+)"', dom))
+    assert [a for a in anchors if a not in ids] == []
+
+
+def _figures(built):
+    labels = compare.unique_labels(built["runs"])
+    cores = [r.cores for r in built["runs"]]
+    return [compare_page.overlay_figure(rows, labels, cores, key)
+            for key, rows in compare_report.shared_figure_rows(built["points"])]
+
+
+def test_interval_bands_are_drawn(built):
+    for fig in _figures(built):
+        bands = [t for t in fig.data if t.fill == "toself"]
+        # One band per machine per line at least (three rounds: intervals exist).
+        assert len({t.legendgroup for t in bands}) == 2
+        for band in bands:
+            assert len(band.x) == len(band.y) and len(band.x) % 2 == 0
+    assert "js-fill" in built["dom"]       # plotly drew the fills
+
+
+def test_panels_of_one_figure_share_one_y_axis(built):
+    for fig in _figures(built):
+        layout = fig.to_plotly_json()["layout"]
+        axes = [v for k, v in layout.items() if re.fullmatch(r"yaxis\d*", k)]
+        assert len(axes) >= 2
+        assert {tuple(a["range"]) for a in axes} == {tuple(axes[0]["range"])}
+        assert {a["type"] for a in axes} == {"log"}
+        lows = [float(np.nanmin(t.y)) for t in fig.data if t.y is not None and len(t.y)]
+        assert min(lows) >= 10 ** axes[0]["range"][0]   # nothing drawn below the range
+
+
+def test_machines_get_distinct_colours_and_markers(built):
+    for fig in _figures(built):
+        lines = [t for t in fig.data if t.mode == "lines+markers"]
+        styles = {t.legendgroup: (t.line.color, t.marker.symbol[0].replace("-open", ""))
+                  for t in lines}
+        assert len(styles) == 2 and len(set(styles.values())) == 2
+
+
+def test_first_screen_screenshot_is_not_blank(built):
+    png = screenshot(built["out"] / "index.html", built["tmp"] / "compare.png", built["tmp"])
+    pixels = np.asarray(Image.open(png).convert("L"), dtype=float)
+    assert pixels.shape[0] > 100 and pixels.shape[1] > 100
+    assert pixels.std() > 5 and (pixels < 128).mean() > 0.005   # text and cards, not white
+
+
+def test_one_plotly_js_in_the_folder(built):
+    out = built["out"]
+    assert [p.name for p in out.glob("*.js")] == ["plotly.js"]
+    page = (out / "index.html").read_text()
+    assert page.count("<script src=") == 1 and "Plotly.newPlot" in page
+    assert len(page) < 1_000_000     # the library is not inlined
