@@ -28,6 +28,8 @@ from . import (compare_report, figures, formatting, interactive, interactive_pag
 # TODO(units.py): the report's units-per-family mapping replaces this when merged.
 _Y_UNITS = {"spawn": "tasks/s", "pool": "tasks/s", "ipc": "messages/s",
             "chatlog": "messages/s", "server": "requests/s"}
+# A ping-pong's items are round trips, whatever the family.
+_BENCHMARK_UNITS = {"pingpong": "round trips/s"}
 PLACEMENT_DASH = {"compact": "solid", "scatter": "dash"}
 PANEL_COLUMNS = 3
 PANEL_HEIGHT_PX = 280
@@ -35,8 +37,8 @@ BAND_OPACITY = 0.18
 RESTORE = "scripts/compare RUN_A RUN_B --format html"
 
 
-def y_units(family):
-    return _Y_UNITS.get(family, "items/s")
+def y_units(family, benchmark=""):
+    return _BENCHMARK_UNITS.get(benchmark) or _Y_UNITS.get(family, "items/s")
 
 
 def figure_id(key):
@@ -119,7 +121,7 @@ def overlay_figure(rows_by_machine, labels, cores, key):
     columns = min(PANEL_COLUMNS, len(impls))
     lines = -(-len(impls) // columns)
     styles = palette.styles_for(labels)
-    units = y_units(key[0])
+    units = y_units(key[0], key[1])
     y_range = shared_y_range(rows_by_machine)
     threads = sorted(set().union(*[set(int(t) for t in r["threads"]) for r in rows_by_machine]))
     fig = make_subplots(rows=lines, cols=columns, subplot_titles=impls, shared_yaxes="all",
@@ -192,7 +194,10 @@ def winners_block(wins, labels, winners_section):
             "Rows where the winner changes with the hardware are marked YES; "
             "\"tie\" = no significant winner on at least one machine.</p>\n"
             + report.html_table(count_header, count_rows, sortable=False)
-            + report.html_table(header, rows, row_classes=classes))
+            # A long table scrolls in its own box: the contents and the
+            # figures stay one screen away.
+            + '<div class="scroll">' + report.html_table(header, rows, row_classes=classes)
+            + "</div>")
 
 
 def figure_block(fig, key, png):

@@ -25,6 +25,7 @@ EXTRA_STYLE = """
 nav.contents ul { max-width: 60em; } nav.contents li.depth1 { margin-left: 1.5em; }
 details { margin: 0.5em 0 1em; } details > summary { cursor: pointer; font-weight: bold; }
 .plotly-figure { width: 100%; max-width: 1400px; }
+.scroll { max-height: 70vh; overflow: auto; display: inline-block; max-width: 100%; }
 a.png { font-size: 13px; font-weight: normal; }
 tr.changed td { background: #e8f0fe; font-weight: bold; } tr.tie td { color: #555; }
 </style>
