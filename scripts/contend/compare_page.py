@@ -185,25 +185,43 @@ def win_counts(wins, labels):
     return header, rows
 
 
+def contested(wins, n):
+    """Rows where at least one machine ranks two or more impls (not every
+    machine "alone" or "none": a single eligible impl wins nothing)."""
+    if not len(wins):
+        return []
+    statuses = zip(*[wins[f"status_{i}"] for i in range(n)])
+    return [any(s in ("winner", "tie") for s in st) for st in statuses]
+
+
 def winners_block(wins, labels, winners_section):
     title, header, rows = winners_section
-    classes = (["changed" if c else ("tie" if t else "") for c, t in zip(wins["changes"], wins["tie"])]
-               if len(wins) else [])
+    keep = contested(wins, len(labels))
+    classes = [("changed" if c else ("tie" if t else ""))
+               for c, t, k in zip(wins["changes"], wins["tie"], keep) if k] if len(wins) else []
+    shown = [r for r, k in zip(rows, keep) if k]
+    left_out = len(rows) - len(shown)
     count_header, count_rows = win_counts(wins, labels)
     return (f'<h2 id="winners">Winners</h2>\n<p class="note">{html.escape(title)}. '
             "Rows where the winner changes with the hardware are marked YES; "
-            "\"tie\" = no significant winner on at least one machine.</p>\n"
+            "\"tie\" = no significant winner on at least one machine."
+            + (f" {left_out} point{'s' if left_out != 1 else ''} where a single impl was "
+               "eligible on every machine (nothing to rank) are left out here; "
+               "winners.csv keeps them." if left_out else "")
+            + "</p>\n"
             + report.html_table(count_header, count_rows, sortable=False)
             # A long table scrolls in its own box: the contents and the
             # figures stay one screen away.
-            + '<div class="scroll">' + report.html_table(header, rows, row_classes=classes)
+            + '<div class="scroll">' + report.html_table(header, shown, row_classes=classes)
             + "</div>")
 
 
 def figure_block(fig, key, png):
     link = (f' <a class="png" href="{html.escape(png.name)}">static PNG</a>' if png else "")
     return (f'<h3 id="{figure_id(key)}-title">{html.escape(figures.figure_title(*key))}{link}</h3>\n'
-            + interactive.figure_div(fig, figure_id(key)))
+            # The div is as tall as the figure before it is drawn: a link to
+            # a figure further down lands on it, not where it was before drawing.
+            + interactive.figure_div(fig, figure_id(key), fig.layout.height))
 
 
 def write_page(out, runs, labels, points, wins, sections, verdict, pngs):

@@ -151,7 +151,7 @@ def write_page(out, machine_id, note, steps_html, figures_and_pngs):
     for key, fig, png in figures_and_pngs:
         blocks.append(f'<h2 id="{figure_id(key)}-title">{html.escape(figures.figure_title(*key))} '
                       f'<a class="png" href="{html.escape(png.name)}">static PNG</a></h2>\n'
-                      + interactive.figure_div(fig, figure_id(key)))
+                      + interactive.figure_div(fig, figure_id(key), fig.layout.height))
     body = "\n".join([note, interactive_page.contents(entries), steps_html, *blocks])
     path = out / "index.html"
     path.write_text(interactive_page.page(f"contend history: {machine_id}", body, out, RESTORE),

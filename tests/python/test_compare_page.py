@@ -124,3 +124,10 @@ def test_one_plotly_js_in_the_folder(built):
     page = (out / "index.html").read_text()
     assert page.count("<script src=") == 1 and "Plotly.newPlot" in page
     assert len(page) < 1_000_000     # the library is not inlined
+
+
+def test_points_with_one_eligible_impl_everywhere_leave_the_html_winners_table():
+    import pandas as pd
+    wins = pd.DataFrame({"status_0": ["alone", "winner", "alone", "none"],
+                         "status_1": ["alone", "tie", "tie", "alone"]})
+    assert compare_page.contested(wins, 2) == [False, True, True, False]
