@@ -106,12 +106,33 @@ def median_trace(line, style, name, placement, units, show_legend):
                        "oversubscribed %{customdata[4]}<extra></extra>"))
 
 
+def legend_trace(style, name):
+    """The machine's legend entry, drawn nowhere: a real line's first marker
+    may be hollow (oversubscribed), the legend's should not be."""
+    return go.Scatter(x=[None], y=[None], mode="lines+markers", name=name, legendgroup=name,
+                      showlegend=True, line=dict(color=style.colour, width=2),
+                      marker=dict(color=style.colour, symbol=style.symbol, size=8),
+                      hoverinfo="skip")
+
+
 def core_line_trace(cores, style, name, y_range):
     """That machine's core count: a dotted vertical line (a trace, so it sits
     at the right place on a log axis and toggles with its machine)."""
     return go.Scatter(x=[cores, cores], y=[10 ** y_range[0], 10 ** y_range[1]], mode="lines",
                       line=dict(color=style.colour, width=1, dash="dot"), legendgroup=name,
                       showlegend=False, hoverinfo="skip", name=f"{name}: {cores} cores")
+
+
+def worker_tick_texts(threads):
+    """Tick labels of the workers axis; a count right beside the previous
+    labelled one on the log axis (16 then 17 or 18) stays unlabelled rather
+    than overprinting it (hover still names it)."""
+    texts, previous = [], None
+    for t in threads:
+        crowded = previous is not None and t / previous < 1.3
+        texts.append("" if crowded else str(t))
+        previous = previous if crowded else t
+    return texts
 
 
 def overlay_figure(rows_by_machine, labels, cores, key):
@@ -126,7 +147,8 @@ def overlay_figure(rows_by_machine, labels, cores, key):
     threads = sorted(set().union(*[set(int(t) for t in r["threads"]) for r in rows_by_machine]))
     fig = make_subplots(rows=lines, cols=columns, subplot_titles=impls, shared_yaxes="all",
                         horizontal_spacing=0.06, vertical_spacing=min(0.12, 0.3 / lines))
-    shown = set()
+    for name in labels:
+        fig.add_trace(legend_trace(styles[name], name), row=1, col=1)
     for j, impl in enumerate(impls):
         row, col = j // columns + 1, j % columns + 1
         for i, rows in enumerate(rows_by_machine):
@@ -136,12 +158,11 @@ def overlay_figure(rows_by_machine, labels, cores, key):
                 if line[["ci_low", "ci_high"]].notna().to_numpy().any():
                     fig.add_trace(band_trace(line, style.colour, name), row=row, col=col)
                 fig.add_trace(median_trace(line, style, name, line_key["placement"], units,
-                                           name not in shown), row=row, col=col)
-                shown.add(name)
+                                           False), row=row, col=col)
             fig.add_trace(core_line_trace(cores[i], style, name, y_range), row=row, col=col)
     fig.update_yaxes(type="log", range=y_range, showgrid=True, gridcolor="#e4e4e4")
     fig.update_yaxes(title_text=f"{units} (median)", col=1)
-    fig.update_xaxes(type="log", tickvals=threads, tickangle=0, ticktext=[str(t) for t in threads],
+    fig.update_xaxes(type="log", tickvals=threads, tickangle=0, ticktext=worker_tick_texts(threads),
                      range=[math.log10(min(threads) / 1.25), math.log10(max(threads) * 1.25)],
                      showgrid=False)
     fig.update_xaxes(title_text="workers", row=lines)

@@ -99,16 +99,24 @@ def test_panels_of_one_figure_share_one_y_axis(built):
         assert len(axes) >= 2
         assert {tuple(a["range"]) for a in axes} == {tuple(axes[0]["range"])}
         assert {a["type"] for a in axes} == {"log"}
-        lows = [float(np.nanmin(t.y)) for t in fig.data if t.y is not None and len(t.y)]
-        assert min(lows) >= 10 ** axes[0]["range"][0]   # nothing drawn below the range
+        drawn = [float(v) for t in fig.data for v in (t.y or []) if v is not None]
+        assert min(drawn) >= 10 ** axes[0]["range"][0]    # nothing drawn outside the range
+        assert max(drawn) <= 10 ** axes[0]["range"][1]
 
 
 def test_machines_get_distinct_colours_and_markers(built):
     for fig in _figures(built):
         lines = [t for t in fig.data if t.mode == "lines+markers"]
-        styles = {t.legendgroup: (t.line.color, t.marker.symbol[0].replace("-open", ""))
-                  for t in lines}
-        assert len(styles) == 2 and len(set(styles.values())) == 2
+        styles = {(t.legendgroup, t.line.color, _closed(t.marker.symbol)) for t in lines}
+        assert len(styles) == 2 and len({s[1:] for s in styles}) == 2
+        # One legend entry per machine, whatever the panels hold.
+        assert sorted(t.name for t in fig.data if t.showlegend) == sorted({s[0] for s in styles})
+
+
+def _closed(symbol):
+    """A trace's marker symbol (one, or the first of a per-point list), closed."""
+    first = symbol if isinstance(symbol, str) else symbol[0]
+    return first.replace("-open", "")
 
 
 def test_first_screen_screenshot_is_not_blank(built):
@@ -131,3 +139,8 @@ def test_points_with_one_eligible_impl_everywhere_leave_the_html_winners_table()
     wins = pd.DataFrame({"status_0": ["alone", "winner", "alone", "none"],
                          "status_1": ["alone", "tie", "tie", "alone"]})
     assert compare_page.contested(wins, 2) == [False, True, True, False]
+
+
+def test_crowded_worker_ticks_are_left_unlabelled():
+    assert compare_page.worker_tick_texts([1, 2, 4, 8, 16, 17, 18]) == ["1", "2", "4", "8", "16", "", ""]
+    assert compare_page.worker_tick_texts([2, 3]) == ["2", "3"]
