@@ -86,7 +86,9 @@ def band_trace(line, colour, name):
                       name=f"{name} 95% interval")
 
 
-def median_trace(line, style, name, placement, units, show_legend):
+def median_trace(line, style, name, placement, units):
+    """One line of one machine: its medians, hover naming the interval.
+    Not in the legend: legend_trace stands for the machine."""
     over = line["oversubscribed"].to_numpy(dtype=bool)
     unstable = line["unstable"].fillna(False).to_numpy(dtype=bool)
     custom = [[formatting.interval(lo, hi), placement, roles or "-",
@@ -95,7 +97,7 @@ def median_trace(line, style, name, placement, units, show_legend):
                                              unstable, over)]
     return go.Scatter(
         x=list(line["threads"]), y=list(line["median"]), mode="lines+markers", name=name,
-        legendgroup=name, showlegend=show_legend, customdata=custom,
+        legendgroup=name, showlegend=False, customdata=custom,
         line=dict(color=style.colour, width=2, dash=PLACEMENT_DASH.get(placement, "dot")),
         # Open markers: oversubscribed points (more workers than PUs).
         marker=dict(color=style.colour, size=[10 if u else 7 for u in unstable],
@@ -157,8 +159,8 @@ def overlay_figure(rows_by_machine, labels, cores, key):
             for line_key, line in scaling.line_groups(mine):
                 if line[["ci_low", "ci_high"]].notna().to_numpy().any():
                     fig.add_trace(band_trace(line, style.colour, name), row=row, col=col)
-                fig.add_trace(median_trace(line, style, name, line_key["placement"], units,
-                                           False), row=row, col=col)
+                fig.add_trace(median_trace(line, style, name, line_key["placement"], units),
+                              row=row, col=col)
             fig.add_trace(core_line_trace(cores[i], style, name, y_range), row=row, col=col)
     fig.update_yaxes(type="log", range=y_range, showgrid=True, gridcolor="#e4e4e4")
     fig.update_yaxes(title_text=f"{units} (median)", col=1)
