@@ -80,15 +80,15 @@ def _modes(rows):
                                                             if m not in MODE_ORDER)
 
 
-def _panels(rows):
+def _panels(rows, wrap=WRAP):
     """[(row, col, params, mode)] and the grid size: modes side by side when
-    more than one ran, else params wrapped into WRAP columns."""
+    more than one ran, else params wrapped into `wrap` columns."""
     modes = _modes(rows)
     params = sorted(rows["params"].unique())[:MAX_SCENARIOS_PER_FIGURE]
     if len(modes) > 1:
         cells = [(i + 1, j + 1, p, m) for i, p in enumerate(params) for j, m in enumerate(modes)]
         return cells, len(params), len(modes)
-    cols = min(WRAP, len(params))
+    cols = min(wrap, len(params))
     cells = [(i // cols + 1, i % cols + 1, p, modes[0]) for i, p in enumerate(params)]
     return cells, math.ceil(len(params) / cols), cols
 
@@ -97,11 +97,13 @@ def _title(params, mode):
     return f"{params or 'default'} · {mode}"
 
 
-def _grid(rows, shared_y, x_title="", y_title=""):
-    cells, nrows, ncols = _panels(rows)
+def _grid(rows, shared_y):
+    """Lines share y along a row; bars have their impl names on y, so they
+    wrap at two columns with room for those names between."""
+    cells, nrows, ncols = _panels(rows, WRAP if shared_y else 2)
     fig = make_subplots(rows=nrows, cols=ncols, shared_yaxes=shared_y,
                         subplot_titles=[_title(p, m) for _, _, p, m in cells],
-                        horizontal_spacing=0.06 if shared_y else 0.12,
+                        horizontal_spacing=0.06 if shared_y else 0.22,
                         vertical_spacing=min(0.12, 0.5 / max(nrows, 1)))
     return fig, cells, nrows
 
@@ -197,6 +199,7 @@ def bars_figure(rows, styles, unit):
         fig.update_xaxes(title_text=unit if r == nrows else None, row=r, col=c)
     height = 100 + max(PANEL_HEIGHT, 26 * rows.groupby(["params", "mode"]).size().max()) * nrows
     _finish(fig, height)
+    fig.update_layout(margin=dict(l=_label_margin(_sorted_labels(rows, True))))
     fig.update_layout(barmode="overlay")
     return fig, height
 
@@ -237,18 +240,32 @@ def heatmap_figure(rows, unit):
                            f"{unit}<extra></extra>")), row=1, col=j + 1)
         fig.update_xaxes(type="category", title_text="workers", row=1, col=j + 1)
         if len(impls) * len(ticks) <= MAX_LABELLED_CELLS:
-            for impl, labels in zip(impls, text):
-                for t, label in zip(ticks, labels):
-                    fig.add_annotation(x=str(t), y=impl, text=label, showarrow=False,
+            # Positions, not names: on a category axis a name like "2" would
+            # be read as the third category.
+            for y, labels in enumerate(text):
+                for x, label in enumerate(labels):
+                    fig.add_annotation(x=x, y=y, text=label, showarrow=False,
                                        font=dict(color="white", size=11), row=1, col=j + 1)
     height = 140 + 24 * len(impls)
     _finish(fig, height)
+    fig.update_layout(margin=dict(l=_label_margin(impls)))
+    fig.update_yaxes(type="category")
     return fig, height
 
 
+def _label_margin(labels):
+    """Left margin (px) that fits the longest category label."""
+    return 20 + 7 * max((len(str(label)) for label in labels), default=4)
+
+
 def _finish(fig, height):
+    # No template: plotly writes a template's every default into each
+    # figure's JSON (kilobytes apiece); the few settings that matter are here.
     fig.update_layout(height=height, margin=dict(l=60, r=20, t=50, b=50),
-                      template="plotly_white", hovermode="closest",
+                      template="none", paper_bgcolor="white", plot_bgcolor="white",
+                      hovermode="closest",
                       legend=dict(title="impl (click to toggle)"),
                       font=dict(size=12))
     fig.update_annotations(font_size=12)
+    fig.update_xaxes(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#888")
+    fig.update_yaxes(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#888")

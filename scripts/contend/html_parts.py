@@ -63,7 +63,9 @@ img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
         border: 1px solid #ccc; padding: 0.5em 1em; margin: 0.5em 0; font-size: 14px; }
 .card div b { display: inline-block; min-width: 7em; color: #555; font-weight: normal; }
 .noise { grid-column: 1 / -1; }
-.winners { font-size: 14px; line-height: 1.5; margin: 0.3em 0; padding-left: 1.2em; }
+.winners { font-size: 14px; line-height: 1.4; margin: 0.2em 0; padding-left: 0.5em;
+           list-style: none; }
+.winners details > summary { color: #222; margin: 0.1em 0; }
 .winners .tie { color: #7a5b00; font-weight: bold; }
 .winners .win { font-weight: bold; }
 details > summary { cursor: pointer; color: #0050a0; margin: 0.3em 0; }

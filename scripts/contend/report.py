@@ -184,6 +184,7 @@ def write_run_html(run, summary, drawn, path, evidence=None, extra_figures=None)
              f'<details id="reading-guide"><summary>How to read this report</summary>{guides}'
              "</details>"]
     parts += [html_text for html_text, _ in sections]
+    parts.append(interactive.deferred_drawing_script())
     library = interactive.ensure_library(path.parent)
     path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts),
                          head=interactive.library_tag(library)),
@@ -217,7 +218,7 @@ def family_section(family, summary, measured, drawn, folder, extra):
     for kind, div_id, title, fig, height in family_figures.figures_for_family(
             family, summary.loc[summary["family"] == family]):
         parts.append(f'<h3 id="{html.escape(div_id)}-title">{html.escape(title)}</h3>')
-        parts.append(interactive.figure_div(fig, div_id, height_px=height))
+        parts.append(interactive.figure_div(fig, div_id, height_px=height, deferred=True))
         listed.append((div_id, title))
     parts += list(extra)
     heading = None

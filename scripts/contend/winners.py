@@ -6,7 +6,7 @@ full load (its most workers with a PU each) by ranking.rank: a winner only
 with a significant lead of at least ranking.FLOOR over the runner-up, else
 a tie. The page shows one line per (family, benchmark): how many scenarios
 each impl wins, the range of its margins and how many are ties, then that
-group's scenarios folded below it, one line each (winner or TIE, margin
+group's scenarios folded under it (a click on the line), one line each (winner or TIE, margin
 over the runner-up with its 95% interval, the top's rate in the family's
 unit). The full table (q values, not-eligible instances) is folded last.
 
@@ -47,9 +47,9 @@ def winners_section(summary, evidence):
         parts.append("<p>Nothing to rank: no closed-loop instance has a number.</p>")
     parts.append('<ul class="winners">')
     for (family, benchmark), group in ranked.groupby(["family", "benchmark"], sort=False):
-        parts.append(f"<li>{group_line(family, benchmark, group)}"
-                     f"<details><summary>{len(group)} scenario{_s(len(group))}</summary>"
-                     f'<ul class="winners">'
+        parts.append(f"<li><details><summary>{group_line(family, benchmark, group)} "
+                     f'<span class="note">({len(group)} scenario{_s(len(group))})</span>'
+                     f'</summary><ul class="winners">'
                      + "".join(f"<li>{scenario_line(r)}</li>" for r in group.itertuples())
                      + "</ul></details></li>")
     parts.append("</ul>")
@@ -77,8 +77,10 @@ def group_line(family, benchmark, group):
             low, high = margins.min(), margins.max()
             spread = (f", by {_times(low)}" if low == high else
                       f", by {_times(low)}-{_times(high)}")
+        alone = int((rows["status"] == "alone").sum())
+        alone_text = f", alone in {alone}" if alone else ""
         said.append(f'<span class="win">{html.escape(str(impl))}</span> wins {len(rows)}'
-                    f" of {n}{spread}")
+                    f" of {n}{spread}{alone_text}")
     ties = int((group["status"] == "tie").sum())
     if ties:
         tied = sorted({name for t in group.loc[group["status"] == "tie", "tied"]
