@@ -169,7 +169,21 @@ def scaling_figure(rows, styles, unit):
     return fig, height
 
 
+def _measured(rows):
+    """Each measurement once: an expanded summary (a worker map compact and
+    scatter share, drawn on both lines) loses its copies, labelled with
+    every placement it stands for."""
+    if "measured_placement" not in rows.columns:
+        return rows
+    rows = rows.loc[rows["placement"] == rows["measured_placement"]]
+    if "placements" in rows.columns:
+        rows = rows.assign(placement=[p or q for p, q in zip(rows["placements"],
+                                                             rows["placement"])])
+    return rows
+
+
 def bars_figure(rows, styles, unit):
+    rows = _measured(rows)
     fig, cells, nrows = _grid(rows, shared_y=False)
     shown = set()
     for r, c, params, mode in cells:
@@ -216,9 +230,7 @@ def _sorted_labels(panel, several):
 def heatmap_figure(rows, unit):
     """impl x workers per mode: median / the best impl's median at the same
     params, placement, roles and workers, geometric mean over those."""
-    measured = rows
-    if "measured_placement" in rows.columns:
-        measured = rows.loc[rows["placement"] == rows["measured_placement"]]
+    measured = _measured(rows)
     point = ["params", "mode", "placement", "roles", "threads"]
     best = measured.groupby(point)["median"].transform("max")
     share = measured.assign(share=np.log(measured["median"] / best))

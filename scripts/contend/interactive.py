@@ -51,12 +51,17 @@ def ensure_library(folder):
     return LIBRARY_NAME
 
 
-def library_tag(relative=LIBRARY_NAME, restore_command="scripts/plot <run folder>"):
+def library_tag(relative=LIBRARY_NAME, restore_command="scripts/plot <run folder>",
+                defer=False):
     """The <script> that loads the shared library, then a banner shown only
-    when it did not load (a committed run without its copy)."""
+    when it did not load (a committed run without its copy). defer: the
+    browser shows the page while it reads the library (8 MB: the slowest
+    thing on the page), for pages whose figures are all deferred (they draw
+    on load, after the library ran); an inline figure_div needs it sooner."""
     message = (f"The interactive figures need {LIBRARY_NAME} beside this page; "
                f"run {restore_command} to restore it. The static figures below still work.")
-    return (f'<script src="{html.escape(relative)}" charset="utf-8"></script>\n'
+    return (f'<script src="{html.escape(relative)}" charset="utf-8"'
+            f'{" defer" if defer else ""}></script>\n'
             '<script>\n'
             'document.addEventListener("DOMContentLoaded", function () {\n'
             '  if (typeof Plotly !== "undefined") return;\n'

@@ -187,7 +187,7 @@ def write_run_html(run, summary, drawn, path, evidence=None, extra_figures=None)
     parts.append(interactive.deferred_drawing_script())
     library = interactive.ensure_library(path.parent)
     path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts),
-                         head=interactive.library_tag(library)),
+                         head=interactive.library_tag(library, defer=True)),
                     encoding="utf-8")
     return path
 
