@@ -3,11 +3,14 @@
     scripts/plot RUN_DIR|results.csv [--out DIR]
     scripts/plot --history results/history/<machine_id>.csv [--out DIR]
 
-One figure per (family, benchmark, params, mode): throughput against workers
-(log2 x, log y; one colour per impl, compact solid, scatter dashed, the median
-line inside a band, the oversubscribed region shaded), scaling efficiency
-beside it and, where measured, latency percentiles below. Error rows are
-never drawn; the report's tables show them.
+The page (report.py) shows interactive figures per family and benchmark
+(family_figures.py). Beside it, one static PNG per (family, benchmark,
+params, mode) for CI artifacts and the README: throughput against workers
+(log2 x, log y, in the family's unit from units.py; colours per figure from
+palette.py, compact solid, scatter dashed, the median line inside a band, the
+oversubscribed region shaded), scaling efficiency beside it and, where
+measured, latency percentiles below. Error rows are never drawn; the
+report's tables show them.
 
 The band is the instance's 95% interval across rounds (ci_low..ci_high): the
 range the next run's median would plausibly land in. A run with one round
