@@ -1,7 +1,7 @@
 """How the latency figures tell lines apart: a line per impl (and capacity,
 where one impl ran at several), each with its own colour and marker.
 
-Colours are chosen per family (figures.colours_for over the labels of all
+Colours are chosen per family (palette.styles_for over the labels of all
 the family's latency lines: hockey sticks, distributions and locks alike),
 not per report: a report holds more impls than a
 palette has distinct colours, while one family's fit, so every line of a
@@ -9,17 +9,13 @@ latency figure has its own colour, the same one in every latency figure of
 its family. The marker repeats the distinction for readers who do not tell
 the colours apart.
 """
-from . import figures, latency
-
-MARKERS = ["o", "s", "^", "v", "D", "P", "X", "<", ">", "h"]
+from . import latency, palette
 
 
 def line_styles(labels):
     """label -> {color, marker}, stable for a set of labels (sorted)."""
-    names = sorted(set(labels))
-    colours = figures.colours_for(names)
-    return {name: dict(color=colours[name], marker=MARKERS[i % len(MARKERS)])
-            for i, name in enumerate(names)}
+    return {name: dict(color=style.colour, marker=style.marker)
+            for name, style in palette.styles_for(labels).items()}
 
 
 def with_line_labels(rows):

@@ -3,11 +3,14 @@
     scripts/plot RUN_DIR|results.csv [--out DIR]
     scripts/plot --history results/history/<machine_id>.csv [--out DIR]
 
-One figure per (family, benchmark, params, mode): throughput against workers
-(log2 x, log y; one colour per impl, compact solid, scatter dashed, the median
-line inside a band, the oversubscribed region shaded), scaling efficiency
-beside it and, where measured, latency percentiles below. Error rows are
-never drawn; the report's tables show them.
+The page (report.py) shows interactive figures per family and benchmark
+(family_figures.py). Beside it, one static PNG per (family, benchmark,
+params, mode) for CI artifacts and the README: throughput against workers
+(log2 x, log y, in the family's unit from units.py; colours per figure from
+palette.py, compact solid, scatter dashed, the median line inside a band, the
+oversubscribed region shaded), scaling efficiency beside it and, where
+measured, latency percentiles below. Error rows are never drawn; the
+report's tables show them.
 
 The band is the instance's 95% interval across rounds (ci_low..ci_high): the
 range the next run's median would plausibly land in. A run with one round
@@ -27,7 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, history, latency_figures, ranking, report, results, scaling, schema
+from . import (figures, history, latency_figures, palette, ranking, report, results, scaling,
+               schema, units)
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -39,8 +43,10 @@ ROLE_MARKERS = ["o", "s", "^", "v", "D", "P"]
 PERCENTILES = [("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9")]
 
 
-def run_figure(rows, colours, machine_label):
-    """The figure for one (family, benchmark, params, mode); rows = summary rows."""
+def run_figure(rows, machine_label):
+    """The static figure for one (family, benchmark, params, mode); rows =
+    summary rows. Colours and markers are palette's for the impls it holds."""
+    colours = {name: s.colour for name, s in palette.styles_for(rows["impl"]).items()}
     latency = [(c, name) for c, name in PERCENTILES if rows[c].notna().any()]
     fig = Figure(figsize=(12, 8.2 if latency else 4.4), dpi=figures.DPI)
     grid = fig.add_gridspec(2 if latency else 1, 6, hspace=0.45, wspace=1.4)
@@ -73,7 +79,8 @@ def run_figure(rows, colours, machine_label):
                       + [(ax, column) for ax, column, _ in latency_axes])
 
     ax_tp.set_yscale("log")
-    ax_tp.set_ylabel(f"items/s (median; band = {BAND_LABEL[band]})")
+    unit = units.rate(rows["family"].iloc[0], rows["benchmark"].iloc[0])
+    ax_tp.set_ylabel(f"{unit} (median; band = {BAND_LABEL[band]})")
     ax_tp.set_title("throughput")
     ax_eff.axhline(1.0, color="0.3", lw=0.8, ls=":")
     ax_eff.set_ylim(bottom=0)
@@ -183,13 +190,23 @@ def repetition_range(df):
     return pd.DataFrame({"rep_min": g.min(), "rep_max": g.max()}).reset_index()
 
 
+def with_counters(summary, df):
+    """summary + the v4 counters of report.COUNTER_COLUMNS present in df,
+    each the instance's median over rounds (absent columns stay absent)."""
+    columns = [c for c in report.COUNTER_COLUMNS if c in df.columns and df[c].notna().any()]
+    if not columns:
+        return summary
+    medians = results.instance_column_medians(df, columns)
+    return summary.drop(columns=[c for c in columns if c in summary.columns]).merge(
+        medians, on=schema.INSTANCE, how="left")
+
+
 def write_run_report(run, out_dir):
     """All figures + index.html for one run; returns the HTML path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    per_instance = with_latency(results.instance_summary(run.df), run.df)
+    per_instance = with_counters(with_latency(results.instance_summary(run.df), run.df), run.df)
     summary = run_summary(run, per_instance)
-    colours = figures.colours_for(summary["impl"])
     drawn = []
     for key, rows in figures.figure_groups(summary):
         if not rows["median"].notna().any():
@@ -197,7 +214,7 @@ def write_run_report(run, out_dir):
         if rows["open_loop_reps"].any():
             continue     # throughput = the offered load: the hockey stick draws these
         png = out_dir / f"{figures.slug(*key)}.png"
-        run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
+        run_figure(rows, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
     drawn += latency_figures.draw(run, per_instance, out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)
