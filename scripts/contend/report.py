@@ -17,7 +17,7 @@ import html
 import json
 import math
 
-from . import figures, formatting, latency, ranking, results, scaling
+from . import calibration_figures, figures, formatting, latency, ranking, results, scaling
 
 SORT_SCRIPT = """
 <script>
@@ -390,7 +390,8 @@ def write_run_html(run, summary, drawn, path, evidence=None):
     parts = [partial_banner(run.machine), machine_section(run), guides,
              "<p>Families: " + ", ".join(f'<a href="#{html.escape(f)}">{html.escape(f)}</a>'
                                          for f in families) + "</p>",
-             winners_section(summary, evidence), errors_section(run.df)]
+             winners_section(summary, evidence), hardware_section(measured),
+             errors_section(run.df)]
     for family in families:
         parts.append(f'<h2 id="{html.escape(family)}">{html.escape(family)}</h2>')
         heading = None
@@ -407,6 +408,25 @@ def write_run_html(run, summary, drawn, path, evidence=None):
     path.write_text(page(f"contend report: {run.label} / {run.run_id}", "\n".join(parts)),
                     encoding="utf-8")
     return path
+
+
+HARDWARE_NOTE = """<p class="note">floor_ratio: a pingpong row's p50 round trip over
+the calibration's median round trip of a cache line between the same two PUs; a contended
+counter row's ns per increment over one cache-line transfer between its PUs. 1 is the
+hardware's limit; each family's instance closest to it.</p>"""
+
+
+def hardware_section(summary):
+    """'How close to the hardware' (calibration_figures.closeness), or ''
+    when no row has a floor."""
+    best = calibration_figures.closeness(summary)
+    if not best:
+        return ""
+    rows = [[r["family"], r["benchmark"], r["impl"], r["mode"], r["threads"], r["placement"],
+             r["floor_of"], number_cell(r["floor_ratio"], f"{r['floor_ratio']:.2f}x")]
+            for r in best]
+    return ("<h2>How close to the hardware</h2>\n" + HARDWARE_NOTE
+            + html_table(calibration_figures.CLOSENESS_COLUMNS, rows))
 
 
 def _as_measured(summary):
