@@ -204,3 +204,38 @@ def test_without_the_calibration_family_floors_stay_empty(fake_build, run_bench_
     assert {r["floor_of"] + r["floor_ns"] for r in read_csv(os.path.join(run_dir, "results.csv"))} == {""}
     with open(os.path.join(run_dir, "machine.json")) as f:
         assert "calibration" not in json.load(f)
+
+
+def test_the_heatmap_is_symmetric_and_blank_where_unmeasured(tmp_path):
+    import math
+
+    from contend import calibration_figures
+    summary = calibration.summarise(calibration_rows(), pus=4)
+    pus, cells = calibration_figures.matrix(summary)
+    assert pus == [0, 1, 2]
+    assert cells[0, 1] == cells[1, 0] == 50.5 and cells[1, 2] == cells[2, 1] == 210
+    assert all(math.isnan(cells[i, i]) for i in range(3))
+    [(key, png)] = calibration_figures.draw({"calibration": summary}, tmp_path, "test-machine")
+    assert key["family"] == "calibration" and png.exists() and png.stat().st_size > 0
+    assert calibration_figures.draw({}, tmp_path) == []
+    assert calibration_figures.draw({"calibration": {"pairs": [{"pu_a": 0}]}}, tmp_path) == []
+
+
+def test_closeness_names_each_familys_instance_nearest_its_floor():
+    import pandas as pd
+
+    from contend import calibration_figures
+    base = {"benchmark": "pingpong", "mode": "thread", "threads": 2, "placement": "compact",
+            "floor_of": "core_to_core_round_trip", "errors": 0}
+    summary = pd.DataFrame([
+        {**base, "family": "spsc", "impl": "ring_spsc", "floor_ratio": 1.2},
+        {**base, "family": "spsc", "impl": "boost_spsc_queue", "floor_ratio": 1.1},
+        {**base, "family": "spsc", "impl": "broken", "floor_ratio": 0.5, "errors": 1},
+        {**base, "family": "counter", "impl": "atomic_relaxed", "floor_ratio": 0.9,
+         "benchmark": "increment", "floor_of": "line_transfer"},
+        {**base, "family": "fifo", "impl": "ring_mpmc", "floor_ratio": float("nan")},
+    ])
+    best = calibration_figures.closeness(summary)
+    assert [(r["family"], r["impl"], r["floor_ratio"]) for r in best] == [
+        ("counter", "atomic_relaxed", 0.9), ("spsc", "boost_spsc_queue", 1.1)]
+    assert calibration_figures.closeness(summary.drop(columns="floor_ratio")) == []
