@@ -31,8 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (budget, child, formatting, gbench, instance_name, instances, machine, only_list,
-               plan, schedule, schema)
+from . import (budget, calibration, child, formatting, gbench, instance_name, instances, machine,
+               only_list, plan, schedule, schema)
 from .args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                    positive_int, positive_seconds)
 from .cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
@@ -432,7 +432,12 @@ class BenchRun:
     def __init__(self, args, info, run_dir, chosen):
         self.args, self.info, self.run_dir, self.chosen = args, info, run_dir, chosen
         self.csv_path = run_dir / "results.csv"
-        self.slots = schedule.interleaved(chosen, args.rounds, seed=info["run_id"])
+        # The calibration family first, every round of it: its floors stamp
+        # every later row (calibration.py).
+        self.slots = schedule.first_then_interleaved(chosen, args.rounds, info["run_id"],
+                                                     first=is_calibration)
+        self.calibration_slots = sum(1 for s in self.slots if is_calibration(s.instance))
+        self.floors = None   # calibration.Floors once the calibration is known
         self.rows, self.errored, self.hgrm_notes = [], set(), []
         self.stop = Stop()
         self.started = time.monotonic()
@@ -463,7 +468,21 @@ class BenchRun:
                     self.hgrm_notes.append(done.hgrm_note)
                     result += f"; {done.hgrm_note}"
                 progress.end(result)
+                if slot.index == self.calibration_slots:
+                    self._calibrate()
         return self.finish(measured)
+
+    def _calibrate(self):
+        """machine.json's "calibration" from the rows so far (the calibration
+        family's, all rounds); every row recorded from now on gets its floor."""
+        summary = calibration.summarise(self.rows, self.info.get("pus"))
+        if summary is None:
+            print(f"{PROG}: no calibration number (every calibration row failed); "
+                  "floor columns stay empty", file=sys.stderr)
+            return
+        self.info["calibration"] = summary
+        machine.write(self.run_dir / "machine.json", self.info)
+        self.floors = calibration.Floors(summary, self.info.get("placements"))
 
     def _record(self, out, slot, rows):
         finished = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -474,6 +493,8 @@ class BenchRun:
             row.update(stamp)
             if not row.get("placements"):
                 row["placements"] = row.get("placement")
+            if self.floors is not None:
+                self.floors.stamp(row)
         out.append(rows)
         self.rows.extend(rows)
         if any(r.get("error") for r in rows):
@@ -517,6 +538,10 @@ class BenchRun:
         results.write_summary(per_instance, self.run_dir / "summary.csv")
         self.info["noise"] = noise.score(per_instance)
         return summary.render(run, per_instance)
+
+
+def is_calibration(inst):
+    return inst.identity["family"] == "calibration"
 
 
 def start_run(args, argv, the_plan, chosen):

@@ -36,6 +36,11 @@ MAX_LABELLED_CELLS = 150        # a heatmap's cells carry their percentage up to
 MAX_SCENARIOS_PER_FIGURE = 24    # a wider sweep wraps on, but is folded by the page
 
 
+# Benchmarks another module draws better: the calibration's core-to-core
+# pairs are one point each, a heatmap of PU x PU (calibration_figures.py).
+DRAWN_ELSEWHERE = {("calibration", "core_to_core")}
+
+
 def benchmark_groups(rows):
     """(benchmark, rows) of one family's closed-loop rows with a number."""
     rows = rows.loc[rows["median"].notna()]
@@ -48,6 +53,8 @@ def figures_for_family(family, rows):
     """[(kind, div_id, title, plotly Figure, height_px)] for one family."""
     out = []
     for benchmark, group in benchmark_groups(rows):
+        if (family, benchmark) in DRAWN_ELSEWHERE:
+            continue
         unit = units.rate(family, benchmark)
         swept, single = _split_by_sweep(group)
         styles = palette.styles_for(group["impl"])

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import (figures, history, latency_figures, palette, ranking, report, results, scaling,
-               schema, units)
+from . import (calibration_figures, figures, history, latency_figures, palette, ranking, report,
+               results, scaling, schema, units)
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -213,10 +213,14 @@ def write_run_report(run, out_dir):
             continue     # every repetition failed: nothing to draw, the table says why
         if rows["open_loop_reps"].any():
             continue     # throughput = the offered load: the hockey stick draws these
+        if key[0] == "calibration":
+            continue     # one point per PU pair: the heatmap draws these
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
-    drawn += latency_figures.draw(run, per_instance, out_dir)
+    drawn += calibration_figures.draw(run.machine, out_dir, run.label)
+    drawn += latency_figures.draw(
+        run, per_instance.loc[per_instance["family"] != "calibration"], out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 

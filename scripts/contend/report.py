@@ -17,7 +17,7 @@ shown from there, not embedded, to keep the page light.
 import html
 from pathlib import Path
 
-from . import (family_figures, figures, formatting, interactive, latency, ranking, results,
+from . import (calibration_figures, family_figures, figures, formatting, interactive, latency, ranking, results,
                scaling, units, winners)
 from .html_parts import (Cell, drop_empty_columns, embedded_png, html_table,  # noqa: F401
                          number_cell, page)   # re-exported: compare_report, history use them
@@ -176,10 +176,12 @@ def write_run_html(run, summary, drawn, path, evidence=None, extra_figures=None)
     sections = [family_section(family, summary, measured, drawn, path.parent,
                                (extra_figures or {}).get(family, []))
                 for family in families]
+    hardware = hardware_section(measured)
     guides = READING_GUIDE + (LATENCY_GUIDE if any("heading" in key for key, _ in drawn) else "")
     parts = [partial_banner(run.machine), machine_card(run),
              winners.winners_section(summary, evidence),
-             contents(families, [s for _, s in sections]),
+             hardware,
+             contents(families, [s for _, s in sections], hardware=bool(hardware)),
              errors_section(run.df),
              f'<details id="reading-guide"><summary>How to read this report</summary>{guides}'
              "</details>"]
@@ -192,10 +194,31 @@ def write_run_html(run, summary, drawn, path, evidence=None, extra_figures=None)
     return path
 
 
-def contents(families, figure_lists):
+HARDWARE_NOTE = """<p class="note">floor_ratio: a pingpong row's p50 round trip over
+the calibration's median round trip of a cache line between the same two PUs; a contended
+counter row's ns per increment over one cache-line transfer between its PUs. 1 is the
+hardware's limit; each family's instance closest to it.</p>"""
+
+
+def hardware_section(summary):
+    """'How close to the hardware' (calibration_figures.closeness), or ''
+    when no row has a floor."""
+    best = calibration_figures.closeness(summary)
+    if not best:
+        return ""
+    rows = [[r["family"], r["benchmark"], r["impl"], r["mode"], r["threads"], r["placement"],
+             r["floor_of"], number_cell(r["floor_ratio"], f"{r['floor_ratio']:.2f}x")]
+            for r in best]
+    return ('<section id="hardware"><h2>How close to the hardware</h2>\n' + HARDWARE_NOTE
+            + html_table(calibration_figures.CLOSENESS_COLUMNS, rows) + "</section>")
+
+
+def contents(families, figure_lists, hardware=False):
     """The contents list: every section and every figure, linked."""
-    items = ['<li><a href="#machine">Machine</a></li>', '<li><a href="#winners">Winners</a></li>',
-             '<li><a href="#errors">Errors</a></li>']
+    items = ['<li><a href="#machine">Machine</a></li>', '<li><a href="#winners">Winners</a></li>']
+    if hardware:
+        items.append('<li><a href="#hardware">How close to the hardware</a></li>')
+    items.append('<li><a href="#errors">Errors</a></li>')
     for family, figure_list in zip(families, figure_lists):
         links = "".join(f'<li><a href="#{html.escape(div_id)}">{html.escape(title)}</a></li>'
                         for div_id, title in figure_list)

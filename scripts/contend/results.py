@@ -369,6 +369,8 @@ def instance_summary(df):
         extra[column] = g[column].median()
     extra["kept_up_share"] = _kept_up_share(valid)
     extra["latency_of"] = g["latency_of"].max()   # one value per instance; "" where none
+    extra["floor_of"] = g["floor_of"].max()       # likewise (calibration.py)
+    extra["floor_ratio"] = g["floor_ratio"].median()
     summary = summary.merge(extra.reset_index(), on=schema.INSTANCE, how="left")
     first = df.groupby(schema.INSTANCE, sort=True)
     flags = pd.DataFrame({"oversubscribed": first["oversubscribed"].any(),
@@ -383,6 +385,7 @@ def instance_summary(df):
     out["rounds"] = out["rounds"].fillna(0).astype("int64")
     out["unstable"] = out["unstable"].fillna(False).astype(bool)
     out["latency_of"] = out["latency_of"].fillna("").astype(str)
+    out["floor_of"] = out["floor_of"].fillna("").astype(str)
     out = out.sort_values(schema.INSTANCE, kind="stable").reset_index(drop=True)
     return out.assign(ineligible=ineligibility(out))
 
@@ -464,7 +467,8 @@ def _column(summary, name):
 # summary.csv: the per-instance numbers beside results.csv, in this order.
 # `ineligible` says why an instance may not be ranked ('' when it may): for
 # an open-loop latency row `median` is the achieved load, not a capacity.
-# The latency columns are medians over valid repetitions (empty where none);
+# The latency columns are medians over valid repetitions (empty where none),
+# floor_ratio too (floor_of names the floor, calibration.py);
 # kept_up_share is the share of an open-loop instance's repetitions that
 # kept up with the offered load.
 SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", "n", "median",
@@ -472,7 +476,8 @@ SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", 
                                "unstable", "errors", "error", "ineligible", "latency_of"]
                    + schema.LATENCY_COLUMNS + ["latency_samples", "offered_per_second",
                                                "kept_up_share", "handover_p50_ns",
-                                               "handover_p99_ns", "handover_samples"])
+                                               "handover_p99_ns", "handover_samples",
+                                               "floor_of", "floor_ratio"])
 
 
 def write_summary(summary, path):

@@ -32,3 +32,15 @@ def interleaved(instances, rounds, seed):
         rng.shuffle(order)
         slots.extend(Slot(r, len(slots) + 1, inst) for inst in order)
     return slots
+
+
+def first_then_interleaved(instances, rounds, seed, first):
+    """The instances `first(instance)` picks, all their rounds, before any
+    other: then the rest, each part interleaved as above.
+
+    The calibration family runs first this way: the floors it measures are
+    needed to stamp every later row, and are measured before the machine
+    has been heated by anything else."""
+    head = interleaved([i for i in instances if first(i)], rounds, seed)
+    tail = interleaved([i for i in instances if not first(i)], rounds, seed)
+    return head + [Slot(s.round, len(head) + s.index, s.instance) for s in tail]

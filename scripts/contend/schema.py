@@ -125,6 +125,8 @@ LATENCY_OF = {
     "log": "receive_to_handoff",            # chatlog: a datagram received to the receiver
                                             #   being free again (queued, or written)
     "core_to_core": "round_trip",           # calibration: a line bounced by CAS and back
+    "futex_wake": "wake_to_run",            # calibration: futex wake call to the woken
+                                            #   thread running
 }
 
 # What a row's floor_ratio compares it with (schema column floor_of):
