@@ -15,6 +15,10 @@
 //               queue's saturation; latency of every item since its intended
 //               send time, offered load and whether the queue kept up
 //               (open_loop_benchmark.h).
+//   quality     priority queues: W threads each pop an item and push a
+//               fresh one, every operation logged; the rank error of the
+//               pops (rank_error_mean / rank_error_max, rank_error.h), from
+//               replaying the log. A relaxed queue's price for its speed.
 // Every episode is judged (item_exchange.h): a lost, duplicated or
 // out-of-order item makes the row an error, not a number.
 #include <type_traits>
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "contend/harness/bench_main.h"
+#include "contend/harness/counter_names.h"
 #include "contend/harness/latency_counters.h"
 #include "contend/queue/open_loop_benchmark.h"
 #include "contend/queue/producer_consumer_workload.h"
@@ -29,6 +34,7 @@
 #include "contend/queue/queue_list.h"
 #include "contend/queue/queue_pingpong_workload.h"
 #include "contend/queue/queue_plan.h"
+#include "contend/queue/rank_error_workload.h"
 
 namespace contend {
 namespace {
@@ -44,10 +50,16 @@ void run_workload(benchmark::State& state, const BenchEnvironment& env,
   plan.judge = [&workload](const EpisodeResult& result) { return workload.judge(result); };
   if constexpr (requires { workload.forget_latencies(); })
     plan.after_warmup = [&workload] { workload.forget_latencies(); };
+  if constexpr (requires { workload.forget_warmup(); })
+    plan.after_warmup = [&workload] { workload.forget_warmup(); };
   run_on_group(state, env, places, WorkerMode::kThread,
                [&workload](const WorkerContext& context) { return workload.run(context); }, plan);
   if (!state.error_occurred()) report(workload);
 }
+
+template <class Q>
+constexpr bool measures_rank_error_v = Q::traits.order == QueueOrder::kPriority ||
+                                       Q::traits.order == QueueOrder::kRelaxedPriority;
 
 template <class Q>
 void run_queue(benchmark::State& state, const BenchEnvironment& env, const QueueScenario& s) {
@@ -57,6 +69,18 @@ void run_queue(benchmark::State& state, const BenchEnvironment& env, const Queue
     run_workload<QueuePingPongWorkload<Q>>(
         state, env, s.places, *pingpong,
         [&state](const auto& workload) { set_latency_counters(state, workload.latencies()); });
+  } else if (const auto* quality = std::get_if<RankErrorConfig>(&s.config)) {
+    // Only priority queues get quality entries (queue_plan.cc); the others
+    // need not compile the workload.
+    if constexpr (measures_rank_error_v<Q>) {
+      run_workload<RankErrorWorkload<Q>>(state, env, s.places, *quality, [&state](const auto& w) {
+        state.counters[counter_name::kRankErrorMean] = benchmark::Counter(w.rank_errors().mean());
+        state.counters[counter_name::kRankErrorMax] =
+            benchmark::Counter(static_cast<double>(w.rank_errors().max));
+      });
+    } else {
+      state.SkipWithError("quality is a priority queue's benchmark");
+    }
   } else {
     run_open_loop<Q>(state, env, s.places, std::get<OpenLoopLatencyConfig>(s.config),
                      saturation_key(s.id));

@@ -37,7 +37,7 @@ TEST(QueueList, IdsAreExactlyTheDocumentedOnes) {
       "mutex_deque", "blocking_fifo", "boost_lockfree_queue", "moodycamel", "moodycamel_tokens",
       "moodycamel_blocking", "tbb_queue", "tbb_bounded_queue", "ring_mpmc",           // fifo
       "mutex_vector", "blocking_lifo", "boost_lockfree_stack", "treiber_stack",       // lifo
-      "mutex_priority_queue", "blocking_priority", "tbb_priority_queue",              // priority
+      "mutex_priority_queue", "blocking_priority", "tbb_priority_queue", "multiqueue",  // priority
       "boost_spsc_queue", "moodycamel_rwqueue", "ring_spsc"};                         // spsc
   EXPECT_EQ(ids, expected);
   for (const auto& id : ids)
@@ -51,8 +51,11 @@ TEST(QueueList, FamiliesFollowFromTheTraits) {
     if (e.traits.concurrency == QueueConcurrency::kSpsc) {
       EXPECT_EQ(family, "spsc") << e.id;
     } else {
-      EXPECT_EQ(family, e.traits.order == QueueOrder::kNone ? "fifo" : to_string(e.traits.order))
-          << e.id;
+      const std::string expected = e.traits.order == QueueOrder::kNone ? "fifo"
+                                   : e.traits.order == QueueOrder::kRelaxedPriority
+                                       ? "priority"
+                                       : std::string(to_string(e.traits.order));
+      EXPECT_EQ(family, expected) << e.id;
     }
   }
   QueueTraits unordered{.order = QueueOrder::kNone};
@@ -146,6 +149,11 @@ TEST(QueuePlan, ConfigsMatchTheirIds) {
       EXPECT_EQ(std::string(to_string(l->queue.wait)), param(s.id, "wait"));
       EXPECT_EQ(std::to_string(l->load_pct), param(s.id, "load_pct"));
       EXPECT_EQ(l->queue.offered_per_second, 0);  // set at run time, from the saturation
+    } else if (const auto* q = std::get_if<RankErrorConfig>(&s.config)) {
+      EXPECT_EQ(s.id.benchmark, "quality");
+      EXPECT_EQ(q->threads, s.id.threads);
+      EXPECT_EQ(std::to_string(q->prefill), param(s.id, "prefill"));
+      EXPECT_EQ(s.id.producers, 0);  // every thread both pushes and pops
     } else {
       EXPECT_EQ(s.id.benchmark, "pingpong");
       EXPECT_EQ(s.id.threads, 2);
@@ -182,12 +190,47 @@ TEST(QueuePlan, QuickIsSmallItemsNoDrainShorterEpisodes) {
   }
 }
 
-// On the 2-core VM: 50 instances quick and 455 full before the latency
-// benchmark, which adds one per queue and wait mode quick (25) and four
-// loads of that full (100): its only shape there is 1:1.
+// On the 2-core VM: 52 instances quick and 469 full before the latency
+// benchmark, which adds one per queue and wait mode quick (26) and four
+// loads of that full (104): its only shape there is 1:1. Then quality,
+// for the four priority queues: quick at 2 threads (4), full at 1, 2, 3*
+// (12).
 TEST(QueuePlan, CountsOnTheTwoCoreMachine) {
-  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 50u + 25u);
-  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 455u + 100u);
+  EXPECT_EQ(line_up_plan(two_cores(true)).size(), 52u + 26u + 4u);
+  EXPECT_EQ(line_up_plan(two_cores(false)).size(), 469u + 104u + 12u);
+}
+
+// Quality (rank error) for priority queues alone, strict and relaxed: every
+// ladder point in a full run (1 2 3* here), the largest point that fits in
+// a quick one, compact's map only when quick; 8-byte items, no
+// producer/consumer roles (every thread does both).
+TEST(QueuePlan, QualityForPriorityQueuesOnly) {
+  const QueueTraits fifo{.order = QueueOrder::kFifo};
+  const QueueTraits strict{.order = QueueOrder::kPriority};
+  const QueueTraits relaxed{.order = QueueOrder::kRelaxedPriority};
+  auto quality_threads = [](const std::vector<QueueScenario>& plan) {
+    std::set<int> threads;
+    for (const QueueScenario& s : plan) {
+      if (s.id.benchmark != "quality") continue;
+      threads.insert(s.id.threads);
+      EXPECT_EQ(s.payload, 8u);
+      EXPECT_EQ(s.id.producers + s.id.consumers, 0);
+      EXPECT_EQ(std::get<RankErrorConfig>(s.config).threads, s.id.threads);
+    }
+    return threads;
+  };
+  EXPECT_FALSE(measures_rank_error(fifo));
+  EXPECT_TRUE(quality_threads(queue_plan(two_cores(false), "q", fifo)).empty());
+  for (const QueueTraits& traits : {strict, relaxed}) {
+    EXPECT_TRUE(measures_rank_error(traits));
+    EXPECT_EQ(quality_threads(queue_plan(two_cores(false), "q", traits)), (std::set<int>{1, 2, 3}));
+    EXPECT_EQ(quality_threads(queue_plan(two_cores(true), "q", traits)), (std::set<int>{2}));
+    for (const QueueScenario& s : queue_plan(two_cores(true), "q", traits)) {
+      if (s.id.benchmark == "quality") {
+        EXPECT_EQ(s.id.placement, PlacementPolicy::kCompact);
+      }
+    }
+  }
 }
 
 std::vector<const QueueScenario*> latency_entries(const std::vector<QueueScenario>& plan) {

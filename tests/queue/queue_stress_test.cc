@@ -143,6 +143,9 @@ TYPED_TEST(QueueStress, QuiescentDrainKeepsThePromisedOrder) {
     case QueueOrder::kFifo: break;
     case QueueOrder::kLifo: std::reverse(expected.begin(), expected.end()); break;
     case QueueOrder::kPriority: std::sort(expected.begin(), expected.end()); break;
+    // Relaxed: small keys first only with high probability, even here
+    // (multiqueue_test.cc measures how close); the multiset must match.
+    case QueueOrder::kRelaxedPriority:
     case QueueOrder::kNone:
       std::sort(expected.begin(), expected.end());
       std::sort(drained.begin(), drained.end());

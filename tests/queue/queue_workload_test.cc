@@ -179,6 +179,17 @@ TEST(QueueJudge, AFifoPosingAsPriorityFailsTheDrain) {
   EXPECT_NE(v.error.find("priority order broken"), std::string::npos) << v.error;
 }
 
+// A relaxed priority queue (multiqueue) promises no order, even drained
+// quiescent: the judge must not demand one, yet still catch what is lost.
+TEST(QueueJudge, RelaxedPriorityIsNotHeldToAnOrderButToEveryItem) {
+  EXPECT_EQ(run_faulty_drain<QueueOrder::kRelaxedPriority>().error, "");
+  EXPECT_EQ((run_faulty_stream<Fault::kReorder, QueueOrder::kRelaxedPriority>().error), "");
+  EpisodeVerdict lost = run_faulty_stream<Fault::kLose, QueueOrder::kRelaxedPriority>(2, 2);
+  EXPECT_NE(lost.error.find("lost items"), std::string::npos) << lost.error;
+  EpisodeVerdict twice = run_faulty_stream<Fault::kDuplicate, QueueOrder::kRelaxedPriority>(2, 2);
+  EXPECT_NE(twice.error, "");
+}
+
 // A blocking queue that loses items: sleeping consumers must still come
 // back (timed pops) and report the loss.
 template <class T>

@@ -146,7 +146,7 @@ class ItemExchange {
   explicit ItemExchange(const ProducerConsumerConfig& config)
       : config_((check_exchange_config(config, Q::traits), config)),
         total_(static_cast<uint64_t>(config.producers) * config.items_per_producer),
-        queue_(config.capacity) {
+        queue_(make_queue<Q>(config.capacity, config.producers + config.consumers)) {
     outcome_.expected_items = total_;
     outcome_.expected_checksum =
         expected_exchange_checksum(config.producers, config.items_per_producer);

@@ -24,6 +24,11 @@
 // just forwards. Workers always go through producer_handle_t /
 // consumer_handle_t, created before the workers start, one per worker.
 //
+// A queue that sizes itself by the number of threads that will use it
+// (multiqueue: c heaps per thread) also has a constructor
+// Q(size_t capacity, int workers); make_queue passes the workload's
+// thread count to it, and the capacity alone to everyone else.
+//
 // try_pop may fail spuriously on some queues (moodycamel's can miss items
 // that are mid-enqueue): a failed try_pop means "nothing now", never
 // "drained". Callers that must know when everything arrived count items.
@@ -65,6 +70,17 @@ concept TimedQueueAdapter = BlockingQueueAdapter<Q> &&
     requires(Q& q, typename Q::value_type& out, std::chrono::nanoseconds timeout) {
   { q.pop_for(out, timeout) } -> std::same_as<bool>;
 };
+
+// Q(capacity, workers) where Q has it, else Q(capacity). Returns a prvalue,
+// so it initialises non-movable queues in place (guaranteed copy elision).
+template <QueueAdapter Q>
+Q make_queue(size_t capacity, int workers) {
+  if constexpr (std::constructible_from<Q, size_t, int>) {
+    return Q(capacity, workers);
+  } else {
+    return Q(capacity);
+  }
+}
 
 // The handle for queues without per-thread state: forwards to the queue.
 template <QueueAdapter Q>

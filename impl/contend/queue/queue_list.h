@@ -14,6 +14,7 @@
 #include "contend/queue/boost_lockfree_queues.h"
 #include "contend/queue/moodycamel_queues.h"
 #include "contend/queue/moodycamel_rw_queue.h"
+#include "contend/queue/multiqueue.h"
 #include "contend/queue/mutex_queues.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_traits.h"
@@ -58,10 +59,11 @@ using AllQueueKinds = QueueKindList<
     QueueKind<BlockingLifo>,
     QueueKind<BoostLockfreeStack>,
     QueueKind<TreiberStack>,
-    // Priority (smallest first)
+    // Priority (smallest first; multiqueue: relaxed, small keys first)
     QueueKind<MutexPriorityQueue>,
     QueueKind<BlockingPriority>,
     QueueKind<TbbPriorityQueue>,
+    QueueKind<MultiQueue>,
     // Single producer, single consumer
     QueueKind<BoostSpscQueue>,
     QueueKind<MoodycamelRwQueue>,

@@ -55,8 +55,8 @@ class QueuePingPongWorkload {
 
   explicit QueuePingPongWorkload(const QueuePingPongConfig& config)
       : config_((check_queue_pingpong_config(config, Q::traits), config)),
-        there_(config.capacity),
-        back_(config.capacity),
+        there_(make_queue<Q>(config.capacity, workers())),
+        back_(make_queue<Q>(config.capacity, workers())),
         ping_out_(there_),
         ping_in_(back_),
         pong_in_(there_),

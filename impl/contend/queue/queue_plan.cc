@@ -23,6 +23,12 @@ constexpr EpisodeSizes kFullSizes{1 << 15, 1 << 15, 1 << 10};
 // Quick pingpong: 256 round trips, as a block-mode wake-up can take tens of
 // microseconds on a VM (p99.9 then goes unreported: too few samples).
 constexpr EpisodeSizes kQuickSizes{1 << 13, 1 << 13, 1 << 8};
+// Quality: the queue's size while it is measured, and the pop-push pairs
+// per thread per episode (quick: a quarter; the replay's cost, untimed,
+// grows with it).
+constexpr uint64_t kQualityPrefill = 1 << 12;
+constexpr uint64_t kQualityOps = 1 << 14;
+constexpr uint64_t kQuickQualityOps = 1 << 12;
 
 }  // namespace
 
@@ -114,7 +120,30 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
       }
     }
   }
+  if (measures_rank_error(traits)) {
+    for (const LadderPoint& point : input.points(QuickPoints::kFullMachine)) {
+      const RankErrorConfig config{.threads = point.workers,
+                                   .prefill = kQualityPrefill,
+                                   .ops_per_thread = input.quick ? kQuickQualityOps : kQualityOps};
+      for (DistinctPlacement& map : input.placements(point.workers, QuickPlacements::kCompact)) {
+        plan.push_back({BenchmarkId{.family = family,
+                                    .benchmark = "quality",
+                                    .impl = std::string(impl),
+                                    .threads = point.workers,
+                                    .placement = map.canonical,
+                                    .oversubscribed = point.oversubscribed,
+                                    .params = {{"payload", "8"},
+                                               {"prefill", std::to_string(kQualityPrefill)}},
+                                    .placements = map.covers},
+                        8, config, std::move(map.places)});
+      }
+    }
+  }
   return plan;
+}
+
+bool measures_rank_error(const QueueTraits& traits) {
+  return traits.order == QueueOrder::kPriority || traits.order == QueueOrder::kRelaxedPriority;
 }
 
 std::vector<QueueShape> queue_shapes(const PlanInput& input, const QueueTraits& traits) {

@@ -14,6 +14,10 @@
 //               ladder point that fits the machine (quick: 1:1 only); in a
 //               quick run compact's placement map only: a latency curve asks
 //               about load, and the throughput rows already cover placement.
+//   quality     priority queues (strict and relaxed) only: the rank error
+//               of their pops (rank_error_workload.h), W threads each
+//               popping and pushing, 8-byte items, prefill 4096; every
+//               ladder point (quick: the largest that fits, compact only).
 // Payloads are 8 and 64 bytes; quick: 8 only.
 //
 // Shapes (producers:consumers). A ladder point of W workers (W >= 2) gives
@@ -52,6 +56,7 @@
 #include "contend/queue/item_exchange.h"
 #include "contend/queue/open_loop_benchmark.h"
 #include "contend/queue/queue_pingpong_workload.h"
+#include "contend/queue/rank_error_workload.h"
 #include "contend/queue/queue_traits.h"
 #include "contend/queue/wait_mode.h"
 #include "contend/topology/placement.h"
@@ -61,13 +66,14 @@ namespace contend {
 struct QueueScenario {
   BenchmarkId id;     // family from the traits, impl the queue's id
   size_t payload = 8; // item bytes: QueueItem<8> or QueueItem<64>
-  // throughput (kStream) and drain (kDrain), pingpong, or latency
-  std::variant<ProducerConsumerConfig, QueuePingPongConfig, OpenLoopLatencyConfig> config;
+  // throughput (kStream) and drain (kDrain), pingpong, latency, or quality
+  std::variant<ProducerConsumerConfig, QueuePingPongConfig, OpenLoopLatencyConfig, RankErrorConfig>
+      config;
   std::vector<Place> places;  // producers first, then consumers
 };
 
 // The queue `impl` with `traits`: per payload, throughput, drain, pingpong;
-// then latency.
+// then latency; then quality (priority queues).
 std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view impl,
                                       const QueueTraits& traits);
 
@@ -98,5 +104,8 @@ std::vector<QueueShape> latency_shapes(const PlanInput& input, const QueueTraits
 
 // Its offered loads, percent of saturation: 10, 50, 80, 95; quick: 50.
 std::vector<int> latency_loads(bool quick);
+
+// Whether the quality benchmark applies: strict or relaxed priority order.
+bool measures_rank_error(const QueueTraits& traits);
 
 }  // namespace contend

@@ -7,6 +7,7 @@ std::string_view to_string(QueueOrder order) {
     case QueueOrder::kFifo: return "fifo";
     case QueueOrder::kLifo: return "lifo";
     case QueueOrder::kPriority: return "priority";
+    case QueueOrder::kRelaxedPriority: return "relaxed_priority";
     case QueueOrder::kNone: return "none";
   }
   return "?";
@@ -34,7 +35,8 @@ std::string_view queue_family(const QueueTraits& traits) {
   if (traits.concurrency == QueueConcurrency::kSpsc) return "spsc";
   switch (traits.order) {
     case QueueOrder::kLifo: return "lifo";
-    case QueueOrder::kPriority: return "priority";
+    case QueueOrder::kPriority:
+    case QueueOrder::kRelaxedPriority: return "priority";
     case QueueOrder::kFifo:
     case QueueOrder::kNone: return "fifo";
   }

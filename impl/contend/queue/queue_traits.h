@@ -19,8 +19,14 @@ namespace contend {
 //   kLifo      a quiescent queue is drained newest first.
 //   kPriority  smallest first by operator<. Ties are in no promised order
 //              unless the queue's own comment says otherwise.
+//   kRelaxedPriority  small keys first, with high probability, not always:
+//              a pop returns an item of small rank (few smaller items
+//              present), not necessarily the smallest, even in a quiescent
+//              queue (multiqueue). Checked like kNone (every item leaves
+//              exactly once); how relaxed it is, is measured (the priority
+//              family's `quality` benchmark, rank_error.h), not judged.
 //   kNone      no order at all: only "every item leaves exactly once".
-enum class QueueOrder { kFifo, kLifo, kPriority, kNone };
+enum class QueueOrder { kFifo, kLifo, kPriority, kRelaxedPriority, kNone };
 
 // Whether the queue can refuse an item for lack of room.
 //   kUnbounded  grows as needed; the capacity given at construction (if
@@ -58,7 +64,8 @@ std::string_view to_string(QueueConcurrency concurrency);
 
 // The benchmark family a queue's rows belong to: "spsc" for single-producer
 // single-consumer queues (they are only comparable with each other), else
-// its order: "fifo", "lifo", "priority". Unordered queues compete for the
+// its order: "fifo", "lifo", "priority" (relaxed priority queues too: they
+// compete for the strict ones' job). Unordered queues compete for the
 // FIFO queues' job and are listed with them as "fifo" (order unchecked).
 std::string_view queue_family(const QueueTraits& traits);
 
