@@ -8,7 +8,10 @@
 //
 // Guaranteed by every model:
 //  - start() returns once the listener accepts connections; port() is then
-//    the bound port. A port in use is a std::system_error naming it.
+//    the bound port. A port in use is a std::system_error naming it
+//    (except that epoll_per_core's SO_REUSEPORT listeners join another
+//    SO_REUSEPORT listener of the same user on that port, as the kernel
+//    allows; the bench asks for port 0 only).
 //  - stop() closes the listener(s), wakes every handler (a blocked read, an
 //    epoll_wait, a forked child), and joins every thread and reaps every
 //    child before it returns, within kStopBound; after it, connecting to
@@ -41,7 +44,7 @@ inline constexpr std::chrono::seconds kStopBound{10};
 
 struct ServerConfig {
   uint16_t port = 0;         // 0: ephemeral
-  std::vector<int> pus;      // OS PU indices every server task runs on; empty: unpinned
+  std::vector<int> pus = {}; // OS PU indices every server task runs on; empty: unpinned
   int pool_workers = 16;     // thread_pool only
   int loops = 1;             // epoll_per_core only: event loops (one per PU in the bench)
 };
