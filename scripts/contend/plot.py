@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, history, latency_figures, ranking, report, results, scaling, schema
+from . import (figures, history, latency_figures, ranking, report, results, scaling, schema,
+               server_figures)
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -196,9 +197,12 @@ def write_run_report(run, out_dir):
             continue     # every repetition failed: nothing to draw, the table says why
         if rows["open_loop_reps"].any():
             continue     # throughput = the offered load: the hockey stick draws these
+        if key[0] == server_figures.FAMILY:
+            continue     # x is connections, not threads: server_figures draws these
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
+    drawn += server_figures.draw(per_instance, out_dir, run.label)
     drawn += latency_figures.draw(run, per_instance, out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)

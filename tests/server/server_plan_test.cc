@@ -68,7 +68,10 @@ TEST(ServerPlan, FullRunClimbsTheLadderForEveryModel) {
       if (s.workload == ServerWorkload::kLatency) ++latency;
       if (s.workload == ServerWorkload::kConnectPerRequest) ++churn;
     }
-    EXPECT_EQ(echo_points, (std::set<int>{1, 16, 256, 1024, 4096}));
+    if (model == ServerModel::kProcessPerConnection)
+      EXPECT_EQ(echo_points, (std::set<int>{1, 16, 256, 1024}));
+    else
+      EXPECT_EQ(echo_points, (std::set<int>{1, 16, 256, 1024, 4096}));
     EXPECT_EQ(latency, 4);
     EXPECT_EQ(churn, 2);
   }

@@ -11,11 +11,11 @@
 //   connect_per_request  each client thread loops connect, send, receive,
 //                        close (the tutorial's clients): connection churn.
 //
-// Connection ladder (full run): 1, 16, 256, 1024, 4096. It stops at 4096 by
-// choice, not by a limit: past a few thousand, thread_per_connection and
-// process_per_connection spend a repetition's time starting threads and
-// forking (every repetition reconnects), and this VM's 20000 descriptors
-// would allow 9968. A point needing more descriptors than RLIMIT_NOFILE
+// Connection ladder (full run): 1, 16, 256, 1024, 4096 (process_per_connection:
+// up to 1024). It stops there by choice, not by a limit: every repetition
+// reconnects, and past a few thousand the per-connection models spend the
+// repetition starting threads and forking (process_per_connection already
+// at 4096); this VM's 20000 descriptors would allow 9968. A point needing more descriptors than RLIMIT_NOFILE
 // allows is an error row (descriptor_limit.h), as is a thread_pool point
 // with more persistent connections than the pool has workers (the
 // surplus would never be served: the model's limit, stated, not waited on).
