@@ -196,6 +196,7 @@ uint64_t EchoClientLoad::run(const WorkerContext& context) {
   };
 
   size_t done = 0;
+  int64_t last_progress = monotonic_ns();
   const size_t mine = worker.last - worker.first;
   uint64_t completed = 0;
   // Open loop: the next request in due order among this worker's connections.
@@ -206,7 +207,6 @@ uint64_t EchoClientLoad::run(const WorkerContext& context) {
     for (size_t c = worker.first; c < worker.last; ++c)
       if (!issue(c, now)) return completed;
   }
-  int64_t last_progress = monotonic_ns();
   const int64_t stall_ns = std::chrono::nanoseconds(config_.stall_timeout).count();
   epoll_event events[64];
   while (done < mine) {
@@ -217,6 +217,7 @@ uint64_t EchoClientLoad::run(const WorkerContext& context) {
         const int64_t due = start + static_cast<int64_t>(slot * ns_per_request_);
         if (due > now) break;
         if (!issue(cursor_c, due)) return completed;
+        last_progress = now;  // a stall is silence with requests out, not a slow schedule
         if (++cursor_c == worker.last) {
           cursor_c = worker.first;
           ++cursor_k;

@@ -22,9 +22,9 @@
 //
 // Checks, every byte: each connection's stream is EchoPattern's, so every
 // echoed byte is compared with what was sent at that offset. The first
-// wrong byte, an EOF or a reset from the server, or no progress for
-// stall_timeout ends the worker's episode with a one-line error, which the
-// judge returns (an error row). Requests are counted only when their echo
+// wrong byte, an EOF or a reset from the server, or no progress (no byte
+// received and no request sent) for stall_timeout ends the worker's
+// episode with a one-line error, which the judge returns (an error row). Requests are counted only when their echo
 // is complete and correct: a lost request shows as a stall.
 //
 // Connections are opened by connect_all() (not timed) and live until
