@@ -38,7 +38,8 @@ MAX_SCENARIOS_PER_FIGURE = 24    # a wider sweep wraps on, but is folded by the 
 
 # Benchmarks another module draws better: the calibration's core-to-core
 # pairs are one point each, a heatmap of PU x PU (calibration_figures.py).
-DRAWN_ELSEWHERE = {("calibration", "core_to_core")}
+DRAWN_ELSEWHERE = {("calibration", "core_to_core"),
+                   ("server", "echo")}   # x is connections: server_figures.py
 
 
 def benchmark_groups(rows):

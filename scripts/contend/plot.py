@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import (calibration_figures, figures, history, latency_figures, palette, ranking, report,
-               results, scaling, schema, units)
+               results, scaling, schema, server_figures, units)
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -215,10 +215,13 @@ def write_run_report(run, out_dir):
             continue     # throughput = the offered load: the hockey stick draws these
         if key[0] == "calibration":
             continue     # one point per PU pair: the heatmap draws these
+        if key[0] == server_figures.FAMILY:
+            continue     # x is connections, not threads: server_figures draws these
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
     drawn += calibration_figures.draw(run.machine, out_dir, run.label)
+    drawn += server_figures.draw(per_instance, out_dir, run.label)
     drawn += latency_figures.draw(
         run, per_instance.loc[per_instance["family"] != "calibration"], out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)

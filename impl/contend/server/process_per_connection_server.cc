@@ -1,0 +1,120 @@
+// A child per connection. See process_per_connection_server.h.
+#include "contend/server/process_per_connection_server.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <string>
+
+#include "contend/harness/child_process.h"
+
+namespace contend {
+
+namespace {
+
+// The child's whole life: async-signal-safe calls only (see the header).
+int echo_child(int fd) {
+  if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
+  ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+  char buffer[16 * 1024];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return 0;
+    for (ssize_t sent = 0; sent < n;) {
+      const ssize_t w = ::send(fd, buffer + sent, static_cast<size_t>(n - sent), MSG_NOSIGNAL);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return 0;
+      sent += w;
+    }
+  }
+}
+
+int64_t pss_bytes(pid_t pid) {
+  std::ifstream rollup("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  std::string key;
+  int64_t kib = 0;
+  while (rollup >> key) {
+    if (key == "Pss:") {
+      rollup >> kib;
+      return kib * 1024;
+    }
+    rollup.ignore(1 << 10, '\n');
+  }
+  return 0;  // ended meanwhile
+}
+
+}  // namespace
+
+void ProcessPerConnectionServer::start() {
+  listener_ = listen_loopback(config_.port);
+  port_ = bound_port(listener_.get());
+  wake_ = make_wake_fd();
+  children_cpu_at_start_ = children_cpu_ns();
+  tally_.enter();
+  acceptor_ = std::thread([this] {
+    TallyScope scope(tally_);
+    pin_current_thread_to(config_.pus);  // children inherit the mask
+    run_accept_loop(
+        listener_.get(), wake_.get(), [this](int fd) { fork_handler(fd); },
+        [this] { reap_ended(); }, std::chrono::milliseconds(20));
+  });
+}
+
+void ProcessPerConnectionServer::fork_handler(int fd) {
+  try {
+    const pid_t child = fork_child([fd] { return echo_child(fd); });
+    std::lock_guard lock(children_mutex_);
+    children_.push_back(child);
+    tally_.enter();
+  } catch (const std::system_error&) {  // no child: the client sees EOF
+  }
+  ::close(fd);  // the child's copy is the connection now
+}
+
+void ProcessPerConnectionServer::reap_ended() {
+  std::lock_guard lock(children_mutex_);
+  std::erase_if(children_, [this](pid_t child) {
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) != child) return false;
+    tally_.leave_child();
+    return true;
+  });
+}
+
+void ProcessPerConnectionServer::stop() {
+  if (!acceptor_.joinable()) return;
+  signal_wake_fd(wake_.get());
+  acceptor_.join();
+  listener_.reset();
+  std::lock_guard lock(children_mutex_);
+  for (pid_t child : children_) ::kill(child, SIGKILL);
+  for (pid_t child : children_) {
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    tally_.leave_child();
+  }
+  children_.clear();
+  wake_.reset();
+}
+
+ServerStats ProcessPerConnectionServer::stats() const {
+  std::lock_guard lock(children_mutex_);
+  return {.peak_tasks = tally_.peak(),
+          .cpu_ns = tally_.cpu_ns() + children_cpu_ns() - children_cpu_at_start_,
+          .live_connections = static_cast<int>(children_.size())};
+}
+
+int64_t ProcessPerConnectionServer::child_resident_bytes() const {
+  std::lock_guard lock(children_mutex_);
+  int64_t total = 0;
+  for (pid_t child : children_) total += pss_bytes(child);
+  return total;
+}
+
+}  // namespace contend
