@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, history, latency_figures, ranking, report, results, scaling, schema
+from . import chatlog_figures, figures, history, latency_figures, ranking, report, results, scaling, schema
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -200,6 +200,7 @@ def write_run_report(run, out_dir):
         run_figure(rows, colours, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
     drawn += latency_figures.draw(run, per_instance, out_dir)
+    drawn += chatlog_figures.draw(run, out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 
