@@ -60,10 +60,15 @@ void SpdlogAsync::append(ChatMessage&& message) {
 }
 
 void SpdlogAsync::stop() {
-  // Queued records hold the logger; the pool's destructor posts a
-  // terminate message behind them and joins its thread once they are done.
-  logger_.reset();
+  // The pool first: its destructor posts a terminate message behind the
+  // queued records (which hold the logger) and joins its thread once they
+  // are written. The logger (and the sink the pool thread used) then dies
+  // here, after that join, which orders the sink's last use before its
+  // destruction even for ThreadSanitizer, which cannot see the reference
+  // counts inside the uninstrumented libspdlog. (The logger holds the pool
+  // only weakly: pool_ is its one owner.)
   pool_.reset();
+  logger_.reset();
 }
 
 void SpdlogAsync::close() {

@@ -15,9 +15,9 @@
 // here a crash loses spdlog's queue, as queue_writer loses its queue.
 //
 // Every episode builds its own logger and thread pool, registered nowhere
-// (not in spdlog's global registry); close() drops the logger and destroys
-// the pool, whose destructor lets its thread drain the queue and joins it,
-// so no spdlog thread outlives close(). A sink error (spdlog catches
+// (not in spdlog's global registry); close() destroys the pool, whose
+// destructor lets its thread drain the queue and joins it, then drops the
+// logger, so no spdlog thread outlives close(). A sink error (spdlog catches
 // exceptions from sinks and calls the error handler) is kept and rethrown
 // from close().
 #pragma once
