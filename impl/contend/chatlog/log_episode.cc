@@ -53,10 +53,12 @@ EpisodeResult LogEpisodes::run_episode() {
     log->close();
     const int64_t closed_ns = monotonic_ns();
     episode_error_ = receivers.error();
-    // The end of real work: the last hand-off (or the senders' end, if
-    // nothing arrived), plus the drain and close that followed.
+    // The end of the receivers' work: the last hand-off, wherever it fell
+    // (a slow receiver still drains its socket after the sentinel wait
+    // ended), or the end of that wait if nothing arrived; then the writer's
+    // close, which writes what is still queued.
     int64_t last = receivers.last_message_ns();
-    if (last == 0 || last > waited_until_ns) last = waited_until_ns;
+    if (last == 0) last = waited_until_ns;
     result.makespan_seconds = double((last - start_ns) + (closed_ns - close_start_ns)) / 1e9;
     receivers.merge_latencies_into(latencies_);
   } catch (const std::exception& e) {

@@ -10,10 +10,11 @@
 // accepted, exactly once, in per-sender order, no torn line, no phantom;
 // anything else is the episode's error (an error row). The file is deleted.
 //
-// Makespan: from just before the senders start to the moment close()
-// returned, minus the time spent waiting for sentinels after the last
-// message was handed off (a lost sentinel's deadline is not the writer's
-// time). Items: the lines in the file.
+// Makespan: from just before the senders start to the last hand-off (a
+// slow receiver goes on draining its socket after the sentinel wait), plus
+// the time close() took (the writer writing what is still queued). Idle
+// time is left out: a lost sentinel's deadline and the receivers' final
+// receive timeout are nobody's work. Items: the lines in the file.
 // Per timed episode it adds up the datagrams lost in the kernel (sent -
 // received, `dropped`) and records every hand-off latency.
 #pragma once
