@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <system_error>
 #include <exception>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
@@ -20,6 +21,7 @@
 #include "contend/chatlog/udp_inbox.h"
 #include "contend/harness/child_process.h"
 #include "contend/harness/clock.h"
+#include "contend/harness/shared_memory.h"
 
 namespace contend::chatlog {
 
@@ -28,10 +30,11 @@ namespace {
 // The logging process: runs until it is killed (or, never expected, until
 // kChildLifetime passed).
 int logging_process(const ChatlogConfig& config, const UdpInbox& inbox, MessageLedger& ledger,
-                    const std::string& path) {
+                    const std::string& path, std::atomic<bool>& ready) {
   LogFile file(path, config.durability, &ledger);
   auto log = make_chat_log(config.design, file);
   ChatReceivers receivers(inbox, *log, ledger);
+  ready.store(true, std::memory_order_release);  // pairs with crash_once's acquire
   std::this_thread::sleep_for(CrashEpisodes::kChildLifetime);
   return 3;
 }
@@ -57,9 +60,24 @@ CrashCount CrashEpisodes::crash_once(double* makespan_seconds) {
   ::close(fd);
   {
     UdpInbox inbox(config_.receivers, config_.rcvbuf_bytes);
-    const pid_t child = fork_child([&] { return logging_process(config_, inbox, ledger_, path); });
+    Shared<std::atomic<bool>> ready(false);
+    const pid_t child =
+        fork_child([&] { return logging_process(config_, inbox, ledger_, path, *ready); });
     // Forked before any thread of this episode exists, so the child copies
-    // a one-threaded parent.
+    // a one-threaded parent. The senders start once its writer and
+    // receivers run: a child still starting when the kill comes would
+    // measure nothing.
+    const auto ready_deadline = std::chrono::steady_clock::now() + kChildStart;
+    while (!ready->load(std::memory_order_acquire)) {
+      if (const auto status = try_reap_child(child))
+        throw std::runtime_error("the logging process " + describe_wait_status(*status) +
+                                 " before it was ready");
+      if (std::chrono::steady_clock::now() >= ready_deadline) {
+        kill_child(child);
+        throw std::runtime_error("the logging process did not start within 10 s");
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
     const int64_t start_ns = monotonic_ns();
     SendTally tally;
     std::exception_ptr send_error;

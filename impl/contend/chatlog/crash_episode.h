@@ -2,7 +2,8 @@
 // mid-episode, then count what the file lacks.
 //
 // One episode: the parent binds the inbox, then forks the logging process
-// (fork_child: it dies with the parent too), which opens the chat file and
+// (fork_child: it dies with the parent too) and waits until it is ready
+// (bounded: kChildStart), which opens the chat file and
 // runs the design's ChatLog and the receivers, marking each message in a
 // shared MessageLedger: kReceived, kAccepted (hand-off returned), kAcked
 // (written, and fsynced where the policy says: log_file.h). The parent
@@ -59,6 +60,8 @@ class CrashEpisodes {
   // After the senders finished, how long the child still runs before the
   // kill when half the messages were never accepted (heavy loss).
   static constexpr std::chrono::milliseconds kKillGrace{20};
+  // How long the logging process may take to start its threads.
+  static constexpr std::chrono::seconds kChildStart{10};
   // A child nobody killed ends itself after this (it never should).
   static constexpr std::chrono::seconds kChildLifetime{30};
 
