@@ -57,3 +57,9 @@ find_program(CONTEND_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NOT CONTEND_PYTHON)
   contend_missing("python3" python3)
 endif()
+
+# spdlog (Debian's compiled library, on Debian's fmt): chatlog's library peer.
+find_package(spdlog QUIET)
+if(NOT spdlog_FOUND)
+  contend_missing("spdlog" libspdlog-dev)
+endif()

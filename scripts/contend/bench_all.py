@@ -13,6 +13,8 @@ is kept only when it failed) and hgrm/ (per instance that records latencies
 and round, its latency histogram as HdrHistogram .hgrm text in microseconds,
 instance_name.hgrm_path: <stem>.r<round>.hgrm, every timed repetition of
 that process merged; only for processes whose rows have no error).
+Each process also gets a scratch folder for temporary files,
+scratch/<process>, removed when it ends, however it ends.
 Exit 0 when every instance produced a number, 1 when some had errors (all
 else is still written), 2 on bad input, 130 when interrupted.
 """
@@ -23,6 +25,7 @@ import json
 import os
 import secrets
 import shlex
+import shutil
 import signal
 import statistics
 import subprocess
@@ -53,6 +56,11 @@ EPISODES_FLAG = "--contend_episodes"
 # file is missing.
 HGRM_FLAG = "--contend_hgrm"
 HGRM_NOT_WRITTEN = 4
+# Where a bench binary writes temporary files (bench_main.h, scratch_dir.h):
+# <run_dir>/scratch/<process>, made before the process and removed after it
+# however it ended (success, failure, timeout, Ctrl-C).
+SCRATCH_FLAG = "--contend_scratch"
+SCRATCH_DIR = "scratch"
 
 # (full, quick) defaults. Quick must finish in about a minute of benchmark
 # time on 2 cores, the full run in 15 minutes; rounds are the evidence, so
@@ -179,7 +187,7 @@ def exec_plan(bench_dir):
     os.execv(contend_plan, [contend_plan])
 
 
-def instance_argv(inst, args, json_path, hgrm_path):
+def instance_argv(inst, args, json_path, hgrm_path, scratch_dir):
     argv = [inst.binary]
     if args.quick:
         argv.append(instances.QUICK_FLAG)
@@ -192,6 +200,7 @@ def instance_argv(inst, args, json_path, hgrm_path):
         f"--benchmark_out={json_path}",
         "--benchmark_out_format=json",
         f"{HGRM_FLAG}={hgrm_path}",
+        f"{SCRATCH_FLAG}={scratch_dir}",
     ]
 
 
@@ -231,13 +240,17 @@ def measure(inst, args, run_dir, slot, stop):
     stem = f"raw/{slot.index:04d}"
     json_path, log_path = run_dir / f"{stem}.json", run_dir / f"{stem}.log"
     hgrm_path = instance_name.hgrm_path(run_dir, inst.identity, slot.round)
+    scratch = run_dir / SCRATCH_DIR / f"{slot.index:04d}"
     try:
-        outcome = child.run(instance_argv(inst, args, json_path, hgrm_path), log_path=log_path,
-                            timeout=args.timeout, cwd=run_dir, on_start=stop.watch)
+        scratch.mkdir(parents=True, exist_ok=True)
+        outcome = child.run(instance_argv(inst, args, json_path, hgrm_path, scratch),
+                            log_path=log_path, timeout=args.timeout, cwd=run_dir,
+                            on_start=stop.watch)
     except OSError as e:   # e.g. the binary vanished under a rebuild
         return Measured([gbench.error_row(inst.identity, f"could not start: {e.strerror or e}")])
     finally:
         stop.done()
+        _remove_scratch(scratch)
     if stop.killed_child:
         _remove(json_path, log_path, *_hgrm_files(hgrm_path))
         return None
@@ -322,6 +335,15 @@ def pack_raw(run_dir):
             pack.write(json.dumps({"file": path.name, "report": report},
                                   separators=(",", ":")) + "\n")
     _remove(*files)
+
+
+def _remove_scratch(scratch):
+    """The process's scratch folder, and scratch/ itself once empty."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        scratch.parent.rmdir()
+    except OSError:
+        pass
 
 
 def _remove(*paths):

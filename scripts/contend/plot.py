@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import (calibration_figures, figures, history, latency_figures, palette, ranking, report,
-               results, scaling, schema, server_figures, units)
+from . import (calibration_figures, chatlog_figures, figures, history, latency_figures, palette,
+               ranking, report, results, scaling, schema, server_figures, units)
 from .args import Parser
 from .cli import UsageError, run_main
 from .figures import PLACEMENT_STYLE, SHADE, Figure
@@ -224,6 +224,7 @@ def write_run_report(run, out_dir):
     drawn += server_figures.draw(per_instance, out_dir, run.label)
     drawn += latency_figures.draw(
         run, per_instance.loc[per_instance["family"] != "calibration"], out_dir)
+    drawn += chatlog_figures.draw(run, out_dir)
     evidence = ranking.RoundSamples.of(run.df, per_instance)
     return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
 

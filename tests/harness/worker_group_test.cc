@@ -422,6 +422,14 @@ TEST(ContendFlags, WarmUpEpisodesDefaultToOneAndMayBeZero) {
   EXPECT_EQ(parse({"--contend_warmup_episodes=3"}).warmup_episodes, 3);
 }
 
+TEST(ContendFlags, ScratchMustBeAWritableDirectory) {
+  EXPECT_EQ(parse({}).scratch_dir, "");  // scratch_dir.h's fallback then
+  EXPECT_EQ(parse({"--contend_scratch=/tmp"}).scratch_dir, "/tmp");
+  EXPECT_THROW(parse({"--contend_scratch=/nonexistent/contend/scratch"}), std::invalid_argument);
+  EXPECT_THROW(parse({"--contend_scratch=/proc/self/status"}), std::invalid_argument);  // a file
+  EXPECT_THROW(parse({"--contend_scratch="}), std::invalid_argument);
+}
+
 TEST(ContendFlags, HgrmNamesTheLatencyFile) {
   EXPECT_EQ(parse({}).hgrm_path, "");  // no export unless asked for
   int left = 0;

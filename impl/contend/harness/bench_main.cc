@@ -13,6 +13,7 @@
 
 #include "contend/harness/build_info.h"
 #include "contend/harness/latency_export.h"
+#include "contend/harness/scratch_dir.h"
 
 namespace contend {
 
@@ -84,6 +85,9 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
     } else if (arg.starts_with("--contend_hgrm=")) {
       env.hgrm_path = arg.substr(arg.find('=') + 1);
       if (env.hgrm_path.empty()) throw std::invalid_argument("--contend_hgrm needs a file name");
+    } else if (arg.starts_with("--contend_scratch=")) {
+      env.scratch_dir = arg.substr(arg.find('=') + 1);
+      check_scratch_directory(env.scratch_dir);
     } else if (arg.starts_with("--contend_")) {
       throw std::invalid_argument("unknown flag " + std::string(arg));
     } else {

@@ -26,6 +26,11 @@
 //                             no file when nothing recorded latencies. FILE
 //                             is written as FILE.tmp and renamed: it is
 //                             whole or absent.
+//   --contend_scratch=DIR     where benchmarks write temporary files (the
+//                             chatlog family's chat files): an existing,
+//                             writable directory, else a one-line error and
+//                             exit status 2. Without it, a fresh directory
+//                             under $TMPDIR, removed at exit (scratch_dir.h).
 //
 // Exit status: 0 when every benchmark ran (an error row is a row, not a
 // failure of the binary), 2 on a bad flag, and kExitHistogramNotWritten
@@ -60,6 +65,7 @@ struct BenchEnvironment : PlanInput {
   int warmup_episodes = 1;  // every EpisodePlan's warmup_episodes
   int episodes = 0;         // timed episodes per repetition; 0: min_time decides
   std::string hgrm_path;    // --contend_hgrm; empty: no latency export
+  std::string scratch_dir;  // --contend_scratch; empty: scratch_dir.h's fallback
 };
 
 // bench_main's exit status when the benchmarks ran but --contend_hgrm's file

@@ -1,0 +1,66 @@
+// LogEpisodes: the chatlog `log` benchmark's episodes: the whole pipeline
+// in this process, timed end to end, and its file checked afterwards.
+//
+// One episode: a fresh chat file in the scratch directory, a LogFile with
+// the policy, the design's ChatLog, an inbox and its receivers; then
+// the senders send (chat_senders.h), the episode waits for their sentinels
+// (at most sentinel_wait after the senders finished), stops the receivers
+// and closes the log (the writer drains and fsyncs). Then the check
+// (chat_file_check.h): the file must hold every message a receiver
+// accepted, exactly once, in per-sender order, no torn line, no phantom;
+// anything else is the episode's error (an error row). The file is deleted.
+//
+// Makespan: from just before the senders start to the last hand-off (a
+// slow receiver goes on draining its socket after the sentinel wait), plus
+// the time close() took (the writer writing what is still queued). Idle
+// time is left out: a lost sentinel's deadline and the receivers' final
+// receive timeout are nobody's work. Items: the lines in the file.
+// Per timed episode it adds up the datagrams lost in the kernel (sent -
+// received, `dropped`) and records every hand-off latency.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "contend/chatlog/chatlog_config.h"
+#include "contend/chatlog/message_ledger.h"
+#include "contend/harness/episode_runner.h"
+#include "contend/harness/latency_histogram.h"
+#include "contend/topology/placement.h"
+#include "contend/topology/topology.h"
+
+namespace contend::chatlog {
+
+class LogEpisodes {
+ public:
+  LogEpisodes(ChatlogConfig config, const Topology& topology, std::vector<Place> sender_places);
+
+  EpisodeResult run_episode();
+  EpisodePlan plan();  // judge: the file check; after_warmup: forgets the warm-up's figures
+
+  const LatencyHistogram& latencies() const { return latencies_; }
+  double dropped_per_episode() const;  // over judged timed episodes
+  double granted_rcvbuf() const { return rcvbuf_granted_; }
+
+ private:
+  EpisodeVerdict judge();
+
+  ChatlogConfig config_;
+  const Topology& topology_;
+  std::vector<Place> sender_places_;
+  MessageLedger ledger_;
+  LatencyHistogram latencies_;
+  // The last episode's outcome, for the judge.
+  uint64_t sent_ = 0;
+  std::string file_path_;
+  std::string episode_error_;
+  uint64_t dropped_total_ = 0;
+  uint64_t episodes_judged_ = 0;
+  int rcvbuf_granted_ = 0;
+};
+
+// A fresh file name in `dir` for one episode's chat file.
+std::string episode_file_path(const std::string& dir);
+
+}  // namespace contend::chatlog

@@ -1,0 +1,52 @@
+"""bench_all gives every bench process a scratch folder inside the run
+(--contend_scratch, for the chatlog family's chat files) and removes it
+however the process ended: finished, failed, timed out or interrupted."""
+import glob
+import os
+import re
+import signal
+import subprocess
+
+from conftest import PYTHON, bench_name, process_gone, script_env
+from test_bench_all_run import run_dir_of, wait_for
+
+
+def scratch_flags(calls):
+    return [a.split("=", 1)[1] for c in calls for a in c if a.startswith("--contend_scratch=")]
+
+
+def test_each_process_gets_its_own_scratch_folder_and_it_is_removed(
+        fake_build, run_bench_all, tmp_path):
+    fake_build.add("bench_counter", [
+        {"name": bench_name("std_mutex", 1), "rate": 1e6},
+        {"name": bench_name("spin_mcs", 1), "behaviour": "crash"},
+        {"name": bench_name("spin_ticket", 1), "behaviour": "hang"},
+    ])
+    done = run_bench_all("--quick", "--timeout", "2", "--no-report")
+    assert done.returncode == 1
+    run_dir = run_dir_of(tmp_path)
+    flags = scratch_flags(fake_build.calls("bench_counter"))
+    assert len(flags) == 9 and len(set(flags)) == 9   # one per process
+    for flag in flags:
+        assert re.fullmatch(re.escape(os.path.join(run_dir, "scratch")) + r"/\d{4}", flag)
+    assert not os.path.exists(os.path.join(run_dir, "scratch"))
+
+
+def test_an_interrupted_process_leaves_no_scratch_folder(fake_build, tmp_path):
+    fake_build.add("bench_counter", [{"name": bench_name("spin_ticket", 1), "behaviour": "hang"}])
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "contend.bench_all", "--bench-dir", fake_build.dir,
+         "--out", str(tmp_path / "results"), "--quick", "--no-report"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env())
+    try:
+        wait_for(lambda: len(fake_build.pids("bench_counter")) == 2, "the hanging benchmark")
+        assert glob.glob(str(tmp_path / "results" / "*" / "*" / "scratch" / "*" / "chat.txt"))
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert not os.path.exists(os.path.join(run_dir_of(tmp_path), "scratch"))
+    assert all(process_gone(pid) for pid in fake_build.pids("bench_counter"))
