@@ -3,15 +3,14 @@
 A page built here loads the folder's ONE shared plotly.js (interactive.py:
 `ensure_library` writes it beside the page unless an identical copy is
 there already), so ten pages in one folder still weigh one library. It
-reuses the run report's style and sortable tables (report.py) and adds the
+reuses the run report's page shell, style and sortable tables (html_parts.py) and adds the
 few rules of a navigable page: machine cards, the contents list, folded
 tables. Not guaranteed: that the page works when copied away without its
 plotly.js (the figures then show a banner; tables and linked PNGs remain).
 """
-import datetime
 import html
 
-from . import interactive, report
+from . import html_parts, interactive
 
 EXTRA_STYLE = """
 <style>
@@ -37,12 +36,8 @@ def page(title, body, folder, restore_command):
     goes). restore_command: what the banner tells a reader to run when the
     library is missing."""
     library = interactive.ensure_library(folder)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title>{report.STYLE}{EXTRA_STYLE}\n"
-            f"{interactive.library_tag(library, restore_command)}</head><body>\n"
-            f"<h1>{html.escape(title)}</h1>\n<p class=\"note\">Generated {stamp} by contend.</p>\n"
-            f"{body}\n{report.SORT_SCRIPT}</body></html>\n")
+    return html_parts.page(title, body,
+                           head=EXTRA_STYLE + interactive.library_tag(library, restore_command))
 
 
 def contents(entries):
