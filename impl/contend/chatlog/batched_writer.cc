@@ -1,50 +1,35 @@
 // The draining writer. See batched_writer.h.
 #include "contend/chatlog/batched_writer.h"
 
-#include <exception>
-#include <stdexcept>
 #include <vector>
 
 namespace contend::chatlog {
 
-BatchedWriter::BatchedWriter(LogFile& file) : file_(file), writer_([this] { write_loop(); }) {}
+namespace {
 
-BatchedWriter::~BatchedWriter() {
-  if (writer_.joinable()) {
-    queue_.close(true);
-    writer_.join();
-  }
-}
+// The writer thread's step, with its buffers kept between batches.
+class WriteBatch {
+ public:
+  WriteBatch() : batch_(BatchedWriter::kMaxBatch) { lines_.reserve(BatchedWriter::kMaxBatch); }
 
-void BatchedWriter::append(ChatMessage&& message) {
-  if (queue_.put(std::move(message)) != QueueResult::kOk)
-    throw std::logic_error("batched_writer: append after close");
-}
-
-void BatchedWriter::write_loop() {
-  std::vector<ChatMessage> batch(kMaxBatch);
-  std::vector<const ChatMessage*> lines;
-  lines.reserve(kMaxBatch);
-  try {
+  bool operator()(QueueFedWriter::Queue& queue, LogFile& file) {
     // Blocks for the first line only; the rest are whatever is queued now.
-    while (queue_.get(batch[0]) == QueueResult::kOk) {
-      size_t n = 1;
-      while (n < kMaxBatch && queue_.get_nowait(batch[n]) == QueueResult::kOk) ++n;
-      lines.clear();
-      for (size_t i = 0; i < n; ++i) lines.push_back(&batch[i]);
-      file_.write(lines);
-    }
-  } catch (const std::exception& e) {
-    error_ = e.what();
-    queue_.close(true);
+    if (queue.get(batch_[0]) != QueueResult::kOk) return false;
+    size_t n = 1;
+    while (n < batch_.size() && queue.get_nowait(batch_[n]) == QueueResult::kOk) ++n;
+    lines_.clear();
+    for (size_t i = 0; i < n; ++i) lines_.push_back(&batch_[i]);
+    file.write(lines_);
+    return true;
   }
-}
 
-void BatchedWriter::close() {
-  queue_.close();
-  writer_.join();  // orders error_'s write before the read below
-  if (!error_.empty()) throw std::runtime_error("batched_writer: " + error_);
-  file_.close();
-}
+ private:
+  std::vector<ChatMessage> batch_;
+  std::vector<const ChatMessage*> lines_;
+};
+
+}  // namespace
+
+BatchedWriter::BatchedWriter(LogFile& file) : QueueFedWriter(file, "batched_writer", WriteBatch()) {}
 
 }  // namespace contend::chatlog

@@ -3,36 +3,22 @@
 // writes the batch with one writev(2), so under load the system calls (and
 // under fsync_each the fsyncs) are per batch, not per line.
 //
-// Receivers see the same hand-off as QueueWriter's. A crash loses the
-// batch being gathered as well as the queue. close() as QueueWriter's.
+// Receivers see the same hand-off as QueueWriter's (QueueFedWriter). A
+// crash loses the batch being gathered as well as the queue.
 #pragma once
 
 #include <cstddef>
-#include <string>
-#include <thread>
 
-#include "contend/chatlog/chat_log.h"
-#include "contend/queue/blocking_queue.h"
+#include "contend/chatlog/queue_fed_writer.h"
 
 namespace contend::chatlog {
 
-class BatchedWriter final : public ChatLog {
+class BatchedWriter final : public QueueFedWriter {
  public:
   // IOV_MAX on Linux: one writev call per full batch.
   static constexpr size_t kMaxBatch = 1024;
 
   explicit BatchedWriter(LogFile& file);
-  ~BatchedWriter() override;
-  void append(ChatMessage&& message) override;
-  void close() override;
-
- private:
-  void write_loop();
-
-  LogFile& file_;
-  BlockingFifoQueue<ChatMessage> queue_;
-  std::string error_;  // the writer's failure; read after join
-  std::thread writer_;
 };
 
 }  // namespace contend::chatlog

@@ -1,40 +1,19 @@
 // The tutorial's queue-fed writer. See queue_writer.h.
 #include "contend/chatlog/queue_writer.h"
 
-#include <exception>
-#include <stdexcept>
-
 namespace contend::chatlog {
 
-QueueWriter::QueueWriter(LogFile& file) : file_(file), writer_([this] { write_loop(); }) {}
+namespace {
 
-QueueWriter::~QueueWriter() {
-  if (writer_.joinable()) {
-    queue_.close(true);
-    writer_.join();
-  }
-}
-
-void QueueWriter::append(ChatMessage&& message) {
-  if (queue_.put(std::move(message)) != QueueResult::kOk)
-    throw std::logic_error("queue_writer: append after close");
-}
-
-void QueueWriter::write_loop() {
+bool write_one_line(QueueFedWriter::Queue& queue, LogFile& file) {
   ChatMessage message;
-  try {
-    while (queue_.get(message) == QueueResult::kOk) file_.write(message);
-  } catch (const std::exception& e) {
-    error_ = e.what();
-    queue_.close(true);  // receivers' later puts fail instead of growing a dead queue
-  }
+  if (queue.get(message) != QueueResult::kOk) return false;
+  file.write(message);
+  return true;
 }
 
-void QueueWriter::close() {
-  queue_.close();
-  writer_.join();  // orders error_'s write before the read below
-  if (!error_.empty()) throw std::runtime_error("queue_writer: " + error_);
-  file_.close();
-}
+}  // namespace
+
+QueueWriter::QueueWriter(LogFile& file) : QueueFedWriter(file, "queue_writer", write_one_line) {}
 
 }  // namespace contend::chatlog
