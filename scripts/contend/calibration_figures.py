@@ -9,10 +9,18 @@ the hardware each family's best implementation gets.
   closeness  per family, the instance with the lowest floor_ratio (the row's
              own cost over the hardware's floor on its PUs: 1 = at the
              limit), with what the ratio compares.
+
+`interactive(machine)` is the heatmap in plotly for the report page,
+[(div id, title, figure, height px)]: hover a cell for the pair, its level,
+one-way and round-trip latency and the spread of the round trip over
+rounds; drag to zoom into a block of PUs.
 """
 import math
 
 import numpy as np
+import plotly.graph_objects as go
+
+from . import family_figures
 
 from .figures import Figure
 
@@ -69,6 +77,57 @@ def draw(machine, out_dir, machine_label=""):
     png = out_dir / "calibration-core_to_core-heatmap.png"
     fig.savefig(png, bbox_inches="tight")
     return [({"family": "calibration", "heading": HEADING}, png)]
+
+
+INTERACTIVE_DIV_ID = "fig-calibration-core_to_core-heatmap"
+
+
+def interactive(machine):
+    """[(div id, title, plotly Figure, height px)]: the PU x PU heatmap, or
+    [] without a measured pair."""
+    calibration = (machine or {}).get("calibration")
+    pus, cells = matrix(calibration)
+    if not pus:
+        return []
+    labels = [str(p) for p in pus]
+    hover = _pair_notes(calibration, pus)
+    fig = go.Figure(go.Heatmap(
+        z=[[None if math.isnan(v) else v for v in row] for row in cells],
+        x=labels, y=labels, colorscale="Viridis", customdata=hover,
+        colorbar=dict(title="one-way ns"),
+        hovertemplate=("PU %{y} - PU %{x}<br>one-way %{z:.0f} ns<br>%{customdata}"
+                       "<extra></extra>")))
+    if len(pus) <= ANNOTATE_UP_TO:
+        # Positions, not names: on a category axis a PU "2" would be read as
+        # the third category.
+        for i in range(len(pus)):
+            for j in range(len(pus)):
+                if not math.isnan(cells[i, j]):
+                    fig.add_annotation(x=j, y=i, text=f"{cells[i, j]:.0f}", showarrow=False,
+                                       font=dict(color="white", size=11))
+    side = min(900, 220 + 28 * len(pus))
+    family_figures.finish(fig, side)
+    fig.update_xaxes(type="category", title_text="PU (OS index)")
+    fig.update_yaxes(type="category", title_text="PU (OS index)", autorange="reversed")
+    sampled = " (sampled pairs)" if calibration.get("sampled") else ""
+    return [(INTERACTIVE_DIV_ID, f"calibration / core_to_core: one-way latency, PU x PU{sampled}",
+             fig, side)]
+
+
+def _pair_notes(calibration, pus):
+    """Hover text per cell: level, round trip and its spread over rounds."""
+    where = {pu: i for i, pu in enumerate(pus)}
+    notes = [["not measured"] * len(pus) for _ in pus]
+    for p in calibration.get("pairs") or []:
+        if not (isinstance(p, dict) and _finite(p.get("one_way_ns"))):
+            continue
+        spread = p.get("spread_ns") or []
+        text = f"{p.get('level', '?')}, round trip {float(p.get('round_trip_ns', 0)):.0f} ns"
+        if len(spread) == 2:
+            text += f" (rounds {float(spread[0]):.0f}-{float(spread[1]):.0f})"
+        i, j = where[p["pu_a"]], where[p["pu_b"]]
+        notes[i][j] = notes[j][i] = text
+    return notes
 
 
 CLOSENESS_COLUMNS = ["family", "benchmark", "impl", "mode", "threads", "placement", "floor_of",

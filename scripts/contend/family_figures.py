@@ -173,7 +173,7 @@ def scaling_figure(rows, styles, unit):
         fig.update_yaxes(type="log", row=r, col=c,
                          title_text=unit if c == 1 else None)
     height = 120 + PANEL_HEIGHT * nrows
-    _finish(fig, height)
+    finish(fig, height)
     return fig, height
 
 
@@ -220,7 +220,7 @@ def bars_figure(rows, styles, unit):
                          row=r, col=c)
         fig.update_xaxes(title_text=unit if r == nrows else None, row=r, col=c)
     height = 100 + max(PANEL_HEIGHT, 26 * rows.groupby(["params", "mode"]).size().max()) * nrows
-    _finish(fig, height)
+    finish(fig, height)
     fig.update_layout(margin=dict(l=_label_margin(_sorted_labels(rows, True))))
     fig.update_layout(barmode="overlay")
     return fig, height
@@ -267,7 +267,7 @@ def heatmap_figure(rows, unit):
                     fig.add_annotation(x=x, y=y, text=label, showarrow=False,
                                        font=dict(color="white", size=11), row=1, col=j + 1)
     height = 140 + 24 * len(impls)
-    _finish(fig, height)
+    finish(fig, height)
     fig.update_layout(margin=dict(l=_label_margin(impls)))
     fig.update_yaxes(type="category")
     return fig, height
@@ -278,7 +278,7 @@ def _label_margin(labels):
     return 20 + 7 * max((len(str(label)) for label in labels), default=4)
 
 
-def _finish(fig, height):
+def finish(fig, height):
     # No template: plotly writes a template's every default into each
     # figure's JSON (kilobytes apiece); the few settings that matter are here.
     fig.update_layout(height=height, margin=dict(l=60, r=20, t=50, b=50),

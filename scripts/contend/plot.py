@@ -220,13 +220,24 @@ def write_run_report(run, out_dir):
         png = out_dir / f"{figures.slug(*key)}.png"
         run_figure(rows, run.label).savefig(png, bbox_inches="tight")
         drawn.append((dict(zip(figures.FIGURE_KEY, key)), png))
-    drawn += calibration_figures.draw(run.machine, out_dir, run.label)
-    drawn += server_figures.draw(per_instance, out_dir, run.label)
+    # These three have interactive twins on the page: their PNGs are linked.
+    drawn += linked(calibration_figures.draw(run.machine, out_dir, run.label))
+    drawn += linked(server_figures.draw(per_instance, out_dir, run.label))
     drawn += latency_figures.draw(
         run, per_instance.loc[per_instance["family"] != "calibration"], out_dir)
-    drawn += chatlog_figures.draw(run, out_dir)
+    drawn += linked(chatlog_figures.draw(run, out_dir))
+    extra = {"calibration": calibration_figures.interactive(run.machine),
+             "server": server_figures.interactive(per_instance),
+             "chatlog": chatlog_figures.interactive(per_instance)}
     evidence = ranking.RoundSamples.of(run.df, per_instance)
-    return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence)
+    return report.write_run_html(run, summary, drawn, out_dir / "index.html", evidence,
+                                 extra_figures=extra)
+
+
+def linked(drawn):
+    """Static pictures listed as links, not shown: without a heading the
+    report links a PNG (its interactive twin is what the page shows)."""
+    return [({k: v for k, v in key.items() if k != "heading"}, png) for key, png in drawn]
 
 
 def main(argv):

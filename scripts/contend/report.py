@@ -167,8 +167,10 @@ def write_run_html(run, summary, drawn, path, evidence=None, extra_figures=None)
     each measurement once, under the placements it stands for. `drawn`:
     [(key dict with family (and heading), png path)], the static figures;
     those with a heading (latency pictures) are shown, the rest linked.
-    `extra_figures`: {family: [html]} that other modules add to a family's
-    section (their own figures), after its interactive ones."""
+    `extra_figures`: {family: [html, or (div id, title, plotly figure,
+    height px)]} that other modules add to a family's section (their own
+    figures), after its interactive ones; figures are drawn like the
+    family's own (deferred) and listed in the contents."""
     path = Path(path)
     evidence = evidence or ranking.RoundSamples.of(run.df)
     measured = _as_measured(summary)
@@ -243,7 +245,14 @@ def family_section(family, summary, measured, drawn, folder, extra):
         parts.append(f'<h3 id="{html.escape(div_id)}-title">{html.escape(title)}</h3>')
         parts.append(interactive.figure_div(fig, div_id, height_px=height, deferred=True))
         listed.append((div_id, title))
-    parts += list(extra)
+    for item in extra:
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        div_id, title, fig, height = item
+        parts.append(f'<h3 id="{html.escape(div_id)}-title">{html.escape(title)}</h3>')
+        parts.append(interactive.figure_div(fig, div_id, height_px=height, deferred=True))
+        listed.append((div_id, title))
     heading = None
     static_links = []
     for key, png in drawn:
