@@ -140,9 +140,10 @@ def interactive(summary):
 
 
 def _summary_rows(summary, benchmark):
-    """Measured summary rows of one chatlog benchmark with a number."""
-    rows = summary.loc[(summary["family"] == "chatlog") & (summary["benchmark"] == benchmark)
-                       & summary["median"].notna()]
+    """Measured summary rows of one chatlog benchmark. An instance whose
+    every repetition failed has no numbers: its bars are simply absent (a
+    crash row may count losses without a rate, so no row is dropped here)."""
+    rows = summary.loc[(summary["family"] == "chatlog") & (summary["benchmark"] == benchmark)]
     if "measured_placement" in rows.columns:
         rows = rows.loc[rows["placement"] == rows["measured_placement"]]
     return rows.assign(durability=rows["params"].map(durability_of))

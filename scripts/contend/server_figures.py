@@ -123,7 +123,7 @@ def interactive_figure(rows, styles):
         plus = (line["ci_high"] - line["median"]).fillna(0).clip(lower=0)
         minus = (line["median"] - line["ci_low"]).fillna(0).clip(lower=0)
         notes = [[formatting.interval(r.ci_low, r.ci_high), "UNSTABLE (rounds disagree)"
-                  if r.unstable else "-"] for r in line.itertuples(index=False)]
+                  if getattr(r, "unstable", False) else "-"] for r in line.itertuples(index=False)]
         fig.add_trace(go.Scatter(
             x=line["connections"], y=line["median"], **common,
             error_y=dict(type="data", array=plus.to_numpy(), arrayminus=minus.to_numpy(),

@@ -219,6 +219,12 @@ def test_the_heatmap_is_symmetric_and_blank_where_unmeasured(tmp_path):
     assert key["family"] == "calibration" and png.exists() and png.stat().st_size > 0
     assert calibration_figures.draw({}, tmp_path) == []
     assert calibration_figures.draw({"calibration": {"pairs": [{"pu_a": 0}]}}, tmp_path) == []
+    [(div_id, _, fig, _)] = calibration_figures.interactive({"calibration": summary})
+    assert div_id == calibration_figures.INTERACTIVE_DIV_ID
+    z = fig.data[0].z
+    assert z[0][1] == z[1][0] == 50.5 and z[0][0] is None
+    assert calibration_figures.interactive({}) == []
+    assert calibration_figures.interactive({"calibration": {"pairs": [{"pu_a": 0}]}}) == []
 
 
 def test_closeness_names_each_familys_instance_nearest_its_floor():

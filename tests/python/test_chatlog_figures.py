@@ -47,3 +47,33 @@ def test_draw_writes_a_log_and_a_crash_figure(tmp_path):
 def test_a_run_without_chatlog_rows_gets_no_figure(tmp_path):
     df = pd.DataFrame([dict(row("log", "x", "none"), family="counter")])
     assert chatlog_figures.draw(SimpleNamespace(df=df, label="vm"), tmp_path) == []
+
+
+def summary_row(benchmark, impl, durability, median, **numbers):
+    return {"family": "chatlog", "benchmark": benchmark, "impl": impl,
+            "params": f"durability={durability};msgs=100;rcvbuf=256", "threads": 2,
+            "oversubscribed": False, "median": median, "ci_low": median * 0.9,
+            "ci_high": median * 1.1, "dropped": numbers.get("dropped"),
+            "lost": numbers.get("lost"), "acked_missing": numbers.get("acked_missing")}
+
+
+def test_the_interactive_figures_draw_a_bar_per_design_for_each_policy():
+    frame = pd.DataFrame([
+        summary_row("log", "queue_writer", "none", 100.0, dropped=1.0),
+        summary_row("log", "direct_write", "fsync_each", 10.0, dropped=0.0),
+        summary_row("crash", "queue_writer", "none", float("nan"), lost=20.0,
+                    acked_missing=0.0),     # losses count even without a rate
+    ])
+    drawn = chatlog_figures.interactive(frame)
+    assert [div_id for div_id, *_ in drawn] == ["fig-chatlog-log-designs",
+                                                "fig-chatlog-crash-losses"]
+    log = drawn[0][2]
+    assert sorted({t.name for t in log.data}) == ["fsync_each", "none"]
+    assert all(list(t.x) == ["direct_write", "queue_writer"] for t in log.data)
+    crash = drawn[1][2]
+    assert [list(t.y) for t in crash.data] == [[20.0], [0.0]]     # lost, acked missing
+
+
+def test_no_interactive_figure_without_chatlog_rows():
+    frame = pd.DataFrame([dict(summary_row("log", "x", "none", 1.0), family="counter")])
+    assert chatlog_figures.interactive(frame) == []

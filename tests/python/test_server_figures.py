@@ -56,3 +56,14 @@ def test_a_size_whose_rows_all_failed_is_not_drawn(tmp_path):
     frame = pd.concat([summary(sizes=(64,)), summary(sizes=(4096,), failed=failed)])
     drawn = server_figures.draw(frame, tmp_path, "vm")
     assert [png.name for _, png in drawn] == ["server-echo-connections-b64.png"]
+
+
+def test_the_interactive_figures_match_the_pngs_and_skip_failed_points():
+    failed = {("epoll_loop", 256)}
+    frame = pd.concat([summary(sizes=(64,), failed=failed),
+                       summary(sizes=(4096,), failed={(i, n) for i in MODELS for n in LADDER})])
+    [(div_id, title, fig, height)] = server_figures.interactive(frame)
+    assert div_id == "fig-server-echo-connections-b64" and "64 B" in title and height > 0
+    rates = {t.name: list(t.x) for t in fig.data if t.error_y.array is not None}
+    assert rates == {"epoll_loop": [1, 16], "thread_per_connection": list(LADDER)}
+    assert server_figures.interactive(frame.loc[frame["benchmark"] != "echo"]) == []
