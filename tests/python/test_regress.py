@@ -6,7 +6,6 @@ synthetic runs with realistic per-process noise; run with `-s` to see them.
 """
 import json
 import math
-import os
 import random
 import subprocess
 import sys
@@ -22,7 +21,6 @@ import synthetic_runs as synth  # noqa: E402
 from contend import aa, ab, evidence, history, regress, results, schema, verdict  # noqa: E402
 from contend import regress_report as report  # noqa: E402
 from contend.cli import UsageError  # noqa: E402
-from conftest import run_bounded  # noqa: E402
 from tool_helpers import frame, run_tool, stderr_lines  # noqa: E402
 
 AA_TRIALS = 200
@@ -399,33 +397,6 @@ def test_ab_runs_are_scripts_ab_not_regress(tmp_path):
         run_tool("ab", "main", "topic", "--confirm-runs", "-1"), "ab")
     assert "--runs" in _one_line_exit_2(run_tool("ab", "main", "topic", "--runs", "0"), "ab")
     assert "two git revisions" in _one_line_exit_2(run_tool("ab", "main"), "ab")
-
-
-# ---- A/A smoke check on this machine --------------------------------------------------
-
-BENCH_DIR = HERE.parents[1] / "build" / "release" / "bench"
-SMOKE_SELECTION = ["--quick", "--families", "counter", "--modes", "thread", "--impls",
-                   "atomic_relaxed,std_mutex,spin_ttas,sharded_padded", "--no-report"]
-
-
-@pytest.mark.skipif(not (BENCH_DIR / "bench_counter").exists(),
-                    reason="needs the release build (scripts/test builds it first)")
-def test_aa_smoke_two_real_quick_runs_are_not_a_regression(tmp_path):
-    """The gate checked on itself with real measurements: two quick runs of
-    the same build, one after the other, must not be called a regression."""
-    runs = []
-    for i in range(2):
-        done = run_bounded(
-            ["/usr/bin/python3", "-m", "contend.bench_all", *SMOKE_SELECTION,
-             "--out", str(tmp_path / "results"), "--bench-dir", str(BENCH_DIR)],
-            timeout=600, env={**os.environ, "PYTHONPATH": str(HERE.parents[1] / "scripts")})
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        found = set(tmp_path.glob("results/*/*/results.csv")) - set(r / "results.csv" for r in runs)
-        assert len(found) == 1
-        runs.append(found.pop().parent)
-    done = run_tool("regress", *runs, "--markdown", tmp_path / "aa.md")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "no regression" in done.stdout
 
 
 # ---- A/B runs (scripts/ab) ---------------------------------------------------------------
