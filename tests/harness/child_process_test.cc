@@ -7,7 +7,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,6 +19,7 @@
 #include <thread>
 
 #include "contend/harness/shared_memory.h"
+#include "support/asleep.h"
 #include "support/no_leftovers.h"
 
 namespace contend {
@@ -74,32 +77,46 @@ TEST_F(ChildProcess, WaitingForAProcessThatIsNoChildThrows) {
   EXPECT_THROW(wait_child(getpid()), std::system_error);
 }
 
-void ignore(int) {}
+std::atomic<int> signals_handled{0};
+void count_signal(int) { signals_handled.fetch_add(1); }
 
 // waitpid returns EINTR when a signal with a handler (without SA_RESTART)
-// arrives; wait_child waits on.
+// arrives while it sleeps; wait_child waits on. The child runs until it is
+// released, and it is released only after three signals have each found
+// the waiting thread asleep in waitpid (support/asleep.h) and been handled:
+// each of them interrupted the wait, for certain, however busy the machine.
 TEST_F(ChildProcess, WaitingSurvivesSignals) {
   struct sigaction action {}, before{};
-  action.sa_handler = ignore;
+  action.sa_handler = count_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: an interrupted waitpid fails with EINTR
   ASSERT_EQ(sigaction(SIGUSR1, &action, &before), 0);
-  const pid_t child = fork_child([] {
-    std::this_thread::sleep_for(200ms);
+  signals_handled.store(0);
+  Shared<std::atomic<int>> release(0);
+  const pid_t child = fork_child([&release] {
+    while (release->load() == 0) std::this_thread::sleep_for(1ms);
     return 7;
   });
-  std::atomic<bool> done{false};
+  const pid_t waiter_tid = gettid();
   const pthread_t waiter = pthread_self();
+  int interrupted = 0;
   std::thread interrupter([&] {
-    while (!done.load()) {
+    for (int i = 1; i <= 3; ++i) {
+      if (!testing_support::wait_until_asleep_in(getpid(), waiter_tid, {SYS_wait4, SYS_waitid}))
+        break;
       pthread_kill(waiter, SIGUSR1);
-      std::this_thread::sleep_for(5ms);
+      // The handler runs as the signal ends the sleep; a bound for a lost signal.
+      for (int polls = 0; signals_handled.load() < i && polls < 600'000; ++polls)
+        std::this_thread::sleep_for(100us);
+      if (signals_handled.load() < i) break;
+      interrupted = i;
     }
+    release->store(1);  // also when it failed: the test ends either way
   });
   const int status = wait_child(child);
-  done.store(true);
   interrupter.join();
   sigaction(SIGUSR1, &before, nullptr);
+  EXPECT_EQ(interrupted, 3) << "signals that found wait_child asleep and were handled";
   EXPECT_TRUE(exited_with(status, 7)) << describe_wait_status(status);
 }
 

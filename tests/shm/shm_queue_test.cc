@@ -14,6 +14,7 @@
 
 #include "contend/harness/child_process.h"
 #include "contend/harness/shared_memory.h"
+#include "support/asleep.h"
 #include "support/no_leftovers.h"
 
 namespace contend {
@@ -130,7 +131,8 @@ TEST_F(ShmQueueTest, APopBlockedInAnotherProcessIsWokenByAPush) {
     return pop_value(q, &v, 60s) == QueueStatus::kOk && v == 42;
   });
   await(*waiting);
-  std::this_thread::sleep_for(5ms);  // most likely asleep in the queue by now
+  // The child's one thread: asleep in the queue's wait, so the push wakes it.
+  ASSERT_TRUE(testing_support::wait_until_asleep_in_futex(child, child));
   ASSERT_EQ(push_value(q, 42), QueueStatus::kOk);
   EXPECT_EQ(outcome(child), kPassed);
 }
@@ -172,7 +174,7 @@ TEST_F(ShmQueueTest, ClosingWakesAProcessBlockedOnAnEmptyQueue) {
     return pop_value(q, &v, 60s) == QueueStatus::kClosed;
   });
   await(*waiting);
-  std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(testing_support::wait_until_asleep_in_futex(child, child));  // as above
   q.close();
   EXPECT_EQ(outcome(child), kPassed);
 }

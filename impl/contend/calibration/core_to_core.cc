@@ -4,15 +4,10 @@
 #include <string>
 
 #include "contend/harness/clock.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/sync/cpu_relax.h"
 
 namespace contend {
-
-namespace {
-// How often a spinning CAS looks at the clock: reading it on every failed
-// attempt would slow the spin the measurement is made of.
-constexpr uint32_t kSpinsBetweenClockReads = 1024;
-}  // namespace
 
 CoreToCoreWorkload::CoreToCoreWorkload(const CoreToCoreConfig& config,
                                        const std::vector<Place>& places, bool check_pinning)
@@ -20,7 +15,7 @@ CoreToCoreWorkload::CoreToCoreWorkload(const CoreToCoreConfig& config,
 
 void CoreToCoreWorkload::prepare() {
   line_.store(0);
-  gave_up_.store(false, std::memory_order_relaxed);
+  stall_.reset();
   completed_[0] = completed_[1] = 0;
   episode_.clear();
 }
@@ -32,22 +27,15 @@ uint64_t CoreToCoreWorkload::run(const WorkerContext& context) {
   return done;
 }
 
+// The watch looks at the flag and the clock only every kPollsPerCheck-th
+// failed attempt: reading them on every one would slow the spin the
+// measurement is made of.
 bool CoreToCoreWorkload::advance(uint64_t from) {
-  uint32_t spins = 0;
-  int64_t deadline = 0;
+  StallWatch watch(stall_, config_.stall_timeout);
   for (uint64_t expected = from; !line_.compare_exchange_weak(expected, from + 1);
        expected = from) {
-    if (++spins % kSpinsBetweenClockReads != 0) {
-      cpu_relax();
-      continue;
-    }
-    if (gave_up_.load(std::memory_order_relaxed)) return false;
-    const int64_t now = monotonic_ns();
-    if (deadline == 0) deadline = now + config_.stall_timeout.count();
-    if (now > deadline) {
-      gave_up_.store(true, std::memory_order_relaxed);
-      return false;
-    }
+    if (watch.stalled()) return false;
+    cpu_relax();
   }
   return true;
 }
@@ -63,15 +51,10 @@ uint64_t CoreToCoreWorkload::ping() {
     // After the last round trip nothing is sent on: wait for the value alone.
     const bool last = done + 1 == config_.round_trips;
     if (last) {
-      uint32_t spins = 0;
+      StallWatch watch(stall_, config_.stall_timeout);
       while (line_.load() != back) {
         cpu_relax();
-        if (++spins % kSpinsBetweenClockReads == 0 &&
-            (gave_up_.load(std::memory_order_relaxed) ||
-             monotonic_ns() - start > config_.stall_timeout.count())) {
-          gave_up_.store(true, std::memory_order_relaxed);
-          return done;
-        }
+        if (watch.stalled()) return done;
       }
     } else if (!advance(back)) {
       return done;
@@ -98,10 +81,8 @@ EpisodeVerdict CoreToCoreWorkload::judge(const EpisodeResult&) {
   verdict.items = completed_[0];
   if (const std::string pinned = pinning_.error(); !pinned.empty()) {
     verdict.error = pinned;
-  } else if (gave_up_.load(std::memory_order_relaxed)) {
-    verdict.error = "core_to_core stalled: a worker waited " +
-                    std::to_string(config_.stall_timeout.count() / 1000000) +
-                    " ms for the line to come back";
+  } else if (stall_.raised()) {
+    verdict.error = stall_.error("core_to_core", config_.stall_timeout);
   } else if (completed_[0] != n || completed_[1] != n || line_.load() != 2 * n ||
              episode_.count() != n) {
     verdict.error = "core_to_core counts do not add up: " + std::to_string(completed_[0]) +

@@ -28,6 +28,7 @@
 #include "contend/calibration/pinning_check.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/harness/worker_group.h"
 
 namespace contend {
@@ -65,7 +66,7 @@ class CoreToCoreWorkload {
   // with it. Its CASes are seq_cst (the default): a locked RMW on x86 either
   // way, and the ordering is not what is measured, the line's travel is.
   alignas(64) std::atomic<uint64_t> line_{0};
-  alignas(64) std::atomic<bool> gave_up_{false};  // a bare flag: relaxed
+  alignas(64) StallFlag stall_;  // raised by the worker that gave up
   PinningCheck pinning_;
   // Worker 0's samples this episode, merged by the judge (after the
   // group's check-out, which orders worker 0's writes before it).

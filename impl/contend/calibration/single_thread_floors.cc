@@ -5,6 +5,7 @@
 
 #include "contend/harness/clock.h"
 #include "contend/harness/futex.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/sync/cpu_relax.h"
 
 namespace contend {
@@ -34,7 +35,7 @@ void FutexWakeWorkload::prepare() {
   word_.store(0, std::memory_order_relaxed);
   sleeping_.store(0, std::memory_order_relaxed);
   woken_at_.store(0, std::memory_order_relaxed);
-  gave_up_.store(false, std::memory_order_relaxed);
+  stall_.reset();
   completed_[0] = completed_[1] = 0;
   episode_.clear();
 }
@@ -51,15 +52,12 @@ uint64_t FutexWakeWorkload::sleeper() {
   for (; done < config_.wakes; ++done) {
     const uint32_t asleep = static_cast<uint32_t>(done);  // wakes sent so far
     sleeping_.store(done + 1, std::memory_order_release);
-    const int64_t give_up_at = monotonic_ns() + config_.stall_timeout.count();
+    StallWatch watch(stall_, config_.stall_timeout);
+    watch.start();  // each futex_wait may last the whole limit
     // Pairs with the waker's release store of asleep + 1.
     while (word_.load(std::memory_order_acquire) == asleep) {
       futex_wait(word_, asleep, config_.stall_timeout);
-      if (gave_up_.load(std::memory_order_relaxed)) return done;
-      if (word_.load(std::memory_order_acquire) == asleep && monotonic_ns() > give_up_at) {
-        gave_up_.store(true, std::memory_order_relaxed);
-        return done;
-      }
+      if (word_.load(std::memory_order_acquire) == asleep && watch.stalled(0, true)) return done;
     }
     const int64_t running = monotonic_ns();
     episode_.record(running - woken_at_.load(std::memory_order_acquire));
@@ -70,15 +68,11 @@ uint64_t FutexWakeWorkload::sleeper() {
 uint64_t FutexWakeWorkload::waker() {
   uint64_t done = 0;
   for (; done < config_.wakes; ++done) {
-    const int64_t give_up_at = monotonic_ns() + config_.stall_timeout.count();
+    StallWatch watch(stall_, config_.stall_timeout);
     // Pairs with the sleeper's release store of its announcement.
     while (sleeping_.load(std::memory_order_acquire) != done + 1) {
       cpu_relax();
-      if (gave_up_.load(std::memory_order_relaxed)) return done;
-      if (monotonic_ns() > give_up_at) {
-        gave_up_.store(true, std::memory_order_relaxed);
-        return done;
-      }
+      if (watch.stalled()) return done;
     }
     // Let the sleeper reach the kernel: the sample should be a wake-up.
     const int64_t settled = monotonic_ns() + config_.settle.count();
@@ -98,9 +92,8 @@ EpisodeVerdict FutexWakeWorkload::judge(const EpisodeResult&) {
   verdict.items = completed_[0];
   if (const std::string pinned = pinning_.error(); !pinned.empty()) {
     verdict.error = pinned;
-  } else if (gave_up_.load(std::memory_order_relaxed)) {
-    verdict.error = "futex_wake stalled: no wake or no sleeper for " +
-                    std::to_string(config_.stall_timeout.count() / 1000000) + " ms";
+  } else if (stall_.raised()) {
+    verdict.error = stall_.error("futex_wake", config_.stall_timeout);
   } else if (completed_[0] != n || completed_[1] != n || episode_.count() != n) {
     verdict.error = "futex_wake counts do not add up: " + std::to_string(completed_[0]) +
                     " woken and " + std::to_string(completed_[1]) + " wakes of " +

@@ -27,6 +27,7 @@
 #include "contend/calibration/pinning_check.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/harness/worker_group.h"
 
 namespace contend {
@@ -78,7 +79,7 @@ class FutexWakeWorkload {
   // sleeper after it saw the word change (acquire, pairing with the word's
   // release store): the sleeper always reads this wake's stamp.
   alignas(64) std::atomic<int64_t> woken_at_{0};
-  std::atomic<bool> gave_up_{false};  // a bare flag: relaxed
+  StallFlag stall_;  // raised by the worker that gave up
   PinningCheck pinning_;
   LatencyHistogram episode_;  // worker 0's, merged by the judge
   LatencyHistogram wake_to_run_;

@@ -60,10 +60,10 @@
 #include "contend/harness/cache_line.h"
 #include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_item.h"
-#include "contend/queue/stall_watch.h"
 #include "contend/queue/wait_mode.h"
 #include "contend/sync/backoff.h"
 
@@ -172,7 +172,7 @@ class ItemExchange {
   void prepare() {
     consumed_.store(0, std::memory_order_relaxed);
     producers_done_.store(0, std::memory_order_relaxed);
-    stalled_.store(false, std::memory_order_relaxed);
+    stall_.reset();
     for (auto& tally : tallies_) tally->reset(config_.producers);
   }
 
@@ -200,7 +200,7 @@ class ItemExchange {
   uint64_t consume(const WorkerContext& context, int c, OnItem&& on_item) {
     ConsumerTally& tally = *tallies_[static_cast<size_t>(c)];
     auto& handle = *consumers_[static_cast<size_t>(c)];
-    StallWatch watch(config_.stall_timeout);
+    StallWatch watch(stall_, config_.stall_timeout);
     if (config_.scenario == ExchangeScenario::kDrain) {
       // Quiescent drain: nothing is popped until every producer is done.
       // Acquire: pairs with produce()'s check-out; every push is in.
@@ -230,7 +230,7 @@ class ItemExchange {
       }
       // Blocking mode: only a stop pill ends the wait (or a stall).
       if constexpr (kBlocking) {
-        if (stalled_.load(std::memory_order_relaxed)) return tally.count;  // a bare flag
+        if (stall_.raised()) return tally.count;
         if constexpr (requires(consumer_handle_t<Q>& h, value_type& v, std::chrono::nanoseconds t) {
                         h.pop_for(v, t);
                       }) {
@@ -252,8 +252,8 @@ class ItemExchange {
   // stop pills, and those only when a stall ended the waits early; they
   // are cleared so that the next episode starts empty.
   EpisodeVerdict judge() {
-    // Relaxed: the workers have checked out, which orders their stores.
-    outcome_.stalled = stalled_.load(std::memory_order_relaxed);
+    // The workers have checked out, which orders their stores.
+    outcome_.stalled = stall_.raised();
     outcome_.leftover = false;
     value_type extra{};
     while (queue_.try_pop(extra)) {
@@ -353,15 +353,13 @@ class ItemExchange {
   }
 
   // Declares the episode stalled when all producers are done and nothing
-  // was consumed for stall_timeout: items went missing.
-  // stalled_ is a bare flag, consumed_ here only a sign of progress: both
-  // relaxed. The acquire pairs with produce()'s check-out.
-  bool check_stall(StallWatch& watch, bool read_clock_now = false) {
-    if (stalled_.load(std::memory_order_relaxed)) return true;
+  // was consumed for stall_timeout: items went missing. consumed_ here is
+  // only a sign of progress: relaxed. The acquire pairs with produce()'s
+  // check-out.
+  bool check_stall(StallWatch& watch, bool check_now = false) {
+    if (stall_.raised()) return true;
     if (producers_done_.load(std::memory_order_acquire) != config_.producers) return false;
-    if (!watch.stalled(consumed_.load(std::memory_order_relaxed), read_clock_now)) return false;
-    stalled_.store(true, std::memory_order_relaxed);
-    return true;
+    return watch.stalled(consumed_.load(std::memory_order_relaxed), check_now);
   }
 
   const ProducerConsumerConfig config_;
@@ -373,7 +371,7 @@ class ItemExchange {
   ExchangeOutcome outcome_;
   alignas(64) std::atomic<uint64_t> consumed_{0};
   alignas(64) std::atomic<int> producers_done_{0};
-  std::atomic<bool> stalled_{false};
+  StallFlag stall_;
   std::atomic<int64_t> work_end_ns_{0};  // blocking mode: when the last item was counted
 };
 

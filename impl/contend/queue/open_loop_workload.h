@@ -52,9 +52,14 @@
 // a millisecond and is no part of the queue's schedule. The row's
 // items_per_second stays items over the makespan, as everywhere else.
 //
-// Test-only fault injection: with stall_every > 0 every consumer sleeps
-// for stall_for once every stall_every of wall time (checked after each
-// item it records), as a descheduled or GC-paused consumer would.
+// Test-only fault injection: with stall_every > 0 every consumer stalls
+// (Clock::stall: WallClock sleeps) for stall_for once every stall_every of
+// the clock's time (checked after each item it records), as a descheduled
+// or GC-paused consumer would.
+//
+// Time. Every time the workload reads or waits for comes from its Clock
+// (open_loop_clock.h): WallClock in bench_queue; a test may pass a clock it
+// drives, to own the schedule.
 //
 // Checked as every exchange is (item_exchange.h): each item exactly once,
 // and the order the queue's traits promise (FIFO per producer).
@@ -65,19 +70,17 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <thread>
 #include <vector>
 
-#include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/item_exchange.h"
+#include "contend/queue/open_loop_clock.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/wait_mode.h"
 #include "contend/sync/backoff.h"
-#include "contend/sync/cpu_relax.h"
 
 namespace contend {
 
@@ -91,7 +94,7 @@ struct OpenLoopConfig {
   size_t capacity = 0;              // given to the adapter: 0 = unbounded / default
   double offered_per_second = 0;    // R, over all producers; 0: unpaced
   uint64_t items_per_producer = 1 << 12;
-  // Test-only: each consumer sleeps stall_for every stall_every (0: never).
+  // Test-only: each consumer stalls for stall_for every stall_every (0: never).
   std::chrono::nanoseconds stall_every{0};
   std::chrono::nanoseconds stall_for{0};
   std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);  // see ProducerConsumerConfig
@@ -106,13 +109,14 @@ void check_open_loop_config(const OpenLoopConfig& config, const QueueTraits& tra
 // Whether `achieved` items/s kept up with `offered` (kKeptUpShare).
 bool kept_up_with(double offered, double achieved);
 
-template <QueueAdapter Q>
+template <QueueAdapter Q, OpenLoopClock Clock = WallClock>
 class OpenLoopWorkload {
  public:
   using value_type = typename Q::value_type;
 
-  explicit OpenLoopWorkload(const OpenLoopConfig& config)
+  explicit OpenLoopWorkload(const OpenLoopConfig& config, Clock clock = Clock{})
       : config_((check_open_loop_config(config, Q::traits), config)),
+        clock_(clock),
         exchange_(config.exchange()),
         ns_per_item_(config.offered_per_second > 0 ? 1e9 / config.offered_per_second : 0.0),
         pushed_ns_(exchange_.total_items()) {
@@ -203,7 +207,7 @@ class OpenLoopWorkload {
   // the push that followed this store orders.
   int64_t start_time() {
     int64_t seen = 0;
-    const int64_t now = monotonic_ns();
+    const int64_t now = clock_.now();
     if (start_ns_.compare_exchange_strong(seen, now, std::memory_order_relaxed)) return now;
     return seen;
   }
@@ -221,8 +225,7 @@ class OpenLoopWorkload {
     const int64_t start = start_time();
     const auto producer = static_cast<uint32_t>(p);
     return exchange_.produce(p, [&](auto& handle, const value_type& item, uint64_t seq) {
-      const int64_t due = due_ns(start, producer, seq);
-      while (monotonic_ns() < due) cpu_relax();
+      clock_.wait_until(due_ns(start, producer, seq));
       push_stamped(handle, item, pushed_slot(producer, seq));
     });
   }
@@ -233,14 +236,14 @@ class OpenLoopWorkload {
   void push_stamped(Handle& handle, const value_type& item, std::atomic<int64_t>& stamp) {
     if constexpr (requires(Handle& h, const value_type& v) { h.push(v); }) {
       if (config_.wait == WaitMode::kBlock) {
-        stamp.store(monotonic_ns(), std::memory_order_relaxed);
+        stamp.store(clock_.now(), std::memory_order_relaxed);
         handle.push(item);
         return;
       }
     }
     SpinWait spin;
     for (;;) {
-      stamp.store(monotonic_ns(), std::memory_order_relaxed);
+      stamp.store(clock_.now(), std::memory_order_relaxed);
       if (handle.try_push(item)) return;
       spin.pause();
     }
@@ -248,9 +251,9 @@ class OpenLoopWorkload {
 
   uint64_t consume(const WorkerContext& context, int c) {
     ConsumerClocks& clocks = *clocks_[static_cast<size_t>(c)];
-    clocks.next_stall_ns = monotonic_ns() + config_.stall_every.count();
+    clocks.next_stall_ns = clock_.now() + config_.stall_every.count();
     return exchange_.consume(context, c, [&](uint64_t word) {
-      const int64_t now = monotonic_ns();
+      const int64_t now = clock_.now();
       const uint32_t producer = item_producer(word);
       const uint64_t seq = item_seq(word);
       // Relaxed loads: the pop that brought `word` orders them after the
@@ -260,13 +263,14 @@ class OpenLoopWorkload {
       clocks.since_push.record(now - pushed_slot(producer, seq).load(std::memory_order_relaxed));
       clocks.last_pop_ns = now;
       if (config_.stall_every.count() > 0 && now >= clocks.next_stall_ns) {
-        std::this_thread::sleep_for(config_.stall_for);
+        clock_.stall(config_.stall_for);
         clocks.next_stall_ns += config_.stall_every.count();
       }
     });
   }
 
   const OpenLoopConfig config_;
+  const Clock clock_;
   ItemExchange<Q> exchange_;
   const double ns_per_item_;  // 1 / R in ns; 0 when unpaced
   std::vector<std::atomic<int64_t>> pushed_ns_;  // per item: its push's start

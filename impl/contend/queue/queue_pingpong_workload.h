@@ -12,12 +12,11 @@
 // in WaitMode::kBlock) would hang instead, which bench_all reports as a
 // timeout.
 //
-// stalled_ is the one atomic, a bare flag: relaxed everywhere. The items
+// The stall flag (harness/stall_watch.h) is the one shared flag. The items
 // travel by the queues, and what ping() records reaches judge() by
 // WorkerGroup's check-out.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -25,10 +24,10 @@
 #include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_item.h"
-#include "contend/queue/stall_watch.h"
 #include "contend/queue/wait_mode.h"
 #include "contend/sync/backoff.h"
 
@@ -65,7 +64,7 @@ class QueuePingPongWorkload {
   static constexpr int workers() { return 2; }
 
   void prepare() {
-    stalled_.store(false, std::memory_order_relaxed);
+    stall_.reset();
     completed_ = 0;
     mismatch_ = false;
     episode_latencies_.clear();
@@ -77,8 +76,8 @@ class QueuePingPongWorkload {
 
   EpisodeVerdict judge(const EpisodeResult&) {
     latencies_.merge(episode_latencies_);
-    return judge_queue_pingpong(config_.round_trips, completed_, stalled_.load(std::memory_order_relaxed),
-                          mismatch_, sent_word_, got_word_);
+    return judge_queue_pingpong(config_.round_trips, completed_, stall_.raised(), mismatch_,
+                                sent_word_, got_word_);
   }
 
   const LatencyHistogram& latencies() const { return latencies_; }
@@ -90,6 +89,7 @@ class QueuePingPongWorkload {
   // False when the wait stalled (or the peer gave up).
   template <class Handle>
   bool pop(Handle& handle, value_type& item) {
+    StallWatch watch(stall_, config_.stall_timeout);
     if constexpr (requires(Handle& h, value_type& v) { h.pop(v); }) {
       if (config_.wait == WaitMode::kBlock) {
         if constexpr (requires(Handle& h, value_type& v, std::chrono::nanoseconds t) {
@@ -97,7 +97,7 @@ class QueuePingPongWorkload {
                       }) {
           // Nothing for a whole stall_timeout: the item is not coming.
           if (!handle.pop_for(item, config_.stall_timeout)) {
-            stalled_.store(true, std::memory_order_relaxed);
+            watch.give_up();
             return false;
           }
         } else {
@@ -107,13 +107,8 @@ class QueuePingPongWorkload {
       }
     }
     SpinWait spin;
-    StallWatch watch(config_.stall_timeout);
     while (!handle.try_pop(item)) {
-      if (stalled_.load(std::memory_order_relaxed)) return false;
-      if (watch.stalled(0)) {
-        stalled_.store(true, std::memory_order_relaxed);
-        return false;
-      }
+      if (watch.stalled()) return false;
       spin.pause();
     }
     return true;
@@ -167,7 +162,7 @@ class QueuePingPongWorkload {
   bool mismatch_ = false;
   uint64_t sent_word_ = 0;
   uint64_t got_word_ = 0;
-  std::atomic<bool> stalled_{false};
+  StallFlag stall_;
   LatencyHistogram latencies_;
 };
 

@@ -25,7 +25,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +35,7 @@
 
 #include "contend/harness/clock.h"
 #include "contend/harness/episode_runner.h"
+#include "contend/harness/stall_watch.h"
 #include "contend/harness/worker_group.h"
 #include "contend/queue/queue_adapter.h"
 #include "contend/queue/queue_item.h"
@@ -84,7 +84,7 @@ class RankErrorWorkload {
   // Before each episode: the prefill, from this (the harness's) thread, so
   // before the workers start. The queue is empty: judge() drained it.
   void prepare() {
-    stalled_.store(false, std::memory_order_relaxed);  // ordered by the start, as the rest
+    stall_.reset();
     prefill_.clear();
     value_type item{};
     for (uint64_t seq = 0; seq < config_.prefill; ++seq) {
@@ -120,8 +120,8 @@ class RankErrorWorkload {
     std::vector<uint64_t> left;
     value_type item{};
     while (queue_.try_pop(item)) left.push_back(item.word);
-    // Relaxed: the workers have checked out, which orders their stores.
-    if (stalled_.load(std::memory_order_relaxed)) {
+    // The workers have checked out, which orders their stores.
+    if (stall_.raised()) {
       verdict.error = "lost items: a pop found the queue empty for the stall timeout";
       verdict.lost =
           static_cast<double>(config_.prefill - std::min<uint64_t>(config_.prefill, left.size()));
@@ -167,24 +167,16 @@ class RankErrorWorkload {
   uint32_t prefill_producer() const { return static_cast<uint32_t>(config_.threads); }
 
   // try_pop until it succeeds; false once it found nothing for the stall
-  // timeout (the clock is read every 1024th failure only).
+  // timeout, or another thread's pop did.
   template <class Handle>
   bool pop_waiting(Handle& out, value_type& item) {
     SpinWait spin;
-    int64_t since = 0;
-    for (uint64_t failures = 0;; ++failures) {
-      if (out.try_pop(item)) return true;
-      if (stalled_.load(std::memory_order_relaxed)) return false;  // a bare flag
-      if ((failures & 1023) == 0) {
-        const int64_t now = monotonic_ns();
-        if (failures == 0) since = now;
-        if (now - since >= config_.stall_timeout.count()) {
-          stalled_.store(true, std::memory_order_relaxed);
-          return false;
-        }
-      }
+    StallWatch watch(stall_, config_.stall_timeout);
+    while (!out.try_pop(item)) {
+      if (watch.stalled()) return false;
       spin.pause();
     }
+    return true;
   }
 
   const RankErrorConfig config_;
@@ -194,7 +186,7 @@ class RankErrorWorkload {
   std::vector<std::unique_ptr<consumer_handle_t<Q>>> consumers_;
   std::vector<RankEvent> prefill_;
   RankErrors totals_;
-  std::atomic<bool> stalled_{false};
+  StallFlag stall_;
 };
 
 }  // namespace contend
