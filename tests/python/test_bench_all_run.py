@@ -153,7 +153,9 @@ def test_failures_become_error_rows_and_the_run_goes_on(fake_build, run_bench_al
         {"name": bench_name("atomic_seq_cst", 1), "behaviour": "garbage"},
         {"name": bench_name("atomic_relaxed", 1), "rate": 2e6},
     ])
-    done = run_bench_all("--quick", "--timeout", "2", "--no-report")
+    # --timeout 5: a hang guard 10x a good fake benchmark's whole run (0.5 s
+    # wall for its Python to start, measured on the 2-core VM at a load of 15).
+    done = run_bench_all("--quick", "--timeout", "5", "--no-report")
     assert done.returncode == 1
     rows = read_csv(os.path.join(run_dir_of(tmp_path), "results.csv"))
     by_impl = {}
@@ -164,7 +166,7 @@ def test_failures_become_error_rows_and_the_run_goes_on(fake_build, run_bench_al
     assert [r["error"] for r in by_impl["atomic_relaxed"]] == [""] * 6
     assert [r["error"] for r in by_impl["spin_tas"]] == ["count 3 != 4"] * 6
     assert [r["error"] for r in by_impl["spin_mcs"]] == ["crashed: SIGSEGV"] * 3
-    assert [r["error"] for r in by_impl["spin_ticket"]] == ["timeout after 2s"] * 3
+    assert [r["error"] for r in by_impl["spin_ticket"]] == ["timeout after 5s"] * 3
     assert [r["error"] for r in by_impl["cas_loop"]] == [
         "exited with status 3: fake_bench: cannot pin worker 1"] * 3
     assert re.fullmatch(r"no JSON output: raw/\d{4}\.json does not exist",

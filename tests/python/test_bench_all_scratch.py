@@ -22,7 +22,9 @@ def test_each_process_gets_its_own_scratch_folder_and_it_is_removed(
         {"name": bench_name("spin_mcs", 1), "behaviour": "crash"},
         {"name": bench_name("spin_ticket", 1), "behaviour": "hang"},
     ])
-    done = run_bench_all("--quick", "--timeout", "2", "--no-report")
+    # --timeout 5: a hang guard 10x a good fake benchmark's whole run (0.5 s
+    # wall for its Python to start, measured on the 2-core VM at a load of 15).
+    done = run_bench_all("--quick", "--timeout", "5", "--no-report")
     assert done.returncode == 1
     run_dir = run_dir_of(tmp_path)
     flags = scratch_flags(fake_build.calls("bench_counter"))
