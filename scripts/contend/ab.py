@@ -110,8 +110,11 @@ class GitWorktreeRunner:
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "w") as out:
             steps = [["cmake", "--preset", "release"]]
-            if "release" in {p.get("name") for p in presets.get("buildPresets", [])}:
-                steps.append(["cmake", "--build", "--preset", "release", "-j", str(os.cpu_count() or 2)])
+            builds = {p.get("name") for p in presets.get("buildPresets", [])}
+            # The benchmarks alone where the revision can say so: its tests are not run here.
+            build = "benchmarks" if "benchmarks" in builds else "release"
+            if build in builds:
+                steps.append(["cmake", "--build", "--preset", build, "-j", str(os.cpu_count() or 2)])
             for step in steps:
                 self.log(f"{worktree.name}: {' '.join(step)}")
                 if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT).returncode:

@@ -44,11 +44,13 @@ contend_require_packages() {
     { echo "contend: apt-get install failed" >&2; exit 1; }
 }
 
-# contend_build <preset>: configure once (build/<preset>), then build.
-# Quiet when it works; the tool's full output when it fails. Returns non-zero
-# on failure so that callers can decide whether to stop.
+# contend_build <preset> [build preset]: configure once (build/<preset>),
+# then build (the build preset, by default the configure preset's own: all
+# targets; `benchmarks` builds the benchmarks without the tests). Quiet when
+# it works; the tool's full output when it fails. Returns non-zero on
+# failure so that callers can decide whether to stop.
 contend_build() {
-  local preset="$1" dir="$CONTEND_ROOT/build/$1" output
+  local preset="$1" build="${2:-$1}" dir="$CONTEND_ROOT/build/$1" output
   # A configure that failed half-way leaves a cache but no build system.
   if [[ ! -f "$dir/CMakeCache.txt" ]] ||
      [[ ! -f "$dir/build.ninja" && ! -f "$dir/Makefile" ]]; then
@@ -59,10 +61,10 @@ contend_build() {
       return 1
     fi
   fi
-  echo "contend: building $preset" >&2
-  if ! output="$(cd "$CONTEND_ROOT" && cmake --build --preset "$preset" -j"$(nproc)" 2>&1)"; then
+  echo "contend: building $build (build/$preset)" >&2
+  if ! output="$(cd "$CONTEND_ROOT" && cmake --build --preset "$build" -j"$(nproc)" 2>&1)"; then
     printf '%s\n' "$output" >&2
-    echo "contend: cmake --build --preset $preset failed" >&2
+    echo "contend: cmake --build --preset $build failed" >&2
     return 1
   fi
 }

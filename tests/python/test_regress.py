@@ -558,3 +558,20 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
 
     assert "not a git revision" in _one_line_exit_2(
         run_tool("ab", "nope", "HEAD", "--repo", repo), "ab")
+
+
+@pytest.mark.parametrize("build_presets, built", [(["release", "benchmarks"], "benchmarks"),
+                                                  (["release"], "release")])
+def test_ab_builds_only_the_benchmarks_where_the_revision_can(tmp_path, monkeypatch,
+                                                             build_presets, built):
+    tree = tmp_path / "A-0123"
+    tree.mkdir()
+    (tree / "CMakePresets.json").write_text(json.dumps({
+        "configurePresets": [{"name": "release"}],
+        "buildPresets": [{"name": name, "configurePreset": "release"} for name in build_presets]}))
+    calls = []
+    monkeypatch.setattr(ab.subprocess, "run",
+                        lambda step, **kw: calls.append(step) or subprocess.CompletedProcess(step, 0))
+    ab.GitWorktreeRunner(tmp_path, tmp_path / "work", log=lambda m: None).build(tree)
+    assert calls[0] == ["cmake", "--preset", "release"]
+    assert calls[1][:4] == ["cmake", "--build", "--preset", built]
