@@ -51,6 +51,9 @@ TEST_P(WorkerGroupTest, AllWorkersAreReleasedTogether) {
   Meeting* m = meeting.get();
   WorkerGroup group(this_machine(), places(kWorkers), [m](const WorkerContext&) -> uint64_t {
     m->checked_in.fetch_add(1);
+    // A hang guard, not a speed: workers released together all check in
+    // within milliseconds, even under TSan on a loaded machine; one held
+    // back until the others return never does, and 10 s (1000x) says so.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (m->checked_in.load() % kWorkers != 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::yield();

@@ -2,6 +2,7 @@
 import os
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -10,8 +11,8 @@ from conftest import REPO
 SETUP = os.path.join(REPO, "scripts", "lib", "setup.sh")
 
 
-def bash(script, as_nobody=False):
-    argv = ["bash", "-c", f'source "{SETUP}"; {script}']
+def bash(script, as_nobody=False, setup=SETUP):
+    argv = ["bash", "-c", f'source "{setup}"; {script}']
     if as_nobody:
         if os.geteuid() == 0:
             if not shutil.which("runuser"):
@@ -20,18 +21,31 @@ def bash(script, as_nobody=False):
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd="/")
 
 
+@pytest.fixture
+def readable_setup():
+    """setup.sh copied where any user can read it: the checkout may not be
+    (a clone under /root), and nobody must source it. (pytest's own temp
+    folders are private to their user.)"""
+    with tempfile.TemporaryDirectory() as folder:
+        lib = os.path.join(folder, "scripts", "lib")
+        os.makedirs(lib)
+        for path in (folder, os.path.join(folder, "scripts"), lib):
+            os.chmod(path, 0o755)
+        shutil.copy(SETUP, lib)
+        os.chmod(os.path.join(lib, "setup.sh"), 0o644)
+        yield os.path.join(lib, "setup.sh")
+
+
 def test_nothing_missing_is_silent():
     done = bash("CONTEND_PACKAGES=(bash); contend_require_packages; echo after")
     assert done.returncode == 0
     assert done.stdout == "after\n" and done.stderr == ""
 
 
-def test_missing_as_non_root_prints_the_install_line():
-    if os.geteuid() == 0 and shutil.which("runuser") and subprocess.run(
-            ["runuser", "-u", "nobody", "--", "test", "-r", SETUP]).returncode != 0:
-        pytest.skip("the checkout is not readable by nobody")
+def test_missing_as_non_root_prints_the_install_line(readable_setup):
     done = bash("CONTEND_PACKAGES=(bash contend-no-such-pkg zz-missing); "
-                "contend_require_packages; echo not reached", as_nobody=True)
+                "contend_require_packages; echo not reached", as_nobody=True,
+                setup=readable_setup)
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == ("contend: missing Debian packages; run: "

@@ -104,6 +104,7 @@ TEST_P(EchoServerTest, StopsInBoundWithClientsConnectedAndLeavesNothing) {
   const int64_t begin = monotonic_ns();
   server->stop();
   const double seconds = static_cast<double>(monotonic_ns() - begin) * 1e-9;
+  RecordProperty("stop_seconds", std::to_string(seconds));
   EXPECT_LT(seconds, 5.0) << "stop() with 4 clients connected";
   EXPECT_EQ(server->stats().live_connections, 0);
   for (UniqueFd& client : clients) {  // each connection was closed by the server
