@@ -16,8 +16,9 @@ CONTEND_PACKAGES=(
   git
 )
 
-# What only the tests need beyond that: a real browser for the page tests.
-CONTEND_TEST_PACKAGES=(chromium)
+# What only the tests need beyond that: a real browser for the page tests,
+# and pytest-xdist to run the Python tests on every CPU.
+CONTEND_TEST_PACKAGES=(chromium python3-pytest-xdist)
 
 CONTEND_APT_UPDATED=0
 
