@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 #include "contend/harness/child_process.h"
 
@@ -50,19 +52,11 @@ int64_t pss_bytes(pid_t pid) {
 
 }  // namespace
 
-void ProcessPerConnectionServer::start() {
-  listener_ = listen_loopback(config_.port);
-  port_ = bound_port(listener_.get());
-  wake_ = make_wake_fd();
+void ProcessPerConnectionServer::launch() {
   children_cpu_at_start_ = children_cpu_ns();
-  tally_.enter();
-  acceptor_ = std::thread([this] {
-    TallyScope scope(tally_);
-    pin_current_thread_to(config_.pus);  // children inherit the mask
-    run_accept_loop(
-        listener_.get(), wake_.get(), [this](int fd) { fork_handler(fd); },
-        [this] { reap_ended(); }, std::chrono::milliseconds(20));
-  });
+  // The acceptor runs on the config's PUs; the children it forks inherit the mask.
+  spawn_acceptor([this](int fd) { fork_handler(fd); }, [this] { reap_ended(); },
+                 std::chrono::milliseconds(20));
 }
 
 void ProcessPerConnectionServer::fork_handler(int fd) {
@@ -70,7 +64,7 @@ void ProcessPerConnectionServer::fork_handler(int fd) {
     const pid_t child = fork_child([fd] { return echo_child(fd); });
     std::lock_guard lock(children_mutex_);
     children_.push_back(child);
-    tally_.enter();
+    tally().enter();
   } catch (const std::system_error&) {  // no child: the client sees EOF
   }
   ::close(fd);  // the child's copy is the connection now
@@ -81,33 +75,32 @@ void ProcessPerConnectionServer::reap_ended() {
   std::erase_if(children_, [this](pid_t child) {
     int status = 0;
     if (::waitpid(child, &status, WNOHANG) != child) return false;
-    tally_.leave_child();
+    tally().leave_child();
     return true;
   });
 }
 
-void ProcessPerConnectionServer::stop() {
-  if (!acceptor_.joinable()) return;
-  signal_wake_fd(wake_.get());
-  acceptor_.join();
-  listener_.reset();
+void ProcessPerConnectionServer::end_connections() {
   std::lock_guard lock(children_mutex_);
   for (pid_t child : children_) ::kill(child, SIGKILL);
   for (pid_t child : children_) {
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    tally_.leave_child();
+    tally().leave_child();
   }
   children_.clear();
-  wake_.reset();
+}
+
+int ProcessPerConnectionServer::live_connections() const {
+  std::lock_guard lock(children_mutex_);
+  return static_cast<int>(children_.size());
 }
 
 ServerStats ProcessPerConnectionServer::stats() const {
-  std::lock_guard lock(children_mutex_);
-  return {.peak_tasks = tally_.peak(),
-          .cpu_ns = tally_.cpu_ns() + children_cpu_ns() - children_cpu_at_start_,
-          .live_connections = static_cast<int>(children_.size())};
+  ServerStats stats = ServerBase::stats();
+  stats.cpu_ns += children_cpu_ns() - children_cpu_at_start_;  // the reaped children's
+  return stats;
 }
 
 int64_t ProcessPerConnectionServer::child_resident_bytes() const {

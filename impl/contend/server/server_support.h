@@ -83,8 +83,9 @@ class TaskTally {
   std::atomic<int64_t> cpu_ns_{0};
 };
 
-// In a server thread: enters the tally when made, leaves it with the
-// thread's CPU time when destroyed (the thread's last act).
+// In a server thread: leaves the tally with the thread's CPU time when
+// destroyed (the thread's last act); whoever created the thread entered it
+// (ServerBase::spawn), so the peak counts a thread from before it runs.
 class TallyScope {
  public:
   explicit TallyScope(TaskTally& tally) : tally_(tally) {}
