@@ -2,7 +2,6 @@
 #include "contend/server/process_per_connection_server.h"
 
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <system_error>
 
 #include "contend/harness/child_process.h"
+#include "contend/server/server_support.h"
 
 namespace contend {
 
@@ -22,18 +22,8 @@ namespace {
 int echo_child(int fd) {
   if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
   ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
-  char buffer[16 * 1024];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return 0;
-    for (ssize_t sent = 0; sent < n;) {
-      const ssize_t w = ::send(fd, buffer + sent, static_cast<size_t>(n - sent), MSG_NOSIGNAL);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return 0;
-      sent += w;
-    }
-  }
+  echo_until_closed(fd);
+  return 0;
 }
 
 int64_t pss_bytes(pid_t pid) {

@@ -60,6 +60,12 @@ void pin_current_thread_to(const std::vector<int>& pus);
 // Writes all of `data` to a blocking descriptor; false on an error or EOF.
 bool write_all(int fd, const char* data, size_t size);
 
+// The blocking echo every handler of the blocking models runs: until EOF,
+// an error, or a shutdown by stop(). Both are async-signal-safe (recv and
+// send on the stack, no allocation, no lock), so a child forked from this
+// threaded process may call them (process_per_connection).
+void echo_until_closed(int fd);
+
 // The calling thread's CPU time (user + system) so far, ns.
 int64_t thread_cpu_ns();
 

@@ -1,26 +1,14 @@
 // The tutorial's design. See thread_per_connection_server.h.
 #include "contend/server/thread_per_connection_server.h"
 
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <system_error>
 #include <thread>
 
 namespace contend {
-
-void echo_until_closed(int fd) {
-  char buffer[16 * 1024];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    if (!write_all(fd, buffer, static_cast<size_t>(n))) return;
-  }
-}
 
 void ThreadPerConnectionServer::launch() {
   // The acceptor runs on the config's PUs; the handlers it creates inherit the mask.

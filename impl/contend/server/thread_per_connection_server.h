@@ -30,8 +30,4 @@ class ThreadPerConnectionServer final : public ServerBase {
   ConnectionSet connections_;
 };
 
-// The blocking echo every handler of the blocking models runs: until EOF,
-// an error, or a shutdown by stop().
-void echo_until_closed(int fd);
-
 }  // namespace contend

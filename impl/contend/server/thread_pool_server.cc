@@ -3,8 +3,6 @@
 
 #include <unistd.h>
 
-#include "contend/server/thread_per_connection_server.h"
-
 namespace contend {
 
 void ThreadPoolServer::launch() {
