@@ -287,9 +287,10 @@ def script_names():
     return sorted(names)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _help_pages_in_parallel():
-    """Ask every shown command for its --help at once (a second each)."""
+@pytest.fixture(scope="module")
+def help_pages():
+    """Ask every shown command for its --help at once (a second or so each,
+    most of it importing pandas and matplotlib), not one after another."""
     wanted = {name for _, name, _, args in all_commands()
               if flags_of(args) and entry_point(name).is_file() and forwards_arguments(name)}
     if any(owner == "bench_all" for _, name, _, args in all_commands()
@@ -332,7 +333,7 @@ def commands_with_flags():
 
 
 @pytest.mark.parametrize("path,name,env,args", as_params(commands_with_flags()))
-def test_every_flag_shown_is_one_the_command_takes(path, name, env, args):
+def test_every_flag_shown_is_one_the_command_takes(help_pages, path, name, env, args):
     shown = " ".join(["scripts/" + name, *args])
     assert forwards_arguments(name), f"{rel(path)}: `{shown}`: scripts/{name} takes no flags"
     unknown = []
@@ -382,7 +383,7 @@ def test_some_shown_commands_run_dry():
 
 
 @pytest.mark.parametrize("path,name,env,args", as_params(runnable_dry_commands()))
-def test_shown_plan_and_estimate_commands_run(path, name, env, args):
+def test_shown_plan_and_estimate_commands_run(help_pages, path, name, env, args):
     shown = " ".join([*(f"{k}={shlex.quote(v)}" for k, v in env.items()), "scripts/" + name, *args])
     assert "run nothing" in " ".join(help_text(name).split()), \
         f"{rel(path)}: `{shown}`: scripts/{name}'s --help does not say these flags run nothing"
