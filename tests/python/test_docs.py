@@ -22,14 +22,17 @@ after building it. Without it those tests fail and say so; they never skip.
 Nothing here measures time: the subprocess timeouts only guard against a
 hang (each command takes about a second; the bound is far above that).
 """
+import contextlib
 import functools
 import importlib
+import io
 import os
 import re
+import runpy
 import shlex
 import subprocess
+import sys
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -260,19 +263,40 @@ def entry_point(name):
     return ROOT / "scripts" / name
 
 
-def forwards_arguments(name):
-    """Whether the entry point passes its arguments on ("$@"): one that does
-    not takes no flags, and is never run here (scripts/test would run
-    every test)."""
-    return '"$@"' in entry_point(name).read_text(encoding="utf-8")
+def answers_help(name):
+    """Whether `scripts/<name> --help` can be asked safely: the entry point
+    hands over to a Python module (whose parser answers --help), or handles
+    --help itself. Anything else takes no flags and is never run here
+    (scripts/test, for one, would run every test)."""
+    return module_of(name) is not None or "--help" in entry_point(name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=None)
 def help_text(name):
-    done = subprocess.run([str(entry_point(name)), "--help"], capture_output=True, text=True,
-                          env=script_env(), timeout=COMMAND_TIMEOUT_S, cwd=REPO)
-    assert done.returncode == 0, f"scripts/{name} --help: exit {done.returncode}\n{done.stderr}"
-    return done.stdout
+    """What `scripts/<name> --help` prints. Where the entry point hands over
+    to a Python module, that module is run here, in this process, so that
+    the tools share one import of pandas and matplotlib (a second or more
+    each otherwise); anything else is run as a command."""
+    assert answers_help(name), f"scripts/{name} has no --help to ask"
+    module = module_of(name)
+    if module is None:
+        done = subprocess.run([str(entry_point(name)), "--help"], capture_output=True, text=True,
+                              env=script_env(), timeout=COMMAND_TIMEOUT_S, cwd=REPO)
+        assert done.returncode == 0, f"scripts/{name} --help: exit {done.returncode}\n{done.stderr}"
+        return done.stdout
+    out, argv = io.StringIO(), sys.argv
+    sys.argv = ["scripts/" + name, "--help"]
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_module(module, run_name="__main__", alter_sys=False)
+        status = 0   # returned without exiting: it did not take --help
+    except SystemExit as e:
+        status = e.code
+    finally:
+        sys.argv = argv
+    assert status in (0, None), f"scripts/{name} --help ({module}): exit status {status}"
+    assert out.getvalue().strip(), f"scripts/{name} --help ({module}) printed nothing"
+    return out.getvalue()
 
 
 def known_flags(name):
@@ -285,19 +309,6 @@ def script_names():
         names |= mentioned_scripts(path)
         names |= {name for name, _, _ in shown_commands(path)}
     return sorted(names)
-
-
-@pytest.fixture(scope="module")
-def help_pages():
-    """Ask every shown command for its --help at once (a second or so each,
-    most of it importing pandas and matplotlib), not one after another."""
-    wanted = {name for _, name, _, args in all_commands()
-              if flags_of(args) and entry_point(name).is_file() and forwards_arguments(name)}
-    if any(owner == "bench_all" for _, name, _, args in all_commands()
-           for owner in flags_of(args).values()) or wanted & PASSES_FLAGS_TO_BENCH_ALL:
-        wanted.add("bench_all")
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda n: help_text(n) if entry_point(n).is_file() else None, sorted(wanted)))
 
 
 def test_the_docs_show_commands():
@@ -317,7 +328,8 @@ def test_every_script_shown_exists(name):
 def as_params(commands):
     """pytest params named after the page and the command as shown."""
     return [pytest.param(path, name, env, args,
-                         id=f"{rel(path)}: " + " ".join(["scripts/" + name, *args])[:80])
+                         id=f"{rel(path)}: " + " ".join([*(f"{k}={v}" for k, v in env.items()),
+                                                           "scripts/" + name, *args])[:100])
             for path, name, env, args in commands]
 
 
@@ -333,9 +345,9 @@ def commands_with_flags():
 
 
 @pytest.mark.parametrize("path,name,env,args", as_params(commands_with_flags()))
-def test_every_flag_shown_is_one_the_command_takes(help_pages, path, name, env, args):
+def test_every_flag_shown_is_one_the_command_takes(path, name, env, args):
     shown = " ".join(["scripts/" + name, *args])
-    assert forwards_arguments(name), f"{rel(path)}: `{shown}`: scripts/{name} takes no flags"
+    assert answers_help(name), f"{rel(path)}: `{shown}`: scripts/{name} takes no flags (no --help)"
     unknown = []
     for flag, owner in flags_of(args).items():
         taker = "bench_all" if owner == "bench_all" else name
@@ -383,7 +395,7 @@ def test_some_shown_commands_run_dry():
 
 
 @pytest.mark.parametrize("path,name,env,args", as_params(runnable_dry_commands()))
-def test_shown_plan_and_estimate_commands_run(help_pages, path, name, env, args):
+def test_shown_plan_and_estimate_commands_run(path, name, env, args):
     shown = " ".join([*(f"{k}={shlex.quote(v)}" for k, v in env.items()), "scripts/" + name, *args])
     assert "run nothing" in " ".join(help_text(name).split()), \
         f"{rel(path)}: `{shown}`: scripts/{name}'s --help does not say these flags run nothing"
