@@ -33,6 +33,7 @@ import shlex
 import subprocess
 import sys
 import unicodedata
+import warnings
 from pathlib import Path
 
 import pytest
@@ -287,7 +288,11 @@ def help_text(name):
     out, argv = io.StringIO(), sys.argv
     sys.argv = ["scripts/" + name, "--help"]
     try:
-        with contextlib.redirect_stdout(out):
+        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+            # Other tests may have imported the module already; runpy then
+            # warns that it runs a second copy as __main__, which is what a
+            # --help needs (the copy only parses its arguments and exits).
+            warnings.simplefilter("ignore", RuntimeWarning)
             runpy.run_module(module, run_name="__main__", alter_sys=False)
         status = 0   # returned without exiting: it did not take --help
     except SystemExit as e:
