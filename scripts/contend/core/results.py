@@ -4,7 +4,7 @@ Every reading tool (plot, compare, regress) starts here, so that a bad file is
 refused once, in one clear line, before any number is computed from it. The
 columns, their types and the instance key come from schema.py; this module
 decides which columns a reader cannot do without. What a run's numbers say
-per instance (the median, its interval, who may win) is summary.py's.
+per instance (the median, its interval, who may win) is instance_summary.py's.
 
 Rows with a non-empty `error` carry no numbers: they are kept (tables show
 them) and `valid_rows` leaves them out of everything numeric. An error row of

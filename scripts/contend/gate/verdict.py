@@ -1,5 +1,5 @@
 """What scripts/regress and scripts/ab decide: the label of every instance
-and the whole gate's Verdict. regress.py computes it, regress_report.py
+and the whole gate's Verdict. judge.py computes it, verdict_text.py
 shows it; both read the vocabulary here.
 """
 import math

@@ -1,7 +1,7 @@
 """The HTML every contend page is made of: the page shell, sortable tables,
 cells that sort by their raw number, an embedded PNG.
 
-report.py (the run report), compare_report.py and history.py build their
+run_page.py (the run report), history_page.py and compare/page.py build their
 pages from these; nothing here knows about runs or families. A page opens
 from disk: no asset is fetched from the network (a page with interactive
 figures adds interactive.library_tag() to its head, which loads the copy

@@ -4,7 +4,7 @@ Only per-repetition runs ("run_type": "iteration") become rows; GB's own
 aggregates (mean, median, stddev, cv) are skipped because the analysis scripts
 compute their own statistics from the repetitions.
 
-Run as `python -m contend.gbench FILE.json...` to convert raw JSON to CSV on
+Run as `python -m contend.run.gbench FILE.json...` to convert raw JSON to CSV on
 stdout (the run columns run_id, machine_id, ... are left empty).
 """
 import json

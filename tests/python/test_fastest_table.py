@@ -1,11 +1,8 @@
 """The end-of-run table."""
-import sys
-from pathlib import Path
 
-from contend import results, summary
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "runs"))
-from tool_helpers import frame  # noqa: E402
+from contend.core import results
+from contend.run import fastest_table
+from support.tools import frame
 
 
 def row(impl, threads, rate, *, rep=0, rnd=0, oversub=False, lost=0.0, error="",
@@ -34,7 +31,7 @@ def test_best_is_ranked_at_highest_non_oversubscribed_threads():
             + rounds_of("spin_tas", 3, [900e6] * 4, oversub=True)  # oversubscribed
             + rounds_of("unsync", 2, [800e6] * 4, lost=1234.0)     # lost updates: not eligible
             + [row("spin_mcs", 2, None, error="final count wrong")])
-    [best] = summary.best_per_benchmark(run_of(rows)).itertuples()
+    [best] = fastest_table.best_per_benchmark(run_of(rows)).itertuples()
     assert (best.family, best.winner, best.threads) == ("counter", "atomic_relaxed", 2)
     assert best.runner_up == "std_mutex" and best.status == "winner"
     assert 1.7 < best.margin_low < best.margin < best.margin_high < 2.3
@@ -45,20 +42,20 @@ def test_an_impl_with_one_failed_repetition_is_never_crowned():
     rows = (rounds_of("std_mutex", 2, [10e6, 11e6, 10.5e6])
             + rounds_of("spin_mcs", 2, [90e6, 91e6, 92e6])
             + [row("spin_mcs", 2, None, error="final count wrong")])
-    [best] = summary.best_per_benchmark(run_of(rows)).itertuples()
+    [best] = fastest_table.best_per_benchmark(run_of(rows)).itertuples()
     assert best.status == "alone" and best.winner == "std_mutex"
 
 
 def test_close_impls_are_a_tie_with_runner_up_and_margin():
     rows = (rounds_of("a", 2, [10e6, 12e6, 9e6]) + rounds_of("b", 2, [10.5e6, 9.5e6, 11e6]))
-    lines = summary.render(run_of(rows))
+    lines = fastest_table.render(run_of(rows))
     assert lines[0].split()[:4] == ["family", "benchmark", "mode", "threads"]
     assert "tie: " in lines[1] and " ~ " in lines[1] and "[" in lines[1]
     assert "1 of 1 tied" in lines[-1]
 
 
 def test_render_table():
-    lines = summary.render(run_of(rounds_of("std_mutex", 2, [12.3e6] * 3)
+    lines = fastest_table.render(run_of(rounds_of("std_mutex", 2, [12.3e6] * 3)
                                   + rounds_of("x", 4, [5e3] * 3, family="fifo")))
     assert lines[0].split() == ["family", "benchmark", "mode", "threads", "fastest", "placement", "items/s",
                                 "runner-up", "margin", "[95%", "CI]"]
@@ -68,8 +65,8 @@ def test_render_table():
 
 def test_render_takes_the_run_or_bench_all_rows():
     rows = rounds_of("std_mutex", 2, [12.3e6] * 3)
-    assert summary.render(rows)[:2] == summary.render(run_of(rows))[:2]
+    assert fastest_table.render(rows)[:2] == fastest_table.render(run_of(rows))[:2]
 
 
 def test_render_nothing_when_all_failed():
-    assert summary.render(run_of([row("a", 1, None, error="boom")])) == []
+    assert fastest_table.render(run_of([row("a", 1, None, error="boom")])) == []
