@@ -16,7 +16,7 @@ from contend.compare.main import main as compare_main
 from contend.core import results
 from contend.report import figures
 from support import synthetic_runs as synth
-from support.browser import open_page, require_browser, screenshot
+from support.browser import contents_links, open_page, require_browser, screenshot
 
 
 def _run(path, machine, seed):
@@ -67,12 +67,9 @@ def test_every_figure_is_present_and_drawn(built):
 
 
 def test_contents_anchors_resolve(built):
-    dom = built["dom"]
-    nav = dom[dom.index('<nav class="contents"'):dom.index("</nav>")]
-    anchors = re.findall(r'href="#([^"]+)"', nav)
+    anchors, unresolved = contents_links(built["dom"])
     assert len(anchors) >= 2 + 2 * len(built["keys"])   # machines, winners, families, figures
-    ids = set(re.findall(r'\bid="([^"]+)"', dom))
-    assert [a for a in anchors if a not in ids] == []
+    assert unresolved == []
 
 
 def _figures(built):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from contend.core import instance_name, instance_summary, latency, results
-from contend.report import distribution, hockey, latency_figures, latency_style, locks, plot
+from contend.report import distribution, hockey, latency_figures, latency_style, locks
 from support import synthetic_runs
 from support.tools import frame, run_tool, stderr_lines
 
@@ -125,13 +125,22 @@ def test_a_run_without_latency_rows_gets_none(tmp_path):
     assert "<th>kept up</th>" not in page and "<th>p90 ns</th>" not in page
 
 
+def latency_summary(run):
+    """The run's summary with latency medians over rounds, as plot draws it."""
+    return latency.with_latency(instance_summary.of(run), run.df)
+
+
+def draw_latency(run_dir, out):
+    """latency_figures.draw on a run folder: [(key, png)]."""
+    run = results.load_run(run_dir)
+    return latency_figures.draw(run, latency_summary(run), out)
+
+
 def test_without_hgrm_files_there_is_no_distribution_figure(tmp_path):
     """No empty figures: the hockey stick needs only the CSV, the
     distribution needs at least one histogram."""
     rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), seed=14)
-    run = results.load_run(synthetic_runs.write_run(tmp_path / "run", rows))
-    per_instance = plot.with_latency(instance_summary.summarise(run.df), run.df)
-    drawn = latency_figures.draw(run, per_instance, tmp_path)
+    drawn = draw_latency(synthetic_runs.write_run(tmp_path / "run", rows), tmp_path)
     assert [png.name for _, png in drawn] == [
         "spsc-latency-load-payload_8_wait_spin-p1c1-t2-compact-thread.png"]
 
@@ -140,7 +149,7 @@ def test_without_hgrm_files_there_is_no_distribution_figure(tmp_path):
 
 def _open_loop_group(run_dir, wait="spin"):
     run = results.load_run(run_dir)
-    per_instance = plot.with_latency(instance_summary.summarise(run.df), run.df)
+    per_instance = latency_summary(run)
     rows = latency_style.with_line_labels(hockey.open_loop_rows(per_instance))
     for key, group in hockey.groups(rows):
         if f"wait={wait}" in key["scenario"]:
@@ -226,7 +235,7 @@ def test_one_repetition_behind_makes_the_instance_behind():
 
 def test_lock_figure_rows_and_the_lock_without_hand_over(plotted):
     run = results.load_run(plotted)
-    per_instance = plot.with_latency(instance_summary.summarise(run.df), run.df)
+    per_instance = latency_summary(run)
     rows = latency_style.with_line_labels(locks.critical_section_rows(per_instance))
     (key, group), = list(locks.groups(rows))
     assert key["threads"] == 2 and set(group["threads"]) == {2}     # full load, no oversub
@@ -260,9 +269,7 @@ def test_a_group_where_nothing_kept_up_is_still_drawn(tmp_path):
     rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), seed=15)
     for r in rows:
         r.update(kept_up=False, **dict.fromkeys(LATENCY_COLUMNS, ""))
-    run = results.load_run(synthetic_runs.write_run(tmp_path / "run", rows))
-    per_instance = plot.with_latency(instance_summary.summarise(run.df), run.df)
-    drawn = latency_figures.draw(run, per_instance, tmp_path)
+    drawn = draw_latency(synthetic_runs.write_run(tmp_path / "run", rows), tmp_path)
     assert [png.name for _, png in drawn] == [
         "spsc-latency-load-payload_8_wait_spin-p1c1-t2-compact-thread.png"]
     assert drawn[0][1].stat().st_size > 0

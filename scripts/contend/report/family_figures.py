@@ -30,7 +30,6 @@ from . import figures, palette
 from ..core import formatting, units
 
 MODE_ORDER = ["thread", "process"]
-DASH = {"compact": "solid", "scatter": "dash"}
 WRAP = 3
 PANEL_HEIGHT = 260
 MAX_LABELLED_CELLS = 150        # a heatmap's cells carry their percentage up to this many
@@ -160,7 +159,7 @@ def scaling_figure(rows, styles, unit):
             fig.add_trace(go.Scatter(
                 x=line["threads"], y=line["median"], name=str(impl), legendgroup=str(impl),
                 showlegend=impl not in shown, mode="lines+markers",
-                line=dict(color=style.colour, dash=DASH.get(placement, "dot"), width=2),
+                line=dict(color=style.colour, dash=palette.dash(placement), width=2),
                 marker=dict(symbol=[("x" if u else style.symbol) for u in line["unstable"]],
                             size=[11 if u else 7 for u in line["unstable"]],
                             color=style.colour),

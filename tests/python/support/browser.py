@@ -50,3 +50,11 @@ def screenshot(path, out_png, tmp_path, size=(1280, 900)):
     _run([f"--window-size={size[0]},{size[1]}", f"--screenshot={Path(out_png).absolute()}",
           "--virtual-time-budget=5000", Path(path).absolute().as_uri()], tmp_path / "profile")
     return Path(out_png)
+
+
+def contents_links(dom):
+    """(the #anchors a page's contents list links, those no element's id answers)."""
+    nav = dom[dom.index('<nav class="contents"'):dom.index("</nav>")]
+    anchors = re.findall(r'href="#([^"]+)"', nav)
+    ids = set(re.findall(r'\bid="([^"]+)"', dom))
+    return anchors, [a for a in anchors if a not in ids]
