@@ -7,7 +7,8 @@ module per concern, imported as `from support import ...`:
     fake_build      FakeBuild (fake bench_* binaries for bench_all),
                     bench_name, read_csv, run_dir_of
     tools           run_tool (scripts/<tool> as a user runs it),
-                    stderr_lines, frame (a typed results frame from rows)
+                    stderr_lines, frame (a typed results frame from rows),
+                    tool_modules (setup.sh's tool -> Python module map)
     synthetic_runs  seeded synthetic runs; `python3 -m support.synthetic_runs`
                     rewrites the committed ones in fixtures/runs/
     hgrm_text       .hgrm text exactly as LatencyHistogram writes it
