@@ -32,9 +32,7 @@ chatlog::ChatlogConfig with_scratch(const BenchEnvironment& env, chatlog::Chatlo
 void run_log(benchmark::State& state, const BenchEnvironment& env,
              const chatlog::ChatlogScenario& s) {
   chatlog::LogEpisodes work(with_scratch(env, s.config), env.topology, s.places);
-  EpisodePlan plan = work.plan();
-  plan.warmup_episodes = env.warmup_episodes;
-  run_episodes(state, [&work](std::chrono::nanoseconds) { return work.run_episode(); }, plan);
+  run_own_episodes(state, env, work);
   if (state.error_occurred()) return;
   set_latency_counters(state, work.latencies());
   state.counters[counter_name::kDropped] = work.dropped_per_episode();
@@ -43,9 +41,7 @@ void run_log(benchmark::State& state, const BenchEnvironment& env,
 void run_crash(benchmark::State& state, const BenchEnvironment& env,
                const chatlog::ChatlogScenario& s) {
   chatlog::CrashEpisodes work(with_scratch(env, s.config), env.topology, s.places);
-  EpisodePlan plan = work.plan();
-  plan.warmup_episodes = env.warmup_episodes;
-  run_episodes(state, [&work](std::chrono::nanoseconds) { return work.run_episode(); }, plan);
+  run_own_episodes(state, env, work);
   if (state.error_occurred()) return;
   state.counters[counter_name::kAckedMissing] = work.acked_missing_per_episode();
 }

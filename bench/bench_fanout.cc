@@ -12,8 +12,6 @@
 //                        pre-forked process pool on shared-memory queues)
 //                        versus a fresh thread/process per task; p50/p99
 //                        submit-to-result latency.
-#include <chrono>
-
 #include "contend/fanout/fanout_plan.h"
 #include "contend/fanout/fanout_workload.h"
 #include "contend/fanout/pool_plan.h"
@@ -29,21 +27,17 @@ namespace {
 
 void run_spawn(benchmark::State& state, const BenchEnvironment& env, const SpawnScenario& s) {
   SpawnWorkload work(s.config);
-  EpisodePlan plan = work.plan();
-  plan.warmup_episodes = env.warmup_episodes;
-  run_episodes(state, [&work](std::chrono::nanoseconds) { return work.run_episode(); }, plan);
+  run_own_episodes(state, env, work);
 }
 
 void run_fanout(benchmark::State& state, const BenchEnvironment& env, const FanoutScenario& s) {
   FanoutWorkload work(s.total_items, static_cast<int>(s.places.size()), s.path);
-  run_on_group(state, env, s.places, s.id.mode,
-               [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
+  run_workload_on_group(state, env, s.places, s.id.mode, work);
 }
 
 void run_pool(benchmark::State& state, const BenchEnvironment& env, const PoolScenario& s) {
   PoolWorkload work(s.kind, s.id.mode, s.shape, env.topology, s.places);
-  run_on_group(state, env, work.group_places(), s.id.mode,
-               [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
+  run_workload_on_group(state, env, work.group_places(), s.id.mode, work);
   if (state.error_occurred()) return;
   set_latency_counters(state, work.latencies());
   // run_episodes' fairness would count the client as a worker.

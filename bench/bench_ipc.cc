@@ -25,14 +25,12 @@ void run_ipc(benchmark::State& state, const BenchEnvironment& env, const IpcScen
   ChannelPair channels = channel_kind(s.id.impl).make(s.channel);
   if (const auto* shape = std::get_if<ThroughputShape>(&s.shape)) {
     ThroughputWorkload work(*channels.forward, *shape);
-    run_on_group(state, env, s.places, s.id.mode,
-                 [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
+    run_workload_on_group(state, env, s.places, s.id.mode, work);
   } else {
     const auto& pingpong = std::get<PingPongShape>(s.shape);
     PingPongWorkload work(*channels.forward, *channels.backward, pingpong.round_trips,
                           pingpong.message_bytes);
-    run_on_group(state, env, s.places, s.id.mode,
-                 [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
+    run_workload_on_group(state, env, s.places, s.id.mode, work);
     if (!state.error_occurred()) set_latency_counters(state, work.latencies());
   }
 }

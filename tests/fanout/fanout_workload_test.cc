@@ -4,12 +4,12 @@
 #include "contend/fanout/fanout_workload.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <string>
 #include <tuple>
 
 #include "contend/fanout/hash_work.h"
+#include "support/killed_worker.h"
 #include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
@@ -77,16 +77,9 @@ using FanoutCrash = testing::NoLeftovers;
 
 TEST_F(FanoutCrash, ACrashedWorkerIsAnErrorNamingTheSignal) {
   FanoutWorkload work(kItems, 3, ResultPath::kPipe);
-  WorkerGroup group(this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 3),
-                    [&](const WorkerContext& c) {
-                      if (c.index == 2) raise(SIGKILL);
-                      return work.run_worker(c);
-                    },
-                    WorkerMode::kProcess);
-  EpisodePlan plan = work.plan();
-  plan.prepare();
-  const EpisodeResult result = group.run_episode();
-  EXPECT_NE(result.error.find("killed by signal 9 (Killed)"), std::string::npos) << result.error;
+  const std::string error = testing::error_with_killed_worker(
+      work, place_workers(this_machine(), PlacementPolicy::kCompact, 3), 2);
+  EXPECT_NE(error.find(testing::kKilledBySigkill), std::string::npos) << error;
 }
 
 TEST(FanoutIds, AreStable) {

@@ -4,13 +4,13 @@
 #include "contend/fanout/pool_workload.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <chrono>
 #include <string>
 #include <thread>
 #include <tuple>
 
+#include "support/killed_worker.h"
 #include "support/no_leftovers.h"
 #include "support/test_machine.h"
 
@@ -75,16 +75,8 @@ using PoolCrash = testing::NoLeftovers;
 TEST_F(PoolCrash, ACrashedPoolWorkerIsAnErrorNamingTheSignal) {
   PoolWorkload work(PoolKind::kWorkerPool, WorkerMode::kProcess, PoolShape{2, 40, 500, 60s},
                     this_machine(), place_workers(this_machine(), PlacementPolicy::kCompact, 3));
-  WorkerGroup group(this_machine(), work.group_places(),
-                    [&work](const WorkerContext& c) {
-                      if (c.index == 1) raise(SIGKILL);
-                      return work.run_worker(c);
-                    },
-                    WorkerMode::kProcess);
-  EpisodePlan plan = work.plan();
-  plan.prepare();
-  const EpisodeResult result = group.run_episode();
-  EXPECT_NE(result.error.find("killed by signal 9 (Killed)"), std::string::npos) << result.error;
+  const std::string error = testing::error_with_killed_worker(work, work.group_places(), 1);
+  EXPECT_NE(error.find(testing::kKilledBySigkill), std::string::npos) << error;
 }
 
 // A spawned task's latency ends when the task completes, not when the

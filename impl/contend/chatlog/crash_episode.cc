@@ -16,7 +16,6 @@
 #include "contend/chatlog/chat_file_check.h"
 #include "contend/chatlog/chat_receivers.h"
 #include "contend/chatlog/chat_senders.h"
-#include "contend/chatlog/log_episode.h"
 #include "contend/chatlog/log_file.h"
 #include "contend/chatlog/udp_inbox.h"
 #include "contend/harness/child_process.h"
@@ -43,26 +42,25 @@ int logging_process(const ChatlogConfig& config, const UdpInbox& inbox, MessageL
 
 CrashEpisodes::CrashEpisodes(ChatlogConfig config, const Topology& topology,
                              std::vector<Place> sender_places)
-    : config_(std::move(config)),
-      topology_(topology),
-      sender_places_(std::move(sender_places)),
-      ledger_(config_.senders, config_.per_sender) {}
+    : setup_(std::move(config), topology, std::move(sender_places)) {}
 
 CrashCount CrashEpisodes::crash_once(double* makespan_seconds) {
   CrashCount count;
-  ledger_.clear();
-  const std::string path = episode_file_path(config_.scratch_dir);
-  const uint64_t total = uint64_t(config_.senders) * config_.per_sender;
+  const ChatlogConfig& config = setup_.config();
+  MessageLedger& ledger = setup_.ledger();
+  ledger.clear();
+  const std::string path = setup_.new_file_path();
+  const uint64_t total = setup_.total_messages();
   // The file exists before the child does: a kill before the child opened
   // it reads as an empty file, not as an unreadable one.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "create " + path);
   ::close(fd);
   {
-    UdpInbox inbox(config_.receivers, config_.rcvbuf_bytes);
+    UdpInbox inbox(config.receivers, config.rcvbuf_bytes);
     Shared<std::atomic<bool>> ready(false);
     const pid_t child =
-        fork_child([&] { return logging_process(config_, inbox, ledger_, path, *ready); });
+        fork_child([&] { return logging_process(config, inbox, ledger, path, *ready); });
     // Forked before any thread of this episode exists, so the child copies
     // a one-threaded parent. The senders start once its writer and
     // receivers run: a child still starting when the kill comes would
@@ -84,8 +82,7 @@ CrashCount CrashEpisodes::crash_once(double* makespan_seconds) {
     std::atomic<bool> senders_done{false};  // release/acquire: tally is written before
     std::thread senders([&] {
       try {
-        tally = send_chat(inbox.port(), config_.senders, config_.per_sender, topology_,
-                          sender_places_);
+        tally = setup_.send(inbox.port());
       } catch (...) {
         send_error = std::current_exception();
       }
@@ -93,7 +90,7 @@ CrashCount CrashEpisodes::crash_once(double* makespan_seconds) {
     });
     int64_t done_ns = 0;
     for (;;) {
-      if (ledger_.count_with(MessageLedger::kAccepted) * 2 >= total) break;
+      if (ledger.count_with(MessageLedger::kAccepted) * 2 >= total) break;
       if (senders_done.load(std::memory_order_acquire)) {
         if (done_ns == 0) done_ns = monotonic_ns();
         if (monotonic_ns() - done_ns >= std::chrono::nanoseconds(kKillGrace).count()) break;
@@ -112,18 +109,15 @@ CrashCount CrashEpisodes::crash_once(double* makespan_seconds) {
     (void)tally;  // sent after the kill is not dropped by the kernel: no `dropped` here
   }
   try {
-    const ChatFile file = read_chat_file_at(path, config_.senders, config_.per_sender, TornTail::kAllowed);
-    std::remove(path.c_str());
-    const LedgerComparison against = check_against_ledger(file, ledger_);
+    const auto [file, against] = setup_.check_and_remove(path, TornTail::kAllowed);
     count.in_file = file.lines;
-    count.accepted = ledger_.count_with(MessageLedger::kAccepted);
-    count.acked = ledger_.count_with(MessageLedger::kAcked);
+    count.accepted = ledger.count_with(MessageLedger::kAccepted);
+    count.acked = ledger.count_with(MessageLedger::kAcked);
     count.lost = against.missing;
     count.torn_tail = file.torn_tail;
     count.acked_missing = against.acked_missing;
     if (count.error.empty()) count.error = !file.error.empty() ? file.error : against.error;
-  } catch (const std::exception& e) {
-    std::remove(path.c_str());
+  } catch (const std::exception& e) {  // the file is gone (check_and_remove)
     if (count.error.empty()) count.error = e.what();
   }
   return count;
@@ -146,25 +140,15 @@ EpisodePlan CrashEpisodes::plan() {
     verdict.items = last_.in_file;
     verdict.lost = double(last_.lost);
     verdict.error = last_.error;
-    acked_missing_total_ += last_.acked_missing;
-    torn_tails_ += last_.torn_tail;
-    ++episodes_judged_;
+    acked_missing_.add(last_.acked_missing);
+    torn_tails_.add(last_.torn_tail ? 1 : 0);
     return verdict;
   };
   plan.after_warmup = [this] {
-    acked_missing_total_ = 0;
-    torn_tails_ = 0;
-    episodes_judged_ = 0;
+    acked_missing_.clear();
+    torn_tails_.clear();
   };
   return plan;
-}
-
-double CrashEpisodes::acked_missing_per_episode() const {
-  return episodes_judged_ ? double(acked_missing_total_) / double(episodes_judged_) : 0.0;
-}
-
-double CrashEpisodes::torn_tail_share() const {
-  return episodes_judged_ ? double(torn_tails_) / double(episodes_judged_) : 0.0;
 }
 
 }  // namespace contend::chatlog

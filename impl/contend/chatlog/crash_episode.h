@@ -38,7 +38,7 @@
 #include <vector>
 
 #include "contend/chatlog/chatlog_config.h"
-#include "contend/chatlog/message_ledger.h"
+#include "contend/chatlog/episode_setup.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/topology/placement.h"
 #include "contend/topology/topology.h"
@@ -72,18 +72,15 @@ class CrashEpisodes {
 
   EpisodeResult run_episode();
   EpisodePlan plan();
-  double acked_missing_per_episode() const;
-  double torn_tail_share() const;  // of timed episodes, those with a torn tail
+  double acked_missing_per_episode() const { return acked_missing_.mean(); }
+  // Of the timed episodes, those with a torn tail.
+  double torn_tail_share() const { return torn_tails_.mean(); }
 
  private:
-  ChatlogConfig config_;
-  const Topology& topology_;
-  std::vector<Place> sender_places_;
-  MessageLedger ledger_;
+  EpisodeSetup setup_;
   CrashCount last_;
-  uint64_t acked_missing_total_ = 0;
-  uint64_t torn_tails_ = 0;
-  uint64_t episodes_judged_ = 0;
+  PerEpisodeMean acked_missing_;
+  PerEpisodeMean torn_tails_;
 };
 
 }  // namespace contend::chatlog

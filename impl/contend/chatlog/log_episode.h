@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "contend/chatlog/chatlog_config.h"
-#include "contend/chatlog/message_ledger.h"
+#include "contend/chatlog/episode_setup.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
 #include "contend/topology/placement.h"
@@ -40,27 +40,20 @@ class LogEpisodes {
   EpisodePlan plan();  // judge: the file check; after_warmup: forgets the warm-up's figures
 
   const LatencyHistogram& latencies() const { return latencies_; }
-  double dropped_per_episode() const;  // over judged timed episodes
+  double dropped_per_episode() const { return dropped_.mean(); }  // over judged timed episodes
   double granted_rcvbuf() const { return rcvbuf_granted_; }
 
  private:
   EpisodeVerdict judge();
 
-  ChatlogConfig config_;
-  const Topology& topology_;
-  std::vector<Place> sender_places_;
-  MessageLedger ledger_;
+  EpisodeSetup setup_;
   LatencyHistogram latencies_;
   // The last episode's outcome, for the judge.
   uint64_t sent_ = 0;
   std::string file_path_;
   std::string episode_error_;
-  uint64_t dropped_total_ = 0;
-  uint64_t episodes_judged_ = 0;
+  PerEpisodeMean dropped_;
   int rcvbuf_granted_ = 0;
 };
-
-// A fresh file name in `dir` for one episode's chat file.
-std::string episode_file_path(const std::string& dir);
 
 }  // namespace contend::chatlog

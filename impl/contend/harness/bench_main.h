@@ -100,6 +100,25 @@ void run_on_group(benchmark::State& state, const BenchEnvironment& env,
                   const std::vector<Place>& places, WorkerMode mode, WorkerBody body,
                   EpisodePlan plan);
 
+// run_on_group for a workload whose workers are the group's (anything with
+// run_worker() and plan(): the fan-out, pool and ipc workloads).
+template <class Workload>
+void run_workload_on_group(benchmark::State& state, const BenchEnvironment& env,
+                           const std::vector<Place>& places, WorkerMode mode, Workload& work) {
+  run_on_group(state, env, places, mode,
+               [&work](const WorkerContext& c) { return work.run_worker(c); }, work.plan());
+}
+
+// Runs the episodes of a workload that runs each one itself (anything with
+// run_episode() and plan(): the spawn and chatlog workloads), after the
+// warm-up episodes the flags ask for.
+template <class Workload>
+void run_own_episodes(benchmark::State& state, const BenchEnvironment& env, Workload& work) {
+  EpisodePlan plan = work.plan();
+  plan.warmup_episodes = env.warmup_episodes;
+  run_episodes(state, [&work](std::chrono::nanoseconds) { return work.run_episode(); }, plan);
+}
+
 // Runs `body`; an exception it throws (a pipe or mapping that cannot be
 // made, a worker that cannot start) becomes this instance's error row
 // instead of terminating the binary and every instance after it.

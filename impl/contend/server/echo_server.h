@@ -6,6 +6,10 @@
 // ephemeral port chosen by the kernel (port 0) unless told one, and echoes
 // every byte a client sends, in order, until the client closes.
 //
+// Every model is a ServerBase (server_base.h): it owns the listeners, the
+// wake descriptor, start() and stop() in one order, and the task tally, so
+// a model is its own tasks (launch) and how it ends its connections.
+//
 // Guaranteed by every model:
 //  - start() returns once the listener accepts connections; port() is then
 //    the bound port. A port in use is a std::system_error naming it

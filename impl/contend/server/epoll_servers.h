@@ -10,39 +10,31 @@
 //                   pus[i % pus.size()]. Tasks at peak = loops. On one
 //                   server PU it is epoll_loop with SO_REUSEPORT.
 //
-// stop(): signals the wake descriptor every loop watches, joins the loops
-// (each closes its connections), closes the listeners.
+// Every loop watches the wake descriptor, so ServerBase::stop's step 1
+// ends them all (each closes its connections) before the listeners close.
 #pragma once
 
 #include <memory>
-#include <thread>
 #include <vector>
 
-#include "contend/server/echo_server.h"
 #include "contend/server/epoll_loop.h"
-#include "contend/server/server_support.h"
+#include "contend/server/server_base.h"
 
 namespace contend {
 
-class EpollServer final : public EchoServer {
+class EpollServer final : public ServerBase {
  public:
-  // loops = 1 and no SO_REUSEPORT: epoll_loop; otherwise epoll_per_core.
-  EpollServer(ServerConfig config, bool per_core) : config_(std::move(config)), per_core_(per_core) {}
+  // per_core false: epoll_loop; true: epoll_per_core.
+  EpollServer(const ServerConfig& config, bool per_core);
   ~EpollServer() override { stop(); }
-  void start() override;
-  void stop() override;
-  uint16_t port() const override { return port_; }
-  ServerStats stats() const override;
 
  private:
-  const ServerConfig config_;
+  void launch() override;
+  void end_connections() override { loops_.clear(); }  // their threads were joined
+  int live_connections() const override;
+
   const bool per_core_;
-  UniqueFd wake_;
-  uint16_t port_ = 0;
-  TaskTally tally_;
-  std::vector<UniqueFd> listeners_;
   std::vector<std::unique_ptr<EpollLoop>> loops_;
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace contend

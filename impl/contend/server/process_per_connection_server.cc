@@ -2,15 +2,17 @@
 #include "contend/server/process_per_connection_server.h"
 
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 #include "contend/harness/child_process.h"
+#include "contend/server/server_support.h"
 
 namespace contend {
 
@@ -20,18 +22,8 @@ namespace {
 int echo_child(int fd) {
   if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
   ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
-  char buffer[16 * 1024];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return 0;
-    for (ssize_t sent = 0; sent < n;) {
-      const ssize_t w = ::send(fd, buffer + sent, static_cast<size_t>(n - sent), MSG_NOSIGNAL);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return 0;
-      sent += w;
-    }
-  }
+  echo_until_closed(fd);
+  return 0;
 }
 
 int64_t pss_bytes(pid_t pid) {
@@ -50,19 +42,11 @@ int64_t pss_bytes(pid_t pid) {
 
 }  // namespace
 
-void ProcessPerConnectionServer::start() {
-  listener_ = listen_loopback(config_.port);
-  port_ = bound_port(listener_.get());
-  wake_ = make_wake_fd();
+void ProcessPerConnectionServer::launch() {
   children_cpu_at_start_ = children_cpu_ns();
-  tally_.enter();
-  acceptor_ = std::thread([this] {
-    TallyScope scope(tally_);
-    pin_current_thread_to(config_.pus);  // children inherit the mask
-    run_accept_loop(
-        listener_.get(), wake_.get(), [this](int fd) { fork_handler(fd); },
-        [this] { reap_ended(); }, std::chrono::milliseconds(20));
-  });
+  // The acceptor runs on the config's PUs; the children it forks inherit the mask.
+  spawn_acceptor([this](int fd) { fork_handler(fd); }, [this] { reap_ended(); },
+                 std::chrono::milliseconds(20));
 }
 
 void ProcessPerConnectionServer::fork_handler(int fd) {
@@ -70,7 +54,7 @@ void ProcessPerConnectionServer::fork_handler(int fd) {
     const pid_t child = fork_child([fd] { return echo_child(fd); });
     std::lock_guard lock(children_mutex_);
     children_.push_back(child);
-    tally_.enter();
+    tally().enter();
   } catch (const std::system_error&) {  // no child: the client sees EOF
   }
   ::close(fd);  // the child's copy is the connection now
@@ -81,33 +65,32 @@ void ProcessPerConnectionServer::reap_ended() {
   std::erase_if(children_, [this](pid_t child) {
     int status = 0;
     if (::waitpid(child, &status, WNOHANG) != child) return false;
-    tally_.leave_child();
+    tally().leave_child();
     return true;
   });
 }
 
-void ProcessPerConnectionServer::stop() {
-  if (!acceptor_.joinable()) return;
-  signal_wake_fd(wake_.get());
-  acceptor_.join();
-  listener_.reset();
+void ProcessPerConnectionServer::end_connections() {
   std::lock_guard lock(children_mutex_);
   for (pid_t child : children_) ::kill(child, SIGKILL);
   for (pid_t child : children_) {
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    tally_.leave_child();
+    tally().leave_child();
   }
   children_.clear();
-  wake_.reset();
+}
+
+int ProcessPerConnectionServer::live_connections() const {
+  std::lock_guard lock(children_mutex_);
+  return static_cast<int>(children_.size());
 }
 
 ServerStats ProcessPerConnectionServer::stats() const {
-  std::lock_guard lock(children_mutex_);
-  return {.peak_tasks = tally_.peak(),
-          .cpu_ns = tally_.cpu_ns() + children_cpu_ns() - children_cpu_at_start_,
-          .live_connections = static_cast<int>(children_.size())};
+  ServerStats stats = ServerBase::stats();
+  stats.cpu_ns += children_cpu_ns() - children_cpu_at_start_;  // the reaped children's
+  return stats;
 }
 
 int64_t ProcessPerConnectionServer::child_resident_bytes() const {

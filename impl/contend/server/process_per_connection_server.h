@@ -11,8 +11,9 @@
 //
 // Children that ended are reaped by the acceptor (waitpid WNOHANG on its
 // own pids only, never -1: other children of this process are not its
-// business) after each accept and every 20 ms. stop(): wakes and joins the
-// acceptor, closes the listener, SIGKILLs every live child and reaps it.
+// business) after each accept and every 20 ms. end_connections()
+// (ServerBase::stop's step 3, after the acceptor was joined and the
+// listener closed): SIGKILLs every live child and reaps it.
 //
 // cpu_ns counts the acceptor and the children reaped since start()
 // (RUSAGE_CHILDREN); child_resident_bytes() sums the live children's
@@ -22,38 +23,31 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <mutex>
-#include <thread>
 #include <vector>
 
-#include "contend/server/echo_server.h"
-#include "contend/server/server_support.h"
+#include "contend/server/server_base.h"
 
 namespace contend {
 
-class ProcessPerConnectionServer final : public EchoServer {
+class ProcessPerConnectionServer final : public ServerBase {
  public:
-  explicit ProcessPerConnectionServer(ServerConfig config) : config_(std::move(config)) {}
+  explicit ProcessPerConnectionServer(const ServerConfig& config) : ServerBase(config, {}) {}
   ~ProcessPerConnectionServer() override { stop(); }
-  void start() override;
-  void stop() override;
-  uint16_t port() const override { return port_; }
   ServerStats stats() const override;
   int64_t child_resident_bytes() const override;
 
  private:
+  void launch() override;
+  void end_connections() override;
+  int live_connections() const override;
   void fork_handler(int fd);
   void reap_ended();
 
-  const ServerConfig config_;
-  UniqueFd listener_;
-  UniqueFd wake_;
-  uint16_t port_ = 0;
-  TaskTally tally_;
   int64_t children_cpu_at_start_ = 0;
   mutable std::mutex children_mutex_;  // children_: the acceptor vs stats readers
   std::vector<pid_t> children_;
-  std::thread acceptor_;
 };
 
 }  // namespace contend

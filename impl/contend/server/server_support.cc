@@ -110,6 +110,16 @@ bool write_all(int fd, const char* data, size_t size) {
   return true;
 }
 
+void echo_until_closed(int fd) {
+  char buffer[16 * 1024];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    if (!write_all(fd, buffer, static_cast<size_t>(n))) return;
+  }
+}
+
 int64_t thread_cpu_ns() {
   timespec t{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);

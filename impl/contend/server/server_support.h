@@ -60,6 +60,12 @@ void pin_current_thread_to(const std::vector<int>& pus);
 // Writes all of `data` to a blocking descriptor; false on an error or EOF.
 bool write_all(int fd, const char* data, size_t size);
 
+// The blocking echo every handler of the blocking models runs: until EOF,
+// an error, or a shutdown by stop(). Both are async-signal-safe (recv and
+// send on the stack, no allocation, no lock), so a child forked from this
+// threaded process may call them (process_per_connection).
+void echo_until_closed(int fd);
+
 // The calling thread's CPU time (user + system) so far, ns.
 int64_t thread_cpu_ns();
 
@@ -83,8 +89,9 @@ class TaskTally {
   std::atomic<int64_t> cpu_ns_{0};
 };
 
-// In a server thread: enters the tally when made, leaves it with the
-// thread's CPU time when destroyed (the thread's last act).
+// In a server thread: leaves the tally with the thread's CPU time when
+// destroyed (the thread's last act); whoever created the thread entered it
+// (ServerBase::spawn), so the peak counts a thread from before it runs.
 class TallyScope {
  public:
   explicit TallyScope(TaskTally& tally) : tally_(tally) {}

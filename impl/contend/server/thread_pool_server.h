@@ -8,42 +8,32 @@
 // with connect_per_request it is the classic design. Tasks at peak =
 // 1 + pool_workers.
 //
-// stop(): wakes and joins the acceptor, closes the listener, shuts down
-// the connections being served (ConnectionSet), closes the queue (a worker
-// that still takes a queued connection after that closes it unserved: the
-// set refuses it), and joins the workers.
+// end_connections() (ServerBase::stop's step 3, after the acceptor was
+// joined and the listener closed): shuts down the connections being served
+// (ConnectionSet) and closes the queue (a worker that still takes a queued
+// connection after that closes it unserved: the set refuses it); the
+// workers, Stops::kOnDrain tasks, are joined after it.
 #pragma once
 
-#include <thread>
-#include <vector>
-
 #include "contend/queue/blocking_queue.h"
-#include "contend/server/echo_server.h"
+#include "contend/server/server_base.h"
 #include "contend/server/server_support.h"
 
 namespace contend {
 
-class ThreadPoolServer final : public EchoServer {
+class ThreadPoolServer final : public ServerBase {
  public:
-  explicit ThreadPoolServer(ServerConfig config) : config_(std::move(config)) {}
+  explicit ThreadPoolServer(const ServerConfig& config) : ServerBase(config, {}) {}
   ~ThreadPoolServer() override { stop(); }
-  void start() override;
-  void stop() override;
-  uint16_t port() const override { return port_; }
-  ServerStats stats() const override;
 
  private:
+  void launch() override;
+  void end_connections() override;
+  int live_connections() const override { return connections_.size(); }
   void work();
 
-  const ServerConfig config_;
-  UniqueFd listener_;
-  UniqueFd wake_;
-  uint16_t port_ = 0;
-  TaskTally tally_;
   ConnectionSet connections_;
   BlockingQueue<int> accepted_;
-  std::thread acceptor_;
-  std::vector<std::thread> workers_;
 };
 
 }  // namespace contend
