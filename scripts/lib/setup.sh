@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Set-up shared by the entry points in scripts/ (sourced, not run): make sure
 # the Debian packages are there, configure + build a preset (bench_all, noise,
-# test), or start a reading tool with the Python it needs (contend_exec_python).
+# test), or start a tool's Python module with what it imports (contend_exec_python).
 # Paths are taken from this file's location so the entry points work from
 # any working directory.
 
@@ -79,23 +79,48 @@ contend_wants_help() {
   return 1
 }
 
-# What the reading tools (plot, compare, regress, ab) import beyond the
-# standard library; Debian's /usr/bin/python3 has them as python3-<module>
-# (an earlier python3 on PATH may not).
-CONTEND_PYTHON_MODULES=(pandas matplotlib scipy plotly)
+# The Python module each tool runs (scripts/<tool> -> python3 -m <module>).
+declare -gA CONTEND_TOOL_MODULE=(
+  [bench_all]=contend.run.bench_all
+  [noise]=contend.run.noise
+  [plot]=contend.report.plot
+  [compare]=contend.compare.main
+  [regress]=contend.gate.regress
+  [ab]=contend.gate.ab
+)
+
+# What each tool's module imports beyond the standard library; Debian's
+# /usr/bin/python3 has them as python3-<module> (an earlier python3 on PATH
+# may not). The gate (regress, ab) draws nothing: it needs neither
+# matplotlib nor plotly. tests/python/test_setup_sh.py checks every list
+# against what the tool's modules really import.
+declare -gA CONTEND_TOOL_NEEDS=(
+  [bench_all]="numpy pandas scipy"
+  [noise]="numpy pandas scipy"
+  [plot]="matplotlib numpy pandas plotly scipy"
+  [compare]="matplotlib numpy pandas plotly scipy"
+  [regress]="numpy pandas scipy"
+  [ab]="numpy pandas scipy"
+)
 
 # contend_exec_python <tool> [args...]: replaces the shell with
-# `python3 -m contend.<tool> args...`, or says in one line what to install
-# and exits 2, like any other input the tool cannot work with.
+# `python3 -m <the tool's module> args...`, or says in one line what to
+# install and exits 2, like any other input the tool cannot work with.
 contend_exec_python() {
-  local tool="$1"
+  local tool="$1" module needs=()
   shift
+  module="${CONTEND_TOOL_MODULE[$tool]:-}"
+  if [[ -z "$module" ]]; then
+    echo "contend: error: no tool named '$tool' (known: ${!CONTEND_TOOL_MODULE[*]})" >&2
+    exit 2
+  fi
+  read -ra needs <<< "${CONTEND_TOOL_NEEDS[$tool]:-}"
   if ! /usr/bin/python3 -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in sys.argv[1:]))' \
-       "${CONTEND_PYTHON_MODULES[@]}" 2>/dev/null; then
-    echo "$tool: error: needs Debian's python3 with ${CONTEND_PYTHON_MODULES[*]}:" \
-         "apt-get install ${CONTEND_PYTHON_MODULES[*]/#/python3-}" >&2
+       "${needs[@]}" 2>/dev/null; then
+    echo "$tool: error: needs Debian's python3 with ${needs[*]}:" \
+         "apt-get install ${needs[*]/#/python3-}" >&2
     exit 2
   fi
   export PYTHONPATH="$CONTEND_ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
-  exec /usr/bin/python3 -m "contend.$tool" "$@"
+  exec /usr/bin/python3 -m "$module" "$@"
 }

@@ -5,7 +5,7 @@
 namespace contend {
 namespace {
 
-// The name is parsed by scripts/contend/gbench.py: this is the contract.
+// The name is parsed by scripts/contend/run/gbench.py: this is the contract.
 TEST(BenchmarkId, NameCarriesEveryIdentityField) {
   const BenchmarkId id{.family = "fifo",
                        .benchmark = "throughput",

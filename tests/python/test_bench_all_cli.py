@@ -3,7 +3,8 @@ import os
 
 import pytest
 
-from conftest import bench_name, script_env
+from support.fake_build import bench_name
+from support.processes import script_env
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ named instances, intersected with the other flags; an unknown name is one line."
 import csv
 import glob
 
-from conftest import bench_name
+from support.fake_build import bench_name
 
 
 def build(fake_build):

@@ -1,29 +1,20 @@
-"""bench_all end to end against fake bench binaries (see conftest.FakeBuild)."""
-import csv
+"""bench_all end to end against fake bench binaries (support.fake_build)."""
 import glob
-import json
 import gzip
+import json
 import os
 import re
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
-from conftest import PYTHON, bench_name, process_gone, script_env
-from contend import instance_name, schema
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def run_dir_of(tmp_path):
-    [run_dir] = glob.glob(str(tmp_path / "results" / "*" / "*"))
-    return run_dir
+from contend.core import instance_name, instance_summary, results, schema
+from contend.run.bench_all import Stop
+from support.fake_build import bench_name, read_csv, run_dir_of
+from support.paths import PYTHON, REPO
+from support.processes import process_gone, script_env
 
 
 def healthy(fake_build):
@@ -42,7 +33,7 @@ def healthy(fake_build):
     ])
 
 
-def test_healthy_quick_run(fake_build, run_bench_all, tmp_path):
+def test_healthy_quick_run(fake_build, run_bench_all, tmp_path, monkeypatch):
     healthy(fake_build)
     done = run_bench_all("--quick", "--no-report")
     assert done.returncode == 0, done.stderr
@@ -103,6 +94,14 @@ def test_healthy_quick_run(fake_build, run_bench_all, tmp_path):
     assert info["complete"] is True and info["rounds"] == 3 and info["repetitions"] == 2
     assert info["aslr"] == "disabled" and info["warmup_episodes"] == 1
     assert set(info["noise"]) >= {"between_sd_median", "within_sd_median", "unstable_share"}
+    # summary.csv is the run's one summary: machine.json names the results.csv
+    # it summarises, and the tools read it back instead of summarising again.
+    assert info["summary"] == {"file": "summary.csv", "results_sha256":
+                               instance_summary.fingerprint(os.path.join(run_dir, "results.csv"))}
+    computed = instance_summary.summarise(results.load_run(run_dir).df)
+    monkeypatch.setattr(instance_summary, "summarise", None)    # a second computation would fail
+    stored = instance_summary.of(results.load_run(run_dir))
+    assert stored.equals(computed)
     assert info["build"]["benchmark_version"] == "1.7.1"
     for key in ("cpu_model", "packages", "numa_nodes", "l3_caches", "cores", "pus", "smt",
                 "allowed_cpuset", "kernel", "governor", "virtualization", "hostname",
@@ -134,7 +133,7 @@ def test_machine_id_changes_under_taskset(fake_build, run_bench_all, tmp_path):
     assert run_bench_all("--no-report", "--repetitions", "1").returncode == 0
     cpu = min(os.sched_getaffinity(0))
     narrow = subprocess.run(
-        ["taskset", "-c", str(cpu), PYTHON, "-m", "contend.bench_all",
+        ["taskset", "-c", str(cpu), PYTHON, "-m", "contend.run.bench_all",
          "--bench-dir", fake_build.dir, "--out", str(tmp_path / "results"),
          "--no-report", "--repetitions", "1"],
         capture_output=True, text=True, env=script_env(), timeout=120)
@@ -193,33 +192,18 @@ def test_failures_become_error_rows_and_the_run_goes_on(fake_build, run_bench_al
     assert all(process_gone(pid) for pid in pids)
 
 
-def wait_for(predicate, what, limit=60):
-    deadline = time.monotonic() + limit
-    while not predicate():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, tmp_path, signum):
+def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, hanging_bench_all,
+                                                           tmp_path, signum):
     fake_build.add("bench_counter", [
         {"name": bench_name("std_mutex", 1), "rate": 1e6},
         # It writes its latency histogram, then hangs: killed, it is not kept.
         {"name": bench_name("spin_ticket", 1), "behaviour": "hang", "hgrm": True},
         {"name": bench_name("atomic_relaxed", 1), "rate": 2e6},
     ])
-    proc = subprocess.Popen(
-        [PYTHON, "-m", "contend.bench_all", "--bench-dir", fake_build.dir,
-         "--out", str(tmp_path / "results"), "--quick", "--no-report"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env())
-    try:
-        wait_for(lambda: len(fake_build.pids("bench_counter")) == 2, "the hanging benchmark")
-        proc.send_signal(signum)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    proc = hanging_bench_all()
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)   # a hang guard: it stops within a second
     assert proc.returncode == 130
     done = re.search(r"interrupted after (\d) of 9 processes; results so far", err)
     assert done, err
@@ -234,8 +218,6 @@ def test_interrupt_keeps_results_and_kills_the_child_group(fake_build, tmp_path,
 
 
 def test_stop_spares_a_child_that_already_finished():
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
-    from contend.bench_all import Stop
     finished = subprocess.Popen(["true"])
     while os.waitid(os.P_PID, finished.pid, os.WEXITED | os.WNOWAIT) is None:
         time.sleep(0.01)
@@ -412,9 +394,8 @@ def test_a_histogram_that_cannot_be_written_costs_the_file_not_the_rows(
 
 
 def test_the_exit_status_for_an_unwritten_histogram_is_bench_mains():
-    from contend import bench_all
-    header = open(os.path.join(os.path.dirname(__file__), "..", "..", "impl", "contend",
-                               "harness", "bench_main.h")).read()
+    from contend.run import bench_all
+    header = open(os.path.join(REPO, "impl", "contend", "harness", "bench_main.h")).read()
     declared = re.search(r"kExitHistogramNotWritten = (\d+);", header)
     assert declared and int(declared.group(1)) == bench_all.HGRM_NOT_WRITTEN
     assert f"{bench_all.HGRM_FLAG}=FILE" in header

@@ -5,10 +5,9 @@ import glob
 import os
 import re
 import signal
-import subprocess
 
-from conftest import PYTHON, bench_name, process_gone, script_env
-from test_bench_all_run import run_dir_of, wait_for
+from support.fake_build import bench_name, run_dir_of
+from support.processes import process_gone
 
 
 def scratch_flags(calls):
@@ -34,21 +33,13 @@ def test_each_process_gets_its_own_scratch_folder_and_it_is_removed(
     assert not os.path.exists(os.path.join(run_dir, "scratch"))
 
 
-def test_an_interrupted_process_leaves_no_scratch_folder(fake_build, tmp_path):
+def test_an_interrupted_process_leaves_no_scratch_folder(fake_build, hanging_bench_all,
+                                                         tmp_path):
     fake_build.add("bench_counter", [{"name": bench_name("spin_ticket", 1), "behaviour": "hang"}])
-    proc = subprocess.Popen(
-        [PYTHON, "-m", "contend.bench_all", "--bench-dir", fake_build.dir,
-         "--out", str(tmp_path / "results"), "--quick", "--no-report"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env())
-    try:
-        wait_for(lambda: len(fake_build.pids("bench_counter")) == 2, "the hanging benchmark")
-        assert glob.glob(str(tmp_path / "results" / "*" / "*" / "scratch" / "*" / "chat.txt"))
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    proc = hanging_bench_all()
+    assert glob.glob(str(tmp_path / "results" / "*" / "*" / "scratch" / "*" / "chat.txt"))
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)   # a hang guard: it stops within a second
     assert proc.returncode == 130
     assert not os.path.exists(os.path.join(run_dir_of(tmp_path), "scratch"))
     assert all(process_gone(pid) for pid in fake_build.pids("bench_counter"))

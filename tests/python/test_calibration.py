@@ -1,14 +1,16 @@
 """The calibration: machine.json's summary of the calibration rows, and the
 floor columns it stamps on pingpong and contended counter rows."""
 import csv
-import glob
 import json
+import math
 import os
 
+import pandas as pd
 import pytest
-from conftest import bench_name
 
-from contend import calibration, schedule
+from contend.report import calibration_figures
+from contend.run import calibration, schedule
+from support.fake_build import bench_name, read_csv, run_dir_of
 
 
 def pair_row(a, b, p50, round_=0, level="same_l3", error=""):
@@ -148,11 +150,6 @@ def test_calibration_instances_run_first_every_round():
     assert [s.round for s in slots[6:]] == [0] * 3 + [1] * 3 + [2] * 3
 
 
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
 def test_bench_all_runs_calibration_first_and_stamps_later_rows(fake_build, run_bench_all,
                                                                 tmp_path):
     allowed = sorted(os.sched_getaffinity(0))
@@ -174,7 +171,7 @@ def test_bench_all_runs_calibration_first_and_stamps_later_rows(fake_build, run_
     fake_build.add("bench_counter", [{"name": bench_name("atomic_relaxed", 2), "rate": 1e7}])
     done = run_bench_all("--quick", "--no-report")
     assert done.returncode == 0, done.stderr
-    [run_dir] = glob.glob(str(tmp_path / "results" / "*" / "*"))
+    run_dir = run_dir_of(tmp_path)
     rows = read_csv(os.path.join(run_dir, "results.csv"))
     families = [r["family"] for r in rows]
     assert families[:12] == ["calibration"] * 12    # 2 instances x 3 rounds x 2 repetitions
@@ -200,16 +197,13 @@ def test_without_the_calibration_family_floors_stay_empty(fake_build, run_bench_
     fake_build.add("bench_counter", [{"name": bench_name("atomic_relaxed", 2), "rate": 1e7}])
     done = run_bench_all("--quick", "--no-report")
     assert done.returncode == 0, done.stderr
-    [run_dir] = glob.glob(str(tmp_path / "results" / "*" / "*"))
+    run_dir = run_dir_of(tmp_path)
     assert {r["floor_of"] + r["floor_ns"] for r in read_csv(os.path.join(run_dir, "results.csv"))} == {""}
     with open(os.path.join(run_dir, "machine.json")) as f:
         assert "calibration" not in json.load(f)
 
 
 def test_the_heatmap_is_symmetric_and_blank_where_unmeasured(tmp_path):
-    import math
-
-    from contend import calibration_figures
     summary = calibration.summarise(calibration_rows(), pus=4)
     pus, cells = calibration_figures.matrix(summary)
     assert pus == [0, 1, 2]
@@ -228,9 +222,6 @@ def test_the_heatmap_is_symmetric_and_blank_where_unmeasured(tmp_path):
 
 
 def test_closeness_names_each_familys_instance_nearest_its_floor():
-    import pandas as pd
-
-    from contend import calibration_figures
     base = {"benchmark": "pingpong", "mode": "thread", "threads": 2, "placement": "compact",
             "floor_of": "core_to_core_round_trip", "errors": 0}
     summary = pd.DataFrame([

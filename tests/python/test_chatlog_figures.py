@@ -1,13 +1,10 @@
 """chatlog_figures: the log and crash pictures are drawn from chatlog rows
 only, at the full machine's sender count, without error rows."""
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from contend import chatlog_figures  # noqa: E402
+from contend.report import chatlog_figures
 
 
 def row(benchmark, impl, durability, threads=2, oversub=False, error="", **numbers):

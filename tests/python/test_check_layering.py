@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from conftest import PYTHON, REPO
+from support.paths import PYTHON, REPO
 
 CHECKER = os.path.join(REPO, "cmake", "check_layering.py")
 

@@ -1,16 +1,12 @@
 """scripts/compare: two machines aligned by load and by workers, from fixtures."""
 import shutil
-import sys
-from pathlib import Path
 
 import pandas as pd
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from contend import compare, compare_report, results, schema  # noqa: E402
-from tool_helpers import run_tool, stderr_lines  # noqa: E402
+from contend.compare import align, text
+from contend.core import ranking, results, schema
+from support import synthetic_runs
+from support.tools import run_tool, stderr_lines
 
 RUNS = synthetic_runs.committed_runs()
 
@@ -43,8 +39,8 @@ def test_compare_prints_aligned_tables_and_writes_its_files(tmp_path):
 
 def test_alignment_by_load_matches_full_machine_with_full_machine():
     runs = [results.load_run(RUNS["two_core"]), results.load_run(RUNS["sixteen_core"])]
-    points = [compare.machine_points(r) for r in runs]
-    by_load = compare.align(points, "load")
+    points = [align.machine_points(r) for r in runs]
+    by_load = align.align(points, "load")
     full = by_load.loc[(by_load["load"] == "1") & (by_load["family"] == "counter")]
     assert set(full["threads_0"]) == {2} and set(full["threads_1"]) == {16}
     over = by_load.loc[by_load["load"] == "over"]
@@ -52,7 +48,7 @@ def test_alignment_by_load_matches_full_machine_with_full_machine():
     # Queues: 1p1c on 2 cores is matched with 8p8c on 16 (same shape, p = c).
     fifo = by_load.loc[(by_load["family"] == "fifo") & (by_load["load"] == "1")]
     assert len(fifo) and set(fifo["producers_1"]) == {8} and set(fifo["shape"]) == {"p=c"}
-    by_workers = compare.align(points, "threads")
+    by_workers = align.align(points, "threads")
     assert set(by_workers.loc[by_workers["family"] == "counter", "threads"]) == {1, 2}
     ratio = by_workers["median_1"] / by_workers["median_0"]
     assert (by_workers["ratio_1"] - ratio).abs().max() < 1e-12
@@ -125,9 +121,7 @@ def test_two_runs_of_the_same_model_do_not_change_winner(tmp_path):
 
 
 def _points_and_evidence(runs):
-    summaries = [results.instance_summary(r.df) for r in runs]
-    return ([compare.machine_points(r, s) for r, s in zip(runs, summaries)],
-            [compare.ranking.RoundSamples.of(r.df, s) for r, s in zip(runs, summaries)])
+    return [align.machine_points(r) for r in runs], [ranking.RoundSamples.of(r) for r in runs]
 
 
 def test_a_map_measured_once_for_both_placements_aligns_with_both(tmp_path):
@@ -140,9 +134,9 @@ def test_a_map_measured_once_for_both_placements_aligns_with_both(tmp_path):
     two = _rounds_run(tmp_path / "two", synthetic_runs.TWO_CORE, seed=32)
     runs = [results.load_run(one), results.load_run(two)]
     points, evidence = _points_and_evidence(runs)
-    by_threads = compare.align(points, "threads")
+    by_threads = align.align(points, "threads")
     assert set(by_threads["placement"]) == {"compact", "scatter"}
-    wins = compare.winners(points, evidence, "load")
+    wins = align.winners(points, evidence, "load")
     assert set(wins["placement"]) == {"compact", "scatter"}
     assert set(wins["status_0"]) <= {"winner", "tie"}
 
@@ -162,11 +156,11 @@ def test_a_tie_on_one_machine_is_not_a_change(tmp_path):
     m2 = synthetic_runs.write_run(tmp_path / "m2", base,
                                   synthetic_runs.machine_json(**synthetic_runs.SIXTEEN_CORE))
     points, evidence = _points_and_evidence([results.load_run(m1), results.load_run(m2)])
-    wins = compare.winners(points, evidence, "load")
+    wins = align.winners(points, evidence, "load")
     assert (wins["status_0"] == "winner").all() and (wins["winner_0"] == "sharded_padded").all()
     assert (wins["status_1"] == "tie").mean() >= 0.75
     assert not wins.loc[wins["status_1"] == "tie", "changes"].any()
-    assert "tie" in compare_report.verdict_line(wins)
+    assert "tie" in text.verdict_line(wins)
 
 
 def test_partial_runs_say_so(tmp_path):
@@ -174,5 +168,5 @@ def test_partial_runs_say_so(tmp_path):
     machine = synthetic_runs.machine_json(**synthetic_runs.TWO_CORE)
     machine.update(complete=False, processes_measured=7, processes_planned=9)
     (run / "machine.json").write_text(__import__("json").dumps(machine))
-    line = compare_report.machine_lines([results.load_run(run)], ["p"])[0]
+    line = text.machine_lines([results.load_run(run)], ["p"])[0]
     assert "partial run: 7 of 9 processes" in line

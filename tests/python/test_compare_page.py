@@ -5,18 +5,18 @@ What is asserted is what the page contains and what the browser made of
 it (no console lines, every figure drawn, anchors that resolve), never how
 fast anything ran."""
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs as synth  # noqa: E402
-from browser import open_page, require_browser, screenshot  # noqa: E402
-from contend import compare, compare_page, compare_report, results  # noqa: E402
+from contend.compare import align, overlay, page
+from contend.compare.main import main as compare_main
+from contend.core import results
+from contend.report import figures
+from support import synthetic_runs as synth
+from support.browser import contents_links, open_page, require_browser, screenshot
 
 
 def _run(path, machine, seed):
@@ -32,10 +32,10 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("compare_page")
     runs = [_run(tmp / "two", synth.TWO_CORE, 1), _run(tmp / "sixteen", synth.SIXTEEN_CORE, 2)]
     out = tmp / "cmp"
-    assert compare.main([str(r) for r in runs] + ["--out", str(out), "--format", "html"]) == 0
+    assert compare_main([str(r) for r in runs] + ["--out", str(out), "--format", "html"]) == 0
     loaded = [results.load_run(r) for r in runs]
-    points = [compare.machine_points(r) for r in loaded]
-    keys = [key for key, _ in compare_report.shared_figure_rows(points)]
+    points = [align.machine_points(r) for r in loaded]
+    keys = [key for key, _ in overlay.shared_figure_rows(points)]
     dom, console = open_page(out / "index.html", tmp)
     return dict(out=out, keys=keys, points=points, runs=loaded, dom=dom, console=console, tmp=tmp)
 
@@ -59,27 +59,24 @@ def test_every_figure_is_present_and_drawn(built):
     assert len(built["keys"]) == 2      # counter and fifo, measured on both machines
     chunks = re.split(r'(?=<div id="fig-)', dom)[1:]
     drawn = {re.match(r'<div id="([^"]+)"', c).group(1): "main-svg" in c for c in chunks}
-    assert drawn == {compare_page.figure_id(k): True for k in built["keys"]}
+    assert drawn == {page.figure_id(k): True for k in built["keys"]}
     # Each figure links its static PNG, and the PNG is there.
     for key in built["keys"]:
-        png = f"compare-{compare.figures.slug(*key)}.png"
+        png = f"compare-{figures.slug(*key)}.png"
         assert f'href="{png}"' in dom and (built["out"] / png).is_file()
 
 
 def test_contents_anchors_resolve(built):
-    dom = built["dom"]
-    nav = dom[dom.index('<nav class="contents"'):dom.index("</nav>")]
-    anchors = re.findall(r'href="#([^"]+)"', nav)
+    anchors, unresolved = contents_links(built["dom"])
     assert len(anchors) >= 2 + 2 * len(built["keys"])   # machines, winners, families, figures
-    ids = set(re.findall(r'\bid="([^"]+)"', dom))
-    assert [a for a in anchors if a not in ids] == []
+    assert unresolved == []
 
 
 def _figures(built):
-    labels = compare.unique_labels(built["runs"])
+    labels = align.unique_labels(built["runs"])
     cores = [r.cores for r in built["runs"]]
-    return [compare_page.overlay_figure(rows, labels, cores, key)
-            for key, rows in compare_report.shared_figure_rows(built["points"])]
+    return [overlay.interactive(overlay.model(rows, labels, cores, key))
+            for key, rows in overlay.shared_figure_rows(built["points"])]
 
 
 def test_interval_bands_are_drawn(built):
@@ -129,18 +126,17 @@ def test_first_screen_screenshot_is_not_blank(built):
 def test_one_plotly_js_in_the_folder(built):
     out = built["out"]
     assert [p.name for p in out.glob("*.js")] == ["plotly.js"]
-    page = (out / "index.html").read_text()
-    assert page.count("<script src=") == 1 and "Plotly.newPlot" in page
-    assert len(page) < 1_000_000     # the library is not inlined
+    html_text = (out / "index.html").read_text()
+    assert html_text.count("<script src=") == 1 and "Plotly.newPlot" in html_text
+    assert len(html_text) < 1_000_000     # the library is not inlined
 
 
 def test_points_with_one_eligible_impl_everywhere_leave_the_html_winners_table():
-    import pandas as pd
     wins = pd.DataFrame({"status_0": ["alone", "winner", "alone", "none"],
                          "status_1": ["alone", "tie", "tie", "alone"]})
-    assert compare_page.contested(wins, 2) == [False, True, True, False]
+    assert page.contested(wins, 2) == [False, True, True, False]
 
 
 def test_crowded_worker_ticks_are_left_unlabelled():
-    assert compare_page.worker_tick_texts([1, 2, 4, 8, 16, 17, 18]) == ["1", "2", "4", "8", "16", "", ""]
-    assert compare_page.worker_tick_texts([2, 3]) == ["2", "3"]
+    assert overlay.worker_tick_texts([1, 2, 4, 8, 16, 17, 18]) == ["1", "2", "4", "8", "16", "", ""]
+    assert overlay.worker_tick_texts([2, 3]) == ["2", "3"]

@@ -1,4 +1,4 @@
-"""impl/contend/harness/counter_names.h against scripts/contend/schema.py.
+"""impl/contend/harness/counter_names.h against scripts/contend/core/schema.py.
 
 The C++ constants name the Google Benchmark counters; schema.COUNTER_COLUMNS
 names the CSV columns gbench.py fills from them. A counter the CSV does not
@@ -8,9 +8,9 @@ the two lists must agree in both directions.
 import os
 import re
 
-from conftest import REPO
-
-from contend import gbench, schema
+from contend.core import schema
+from contend.run import gbench
+from support.paths import REPO
 
 HEADER = os.path.join(REPO, "impl", "contend", "harness", "counter_names.h")
 CONSTANT = re.compile(r'^\s*inline\s+constexpr\s+char\s+(k\w+)\[\]\s*=\s*"([^"]*)"\s*;', re.M)

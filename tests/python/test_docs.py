@@ -24,7 +24,6 @@ hang (each command takes about a second; the bound is far above that).
 """
 import contextlib
 import functools
-import importlib
 import io
 import os
 import re
@@ -38,7 +37,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PYTHON, REPO, script_env
+from contend.core import schema
+from support.paths import PYTHON, REPO
+from support.processes import script_env
+from support.tools import tool_modules
 
 ROOT = Path(REPO)
 BENCH_DIR = ROOT / "build" / "release" / "bench"
@@ -384,15 +386,15 @@ def runnable_dry_commands():
 
 
 def module_of(name):
-    """The Python module an entry point hands over to, so that a dry run
-    does not start the entry point's build (scripts/test has just built)."""
+    """The Python module an entry point hands over to (setup.sh's
+    contend_exec_python maps each tool to one), so that a dry run does not
+    start the entry point's build (scripts/test has just built)."""
     text = entry_point(name).read_text(encoding="utf-8")
-    match = (re.search(r"-m\s+(contend[\w.]*)", text) or
-             re.search(r"contend_exec_python\s+([\w.]+)", text))
-    if not match:
-        return None
-    module = match.group(1)
-    return module if module.startswith("contend") else "contend." + module
+    match = re.search(r"-m\s+(contend[\w.]*)", text)
+    if match:
+        return match.group(1)
+    match = re.search(r"contend_exec_python\s+(\w+)", text)
+    return tool_modules()[match.group(1)] if match else None
 
 
 def test_some_shown_commands_run_dry():
@@ -475,16 +477,7 @@ def test_the_library_graph_is_the_one_the_build_links():
 
 # --- The schema page -----------------------------------------------------------
 
-def results_schema():
-    for name in ("contend.core.schema", "contend.schema"):   # the package may be layered
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    raise AssertionError("no contend schema module (contend.core.schema or contend.schema)")
-
-
 def test_the_schema_page_names_every_column():
     page = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    missing = [c for c in results_schema().COLUMNS if f"`{c}`" not in page]
+    missing = [c for c in schema.COLUMNS if f"`{c}`" not in page]
     assert not missing, f"docs/schema.md does not document {', '.join(missing)}"

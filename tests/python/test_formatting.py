@@ -1,7 +1,7 @@
 """formatting.py: one function per kind of number, '-' where there is none."""
 import math
 
-from contend import formatting as fmt
+from contend.core import formatting as fmt
 
 NAN = math.nan
 

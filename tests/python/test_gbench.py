@@ -14,8 +14,10 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES, PYTHON, script_env
-from contend import gbench, schema
+from contend.core import schema
+from contend.run import gbench
+from support.paths import FIXTURES, PYTHON
+from support.processes import script_env
 
 FIXTURE = os.path.join(FIXTURES, "gbench_1.7.1_counter.json")
 STD_MUTEX = "counter/increment/std_mutex"
@@ -171,7 +173,7 @@ def test_nan_counter_becomes_empty():
 
 
 def converter(*args):
-    return subprocess.run([PYTHON, "-m", "contend.gbench", *args], capture_output=True,
+    return subprocess.run([PYTHON, "-m", "contend.run.gbench", *args], capture_output=True,
                           text=True, env=script_env(), timeout=60)
 
 

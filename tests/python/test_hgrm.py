@@ -1,16 +1,13 @@
 """hgrm.py: reading HdrHistogram percentile-distribution text as the C++ writes it."""
 import math
-import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import hgrm_text  # noqa: E402
-from contend import hgrm  # noqa: E402
-from contend.cli import UsageError  # noqa: E402
+from contend.core import hgrm
+from contend.core.cli import UsageError
+from support import hgrm_text
 
 CPP_FILE = HERE / "fixtures" / "hgrm" / "lognormal_800ns.hgrm"
 CPP_VALUES = dict(seed=1, median_ns=800, sigma=0.3, count=5000, tail_share=0.01, tail_ns=50000)

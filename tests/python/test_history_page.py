@@ -7,29 +7,30 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from browser import open_page, require_browser, screenshot
-from contend import figures, history, history_page, plot
-from test_history import record_runs
+from contend.history import steps, store
+from contend.report import figures, history_figure, history_page, plot
+from support.browser import contents_links, open_page, require_browser, screenshot
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, recorded_history):
     require_browser()
     tmp = tmp_path_factory.mktemp("history_page")
-    path = record_runs(tmp)
+    path = recorded_history
     out = tmp / "out"
     assert plot.main(["--history", str(path), "--out", str(out)]) == 0
-    rows = history.load_history(path)
+    rows = store.load_history(path)
     dom, console = open_page(out / "index.html", tmp)
     return dict(path=path, out=out, rows=rows, dom=dom, console=console, tmp=tmp)
 
 
 def _figure(built):
     rows = built["rows"]
-    position, labels = history.commits_axis(rows)
-    steps = history.all_steps(rows)
+    position, labels = steps.commits_axis(rows)
+    found = steps.all_steps(rows)
     (key, group), = figures.figure_groups(rows)
-    return key, history_page.history_figure(group, position, labels, steps), steps
+    model = history_figure.model(group, position, labels, found)
+    return key, history_figure.interactive(model), found
 
 
 def test_the_page_draws_every_figure_without_console_lines(built):
@@ -43,11 +44,8 @@ def test_the_page_draws_every_figure_without_console_lines(built):
 
 
 def test_contents_anchors_resolve(built):
-    dom = built["dom"]
-    nav = dom[dom.index('<nav class="contents"'):dom.index("</nav>")]
-    anchors = re.findall(r'href="#([^"]+)"', nav)
-    ids = set(re.findall(r'\bid="([^"]+)"', dom))
-    assert anchors and [a for a in anchors if a not in ids] == []
+    anchors, unresolved = contents_links(built["dom"])
+    assert anchors and unresolved == []
 
 
 def test_steps_are_marked_with_their_size(built):

@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from conftest import PYTHON, REPO, run_bounded, script_env
+from support.paths import PYTHON, REPO
+from support.processes import run_bounded, script_env
 
 BENCH_DIR = os.path.join(REPO, "build", "release", "bench")
 CONTEND_PLAN = os.path.join(BENCH_DIR, "contend_plan")
@@ -45,7 +46,7 @@ KINDS = ["synthetic", "missing_xml", "garbage_xml"]
 def test_bench_all_says_what_is_wrong_in_one_line(tmp_path, kind, mode, prefix):
     env, message = bad_overrides(tmp_path)[kind]
     out = tmp_path / "results"
-    done = run_bounded([PYTHON, "-m", "contend.bench_all", "--bench-dir", BENCH_DIR,
+    done = run_bounded([PYTHON, "-m", "contend.run.bench_all", "--bench-dir", BENCH_DIR,
                         "--out", str(out), *mode],
                        120, env=script_env(**env), cwd=str(tmp_path))
     assert done.returncode == 2

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from contend import instance_name
+from contend.core import instance_name
 
 BASE = ("counter/increment/std_mutex/mode:thread/threads:4/producers:0/consumers:0"
         "/placement:scatter/placements:scatter/oversub:1")

@@ -2,10 +2,10 @@
 several placements (compact=scatter on a machine where both give one map)."""
 import pytest
 
-from conftest import bench_name
-from contend import instance_name
-from contend.cli import UsageError
-from contend.instances import Instance, select
+from contend.core import instance_name
+from contend.core.cli import UsageError
+from contend.run.instances import Instance, select
+from support.fake_build import bench_name
 
 
 def instance(threads, placement="compact", placements=None, impl="std_mutex"):

@@ -2,8 +2,8 @@
 and a plotly figure that a real browser draws offline."""
 import plotly.graph_objects as go
 
-from browser import open_page
-from contend import interactive, palette
+from contend.report import interactive, palette
+from support.browser import open_page
 
 
 def test_styles_are_distinct_per_figure_and_stable():

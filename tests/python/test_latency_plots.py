@@ -2,17 +2,14 @@
 lock figures; present for runs with such rows, absent otherwise."""
 import math
 import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from tool_helpers import frame, run_tool, stderr_lines  # noqa: E402
+from contend.core import instance_name, instance_summary, latency, results
+from contend.report import distribution, hockey, latency_figures, latency_style, locks
+from support import synthetic_runs
+from support.tools import frame, run_tool, stderr_lines
 
 # mutex_deque sustains 3.6M items/s: at 95% of 4M it falls behind in every
 # repetition. moodycamel falls behind in one repetition there (PARTLY_BEHIND):
@@ -128,14 +125,22 @@ def test_a_run_without_latency_rows_gets_none(tmp_path):
     assert "<th>kept up</th>" not in page and "<th>p90 ns</th>" not in page
 
 
+def latency_summary(run):
+    """The run's summary with latency medians over rounds, as plot draws it."""
+    return latency.with_latency(instance_summary.of(run), run.df)
+
+
+def draw_latency(run_dir, out):
+    """latency_figures.draw on a run folder: [(key, png)]."""
+    run = results.load_run(run_dir)
+    return latency_figures.draw(run, latency_summary(run), out)
+
+
 def test_without_hgrm_files_there_is_no_distribution_figure(tmp_path):
     """No empty figures: the hockey stick needs only the CSV, the
     distribution needs at least one histogram."""
-    from contend import latency_figures, plot, results
     rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), seed=14)
-    run = results.load_run(synthetic_runs.write_run(tmp_path / "run", rows))
-    per_instance = plot.with_latency(results.instance_summary(run.df), run.df)
-    drawn = latency_figures.draw(run, per_instance, tmp_path)
+    drawn = draw_latency(synthetic_runs.write_run(tmp_path / "run", rows), tmp_path)
     assert [png.name for _, png in drawn] == [
         "spsc-latency-load-payload_8_wait_spin-p1c1-t2-compact-thread.png"]
 
@@ -143,9 +148,8 @@ def test_without_hgrm_files_there_is_no_distribution_figure(tmp_path):
 # ---- what is drawn ------------------------------------------------------------------
 
 def _open_loop_group(run_dir, wait="spin"):
-    from contend import hockey, latency_style, plot, results
     run = results.load_run(run_dir)
-    per_instance = plot.with_latency(results.instance_summary(run.df), run.df)
+    per_instance = latency_summary(run)
     rows = latency_style.with_line_labels(hockey.open_loop_rows(per_instance))
     for key, group in hockey.groups(rows):
         if f"wait={wait}" in key["scenario"]:
@@ -154,7 +158,6 @@ def _open_loop_group(run_dir, wait="spin"):
 
 
 def test_did_not_keep_up_is_marked_not_drawn_as_a_latency(plotted):
-    from contend import hockey
     run, key, group, styles = _open_loop_group(plotted)
     behind = group.loc[group["did_not_keep_up"]]
     assert sorted(zip(behind["impl"], behind["load"])) == [("moodycamel", 95.0),
@@ -186,7 +189,6 @@ def test_did_not_keep_up_is_marked_not_drawn_as_a_latency(plotted):
 
 
 def test_the_distribution_leaves_out_who_did_not_keep_up(plotted):
-    from contend import distribution, instance_name, latency_figures
     run, key, group, styles = _open_loop_group(plotted)
     at_95 = group.loc[group["load"] == 95.0]
     mutex = at_95.loc[at_95["impl"] == "mutex_deque"].iloc[0]
@@ -201,7 +203,6 @@ def test_the_distribution_leaves_out_who_did_not_keep_up(plotted):
 
 
 def test_a_value_is_the_median_over_rounds_not_over_repetitions():
-    from contend import latency, results
     rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), rounds=3,
                                               repetitions=3, seed=15)
     rows = [r for r in rows if r["impl"] == "boost_spsc_queue"]
@@ -211,13 +212,12 @@ def test_a_value_is_the_median_over_rounds_not_over_repetitions():
     for r in rows:
         r["p50_ns"] = p50[r["round"]][r["repetition"]]
     df = frame(rows)
-    summary = latency.with_latency(results.instance_summary(df), df)
+    summary = latency.with_latency(instance_summary.summarise(df), df)
     assert summary["p50_ns"].tolist() == [150.0]                 # rounds: 100, 150, 1000
-    assert results.instance_summary(df)["p50_ns"].tolist() == [1000.0]   # all 13 repetitions
+    assert instance_summary.summarise(df)["p50_ns"].tolist() == [1000.0]   # all 13 repetitions
 
 
 def test_one_repetition_behind_makes_the_instance_behind():
-    from contend import latency, results
     rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), rounds=1,
                                               repetitions=3, seed=16)
     rows = [r for r in rows if r["impl"] == "moodycamel_rwqueue"]
@@ -225,7 +225,7 @@ def test_one_repetition_behind_makes_the_instance_behind():
                                                     "p9999_ns", "max_ns", "latency_samples",
                                                     "latency_of"], ""))
     df = frame(rows)
-    summary = latency.with_latency(results.instance_summary(df), df)
+    summary = latency.with_latency(instance_summary.summarise(df), df)
     r = summary.iloc[0]
     assert (r["open_loop_reps"], r["kept_up_reps"], bool(r["did_not_keep_up"])) == (3, 2, True)
     assert latency.kept_up_text(r["open_loop_reps"], r["kept_up_reps"]) == "2/3"
@@ -234,9 +234,8 @@ def test_one_repetition_behind_makes_the_instance_behind():
 
 
 def test_lock_figure_rows_and_the_lock_without_hand_over(plotted):
-    from contend import latency_style, locks, plot, results
     run = results.load_run(plotted)
-    per_instance = plot.with_latency(results.instance_summary(run.df), run.df)
+    per_instance = latency_summary(run)
     rows = latency_style.with_line_labels(locks.critical_section_rows(per_instance))
     (key, group), = list(locks.groups(rows))
     assert key["threads"] == 2 and set(group["threads"]) == {2}     # full load, no oversub
@@ -267,13 +266,10 @@ def test_a_bad_hgrm_file_is_one_line_exit_2(tmp_path):
 def test_a_group_where_nothing_kept_up_is_still_drawn(tmp_path):
     """Only x marks, no latency: the log axis gets a range of its own
     (a real 2-core run hit this: matplotlib refused an empty log axis)."""
-    from contend import latency_figures, plot, results
     rows = synthetic_runs.make_open_loop_rows(families=("spsc",), loads=(50,), seed=15)
     for r in rows:
         r.update(kept_up=False, **dict.fromkeys(LATENCY_COLUMNS, ""))
-    run = results.load_run(synthetic_runs.write_run(tmp_path / "run", rows))
-    per_instance = plot.with_latency(results.instance_summary(run.df), run.df)
-    drawn = latency_figures.draw(run, per_instance, tmp_path)
+    drawn = draw_latency(synthetic_runs.write_run(tmp_path / "run", rows), tmp_path)
     assert [png.name for _, png in drawn] == [
         "spsc-latency-load-payload_8_wait_spin-p1c1-t2-compact-thread.png"]
     assert drawn[0][1].stat().st_size > 0

@@ -4,21 +4,19 @@ offered (achieved of it), not a capacity, so no throughput claim uses it
 end-of-run table and summary.csv still show what they measured. Also: v2
 files, without the v3 columns, still load."""
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from contend import (compare, evidence, history, noise, ranking, regress, results,  # noqa: E402
-                     schema, summary, verdict)
-from contend import regress_report as report  # noqa: E402
+from contend.compare import align
+from contend.core import instance_summary, ranking, results, schema
+from contend.gate import evidence, judge, regress, verdict, verdict_text
+from contend.history import store
+from contend.run import fastest_table, noise
+from support import synthetic_runs
 
 
-OPEN_LOOP = results.INELIGIBLE_OPEN_LOOP
+OPEN_LOOP = instance_summary.INELIGIBLE_OPEN_LOOP
 
 
 def row(impl, benchmark="throughput", rate=1e6, *, rnd=0, rep=0, family="fifo", params="",
@@ -89,7 +87,7 @@ def test_a_v2_file_loads_with_the_v3_columns_empty():
                    "handover_p99_ns", "handover_samples"):
         assert df[column].isna().all(), column
     assert (df["latency_of"] == "").all() and not df["kept_up"].any()
-    per_instance = results.instance_summary(df)
+    per_instance = instance_summary.summarise(df)
     assert per_instance["kept_up_share"].isna().all()
     assert not results.open_loop(per_instance).any()
     assert OPEN_LOOP not in set(per_instance["ineligible"])
@@ -100,7 +98,7 @@ def test_kept_up_false_is_a_finding_not_an_error():
     behind = df.loc[(df["benchmark"] == "latency") & ~df["kept_up"]]
     assert len(behind) == 1 and (behind["error"] == "").all()
     assert len(results.valid_rows(df)) == len(df)
-    lat = by_impl(results.instance_summary(df), "latency")
+    lat = by_impl(instance_summary.summarise(df), "latency")
     assert lat["mutex_deque"]["errors"] == 0 and lat["mutex_deque"]["n"] == 3
     assert math.isclose(lat["mutex_deque"]["kept_up_share"], 2 / 3)
     assert lat["moodycamel"]["kept_up_share"] == 1.0
@@ -115,7 +113,7 @@ def test_open_loop_rows_are_never_eligible_and_say_why():
         row("std_mutex", "critical_section", 3e6, family="counter", p99_ns=700.0,
             latency_samples=5e4, handover_p50_ns=80.0, handover_samples=4e4,
             latency_of="acquire_wait")]
-    per_instance = results.instance_summary(frame(rows))
+    per_instance = instance_summary.summarise(frame(rows))
     reasons = dict(zip(zip(per_instance["benchmark"], per_instance["impl"]),
                        per_instance["ineligible"]))
     assert reasons[("latency", "moodycamel")] == OPEN_LOOP
@@ -124,7 +122,7 @@ def test_open_loop_rows_are_never_eligible_and_say_why():
     assert reasons[("pingpong", "mutex_deque")] == ""
     assert reasons[("critical_section", "std_mutex")] == ""
     assert reasons[("throughput", "moodycamel")] == ""
-    assert list(results.eligible(per_instance)) == [r == "" for r in per_instance["ineligible"]]
+    assert list(instance_summary.eligible(per_instance)) == [r == "" for r in per_instance["ineligible"]]
 
 
 def test_an_offered_load_marks_a_row_open_loop_whatever_its_benchmark_is_called():
@@ -137,7 +135,7 @@ def test_an_offered_load_marks_a_row_open_loop_whatever_its_benchmark_is_called(
 
 
 def test_the_ranking_never_ranks_open_loop_rows():
-    table = summary.best_per_benchmark(run_of(mixed_run()))
+    table = fastest_table.best_per_benchmark(run_of(mixed_run()))
     latency = table.loc[table["benchmark"] == "latency"].iloc[0]
     assert latency["status"] == "none" and latency["winner"] == ""
     assert latency["excluded"] == f"moodycamel ({OPEN_LOOP}), mutex_deque ({OPEN_LOOP})"
@@ -147,29 +145,29 @@ def test_the_ranking_never_ranks_open_loop_rows():
 
 def test_open_loop_instances_do_not_set_their_familys_prior():
     rows = throughput_rows("a", [10e6, 12e6, 8e6]) + throughput_rows("b", [6e6, 5e6, 7e6])
-    alone = ranking.family_priors(results.instance_summary(frame(rows)))["fifo"]
+    alone = ranking.family_priors(instance_summary.summarise(frame(rows)))["fifo"]
     # Many open-loop instances whose rounds agree to 1%: the prior must not shrink.
     for i in range(6):
         rows += latency_rows(f"q{i}", 50, 1e6, 1e6, 1000.0)
-    with_latency = ranking.family_priors(results.instance_summary(frame(rows)))["fifo"]
+    with_latency = ranking.family_priors(instance_summary.summarise(frame(rows)))["fifo"]
     assert with_latency == alone
 
 
 def test_compare_crowns_no_open_loop_winner():
     runs = [run_of(mixed_run()), run_of(mixed_run())]
-    points = [compare.machine_points(r) for r in runs]
-    evidence_ = [ranking.RoundSamples.of(r.df) for r in runs]
-    wins = compare.winners(points, evidence_, "load")
+    points = [align.machine_points(r) for r in runs]
+    evidence_ = [ranking.RoundSamples.of(r) for r in runs]
+    wins = align.winners(points, evidence_, "load")
     assert "latency" not in set(wins["benchmark"])       # nothing competes there
     assert "throughput" in set(wins["benchmark"])
 
 
 def test_the_noise_score_leaves_open_loop_rows_out():
     rows = throughput_rows("a", [10e6, 12e6, 8e6]) + throughput_rows("b", [6e6, 5e6, 7e6])
-    alone = noise.score(results.instance_summary(frame(rows)))
+    alone = noise.score(instance_summary.summarise(frame(rows)))
     for i in range(6):
         rows += latency_rows(f"q{i}", 50, 1e6, 1e6, 1000.0)
-    with_latency = noise.score(results.instance_summary(frame(rows)))
+    with_latency = noise.score(instance_summary.summarise(frame(rows)))
     assert with_latency == alone and alone["instances"] == 2
 
 
@@ -189,27 +187,27 @@ def gate_rows(seed, achieved=90e6, error_impl=None):
 def test_the_gate_never_judges_open_loop_speed():
     base = frame(gate_rows(1))
     halved = frame(gate_rows(2, achieved=45e6))     # "50% slower" if it were a throughput
-    v = regress.judge(base, halved)
+    v = judge.judge(base, halved)
     assert v.exit_code == 0
     latency = v.instances.loc[v.instances["benchmark"] == "latency"]
     assert list(latency["verdict"]) == [verdict.OPEN_LOOP] * 2
     assert not latency["gating"].any() and latency["p_slower"].isna().all()
-    assert "2 open-loop latency instances not judged" in report.summary_line(v)
+    assert "2 open-loop latency instances not judged" in verdict_text.summary_line(v)
     # Their items/s never enters the suite's geometric mean or shift.
-    plain = regress.judge(frame(synthetic_runs.make_rows(seed=1, rounds=3, repetitions=2)),
+    plain = judge.judge(frame(synthetic_runs.make_rows(seed=1, rounds=3, repetitions=2)),
                           frame(synthetic_runs.make_rows(seed=2, rounds=3, repetitions=2)))
     assert v.geomean == plain.geomean and v.shift == plain.shift
 
 
 def test_the_gate_still_fails_a_new_error_or_a_missing_open_loop_instance():
     base = frame(gate_rows(1))
-    broken = regress.judge(base, frame(gate_rows(2, error_impl="mutex_deque")))
+    broken = judge.judge(base, frame(gate_rows(2, error_impl="mutex_deque")))
     assert broken.exit_code == 1
     assert list(broken.gating_failures["verdict"]) == [verdict.NEW_ERROR]
     gone = frame([r for r in gate_rows(2) if r["benchmark"] != "latency"])
-    missing = regress.judge(base, gone)
+    missing = judge.judge(base, gone)
     assert set(missing.gating_failures["verdict"]) == {verdict.MISSING}
-    fixed = regress.judge(frame(gate_rows(1, error_impl="mutex_deque")), frame(gate_rows(2)))
+    fixed = judge.judge(frame(gate_rows(1, error_impl="mutex_deque")), frame(gate_rows(2)))
     assert verdict.ERROR_FIXED in set(fixed.instances["verdict"]) and fixed.exit_code == 0
 
 
@@ -227,9 +225,9 @@ def test_a_history_baseline_has_no_open_loop_samples(tmp_path):
         rows = gate_rows(seed)
         for r in rows:
             r.update(run_id=f"run{i}", machine_id="m", timestamp_utc=f"2025-01-0{i + 1}T00:00:00Z")
-        history.record(results.Run(df=frame(rows), machine={"machine_id": "m"},
+        store.record(results.Run(df=frame(rows), machine={"machine_id": "m"},
                                    csv_path=tmp_path / f"run{i}" / "results.csv"), tmp_path)
-    recorded = history.typed(history.read_history_text(tmp_path / "m.csv"), "m.csv")
+    recorded = store.typed(store.read_history_text(tmp_path / "m.csv"), "m.csv")
     side = evidence.side_from_history(recorded, ["run0", "run1", "run2"])
     latency = {k: e for k, e in side.items() if k[1] == "latency"}
     assert len(latency) == 2 and all(e.open_loop and not len(e.samples) for e in latency.values())
@@ -240,7 +238,7 @@ def test_a_history_baseline_has_no_open_loop_samples(tmp_path):
 # ---- what the end of a run shows ----------------------------------------------
 
 def test_the_end_of_run_table_shows_latency_points_apart():
-    lines = summary.render(run_of(mixed_run()))
+    lines = fastest_table.render(run_of(mixed_run()))
     title = next(i for i, line in enumerate(lines) if "Open-loop latency" in line)
     assert "not ranked: items/s is the offered schedule" in lines[title]
     # The throughput table above never mentions the latency rows.
@@ -255,17 +253,18 @@ def test_the_end_of_run_table_shows_latency_points_apart():
 
 
 def test_a_run_of_only_latency_rows_still_gets_its_table():
-    lines = summary.render(run_of(latency_rows("moodycamel", 95, 1e6, 0.7e6, 3e6,
+    lines = fastest_table.render(run_of(latency_rows("moodycamel", 95, 1e6, 0.7e6, 3e6,
                                                kept_up=(0, 0, 0))))
     assert "Open-loop latency" in lines[0]
     assert lines[2].split()[-6:] == ["1.00M/s", "0", "of", "1", "-", "-"]
 
 
 def test_summary_csv_carries_the_latency_columns(tmp_path):
-    per_instance = results.instance_summary(frame(mixed_run()))
-    results.write_summary(per_instance, tmp_path / "summary.csv")
+    per_instance = instance_summary.summarise(frame(mixed_run()))
+    (tmp_path / "results.csv").write_text("")       # what the summary names as its source
+    instance_summary.write(per_instance, tmp_path / "results.csv")
     written = pd.read_csv(tmp_path / "summary.csv", keep_default_na=False, dtype=str)
-    assert list(written.columns) == results.SUMMARY_COLUMNS
+    assert list(written.columns) == instance_summary.SUMMARY_COLUMNS
     lat = {r["impl"]: r for _, r in written.loc[written["benchmark"] == "latency"].iterrows()}
     assert lat["moodycamel"]["ineligible"] == OPEN_LOOP
     assert lat["moodycamel"]["latency_of"] == "since_intended_send"

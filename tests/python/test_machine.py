@@ -4,8 +4,8 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
-from contend import machine, plan
+from contend.run import machine, plan
+from support.paths import REPO
 
 HW = {"cpu_model": "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", "packages": 1,
       "numa_nodes": 1, "l3_caches": 1, "cores": 2, "pus": 2, "smt": False,
@@ -70,7 +70,7 @@ def test_virtualization_and_governor_always_answer():
 
 
 def test_plan_parse_checks_fields():
-    from contend.cli import UsageError
+    from contend.core.cli import UsageError
     with pytest.raises(UsageError, match="lacks"):
         plan.parse(json.dumps({"source": "this_system"}))
     with pytest.raises(UsageError, match="malformed"):

@@ -6,17 +6,13 @@ designs x 2 durability policies, and a calibration whose machine.json holds
 a 4-PU core-to-core matrix with one pair unmeasured. No timings asserted."""
 import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from browser import open_page, require_browser  # noqa: E402
-from contend import plot, results, schema  # noqa: E402
+from contend.core import results, schema
+from contend.report import plot
+from support import synthetic_runs
+from support.browser import open_page, require_browser
 
 SERVER_FIGURES = ["fig-server-echo-connections-b64", "fig-server-echo-connections-b4096"]
 CHATLOG_FIGURE = "fig-chatlog-log-designs"

@@ -1,14 +1,11 @@
 """scripts/plot: a report that opens from disk, from the committed fixture runs."""
 import re
 import shutil
-import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from tool_helpers import run_tool, stderr_lines  # noqa: E402
+from contend.core import results
+from contend.report import plot
+from support import synthetic_runs
+from support.tools import run_tool, stderr_lines
 
 RUNS = synthetic_runs.committed_runs()
 
@@ -102,7 +99,6 @@ def test_report_of_a_run_with_rounds(tmp_path):
 
 
 def test_band_is_the_interval_with_rounds_and_min_max_without(tmp_path):
-    from contend import plot, results
     with_rounds = results.load_run(_rounds_run(tmp_path))
     summary = plot.run_summary(with_rounds)
     assert plot.band_columns(summary) == ("ci_low", "ci_high")
@@ -114,7 +110,6 @@ def test_band_is_the_interval_with_rounds_and_min_max_without(tmp_path):
 
 
 def test_figures_keep_both_placement_lines_for_a_shared_map(tmp_path):
-    from contend import plot, results
     rows = synthetic_runs.make_rows(seed=71, rounds=2, repetitions=2, families=("counter",))
     rows = [dict(r, placements="compact+scatter") for r in rows if r["placement"] == "compact"]
     run = results.load_run(synthetic_runs.write_run(tmp_path / "shared", rows))

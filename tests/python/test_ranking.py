@@ -2,17 +2,13 @@
 otherwise; never a broken impl; and A/A pairs that do not "change winner"."""
 import math
 import random
-import sys
-from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from contend import compare, formatting, ranking, results  # noqa: E402
-from tool_helpers import frame  # noqa: E402
+from contend.compare import align
+from contend.core import formatting, instance_summary, ranking, results
+from support import synthetic_runs
+from support.tools import frame
 
 POINT = ["family", "benchmark", "params", "mode", "producers", "consumers", "placement",
          "threads"]
@@ -24,8 +20,8 @@ def run_of(rows, cores=2):
 
 def ranked(rows, point=POINT):
     run = run_of(rows)
-    summary = results.instance_summary(run.df)
-    return ranking.rank(summary, ranking.RoundSamples.of(run.df, summary), point)
+    summary = instance_summary.summarise(run.df)
+    return ranking.rank(summary, ranking.RoundSamples.of(run), point)
 
 
 def counter_rows(seed=0, rounds=5, round_noise=0.10, slowdown=None, noise=0.03, **kwargs):
@@ -110,8 +106,8 @@ def test_one_measurement_under_two_placements_is_tested_once():
     for r in rows:
         r["placements"] = "compact+scatter"
     run = run_of(rows)
-    summary = results.instance_summary(run.df)
-    evidence = ranking.RoundSamples.of(run.df, summary)
+    summary = instance_summary.summarise(run.df)
+    evidence = ranking.RoundSamples.of(run)
     once = ranking.rank(summary, evidence, POINT)
     twice = ranking.rank(ranking.expand(summary), evidence, POINT)
     assert len(twice) == 2 * len(once) and set(twice["placement"]) == {"compact", "scatter"}
@@ -123,10 +119,10 @@ def test_one_measurement_under_two_placements_is_tested_once():
 def test_family_prior_is_the_median_between_round_variance():
     rows = counter_rows(seed=9, round_noise=0.1)
     run = run_of(rows)
-    summary = results.instance_summary(run.df)
+    summary = instance_summary.summarise(run.df)
     priors = ranking.family_priors(summary)
     assert math.isclose(priors["counter"], float(np.median(summary["between_sd"] ** 2)))
-    single = results.instance_summary(run_of(counter_rows(seed=9, rounds=1)).df)
+    single = instance_summary.summarise(run_of(counter_rows(seed=9, rounds=1)).df)
     assert ranking.family_priors(single)["counter"] == ranking.ASSUMED_BETWEEN_SD ** 2
 
 
@@ -146,10 +142,9 @@ def aa_machine(seed, round_noise, rounds=3):
 
 
 def winners_of(runs):
-    summaries = [results.instance_summary(r.df) for r in runs]
-    points = [compare.machine_points(r, s) for r, s in zip(runs, summaries)]
-    evidence = [ranking.RoundSamples.of(r.df, s) for r, s in zip(runs, summaries)]
-    return compare.winners(points, evidence, "load")
+    points = [align.machine_points(r) for r in runs]
+    evidence = [ranking.RoundSamples.of(r) for r in runs]
+    return align.winners(points, evidence, "load")
 
 
 def test_same_model_twice_rarely_changes_winner():

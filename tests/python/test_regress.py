@@ -7,21 +7,20 @@ synthetic runs with realistic per-process noise; run with `-s` to see them.
 import json
 import math
 import random
+import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs as synth  # noqa: E402
-from contend import aa, ab, evidence, history, regress, results, schema, verdict  # noqa: E402
-from contend import regress_report as report  # noqa: E402
-from contend.cli import UsageError  # noqa: E402
-from tool_helpers import frame, run_tool, stderr_lines  # noqa: E402
+from contend.core import results, schema
+from contend.core.cli import UsageError
+from contend.gate import aa, ab, evidence, judge, regress, verdict, verdict_text
+from contend.history import store
+from support import synthetic_runs as synth
+from support.paths import SCRIPTS, TESTS
+from support.tools import frame, run_tool, stderr_lines
 
 AA_TRIALS = 200
 POWER_TRIALS = 20
@@ -60,7 +59,7 @@ def named(v, impl):
 
 
 def test_aa_false_alarms_stay_at_or_below_one_percent():
-    alarms = sum(regress.judge(*trial_pair(t)).exit_code != 0 for t in range(AA_TRIALS))
+    alarms = sum(judge.judge(*trial_pair(t)).exit_code != 0 for t in range(AA_TRIALS))
     print(f"\nA/A false alarms: {alarms} of {AA_TRIALS} ({alarms / AA_TRIALS:.1%})")
     assert alarms <= AA_TRIALS // 100
 
@@ -72,7 +71,7 @@ def test_one_impl_slowed_by_25_percent_is_caught_and_named():
     caught = 0
     for t in range(POWER_TRIALS):
         impl = counter[t % len(counter)]
-        v = regress.judge(*trial_pair(5000 + t, {impl: 0.75}))
+        v = judge.judge(*trial_pair(5000 + t, {impl: 0.75}))
         caught += v.exit_code == 1 and named(v, impl)
         blamed = set(v.impl_failures["impl"]) | set(v.gating_failures["impl"])
         assert blamed <= {impl}, blamed
@@ -84,7 +83,7 @@ def test_one_instance_slowed_by_50_percent_is_caught():
     caught = 0
     for t in range(POWER_TRIALS):
         impl = IMPLS[t % len(IMPLS)]
-        v = regress.judge(*trial_pair(7000 + t, {(impl, 2): 0.5}))
+        v = judge.judge(*trial_pair(7000 + t, {(impl, 2): 0.5}))
         flagged = v.gating_failures
         caught += v.exit_code == 1 and ((flagged["impl"] == impl) & (flagged["threads"] == 2)).any()
     print(f"\n50% single-instance slowdown caught: {caught} of {POWER_TRIALS}")
@@ -101,7 +100,7 @@ def test_a_machine_drift_is_not_blamed_on_the_impls():
         noise, _ = condition(t)
         a = typed(synth.make_rows(seed=2 * t, **QUICK, **noise))
         b = typed(synth.make_rows(seed=2 * t + 1, slowdown=0.94, **QUICK, **noise))
-        v = regress.judge(a, b)
+        v = judge.judge(a, b)
         blamed = set(v.impl_failures["impl"]) | set(v.gating_failures["impl"])
         assert len(blamed) <= 1
         blamed_trials += bool(blamed)
@@ -111,14 +110,14 @@ def test_a_machine_drift_is_not_blamed_on_the_impls():
 
 def test_a_real_suite_wide_slowdown_is_caught_by_the_suite_test():
     a, b = trial_pair(3, {impl: 0.8 for impl in IMPLS})
-    v = regress.judge(a, b)
+    v = judge.judge(a, b)
     assert v.suite_regression and v.exit_code == 1
     assert not len(v.impl_failures)        # the suite, not every impl, is named
     # A/B runs (scripts/ab): alternation cancels drift, so the suite threshold is 1 x.
     a, b = (typed(synth.make_rows(seed=s, slowdown=f, **QUICK, round_noise=0.03))
             for s, f in ((1, None), (2, 0.93)))
-    assert not regress.judge(a, b).suite_regression
-    assert regress.judge(a, b, suite_threshold=0.05).suite_regression
+    assert not judge.judge(a, b).suite_regression
+    assert judge.judge(a, b, suite_threshold=0.05).suite_regression
 
 
 def test_a_slowdown_only_where_oversubscribed_never_gates():
@@ -127,7 +126,7 @@ def test_a_slowdown_only_where_oversubscribed_never_gates():
     for row in rows:
         if row["oversubscribed"]:
             row["items_per_second"] *= 0.5
-    v = regress.judge(a, typed(rows))
+    v = judge.judge(a, typed(rows))
     assert v.exit_code == 0
     over = v.instances.loc[v.instances["oversubscribed"]]
     assert (over["verdict"] == verdict.REGRESSION).any() and not over["gating"].any()
@@ -151,18 +150,18 @@ def error_rows(rows, impl, threads, message, crash=False, placement="compact"):
 
 def test_new_errors_gate_at_every_point_but_a_spinning_timeout_when_oversubscribed():
     base = frame(synth.make_rows(seed=1, **QUICK))
-    over = regress.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "std_mutex", 3,
+    over = judge.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "std_mutex", 3,
                                                 "count check failed"))).gating_failures
     assert list(over["verdict"]) == [verdict.NEW_ERROR] and over["oversubscribed"].all()
-    spin = regress.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 3,
+    spin = judge.judge(base, frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 3,
                                                 "timeout after 60 s", crash=True)))
     assert spin.exit_code == 0
     assert (spin.instances["verdict"] == verdict.EXPECTED_TIMEOUT).sum() == 1
     inside = frame(error_rows(synth.make_rows(seed=2, **QUICK), "spin_ttas", 2,
                               "timeout after 60 s", crash=True))
-    assert regress.judge(base, inside).exit_code == 1          # not oversubscribed: gating
-    assert regress.judge(inside, inside).exit_code == 0        # error in both
-    fixed = regress.judge(inside, base).instances
+    assert judge.judge(base, inside).exit_code == 1          # not oversubscribed: gating
+    assert judge.judge(inside, inside).exit_code == 0        # error in both
+    fixed = judge.judge(inside, base).instances
     assert (fixed["verdict"] == verdict.ERROR_FIXED).sum() == 1
 
 
@@ -170,37 +169,37 @@ def test_new_errors_gate_at_every_point_but_a_spinning_timeout_when_oversubscrib
 def test_an_unusable_candidate_throughput_fails(bad):
     rows = synth.make_rows(seed=2, **QUICK)
     rows[0]["items_per_second"] = bad
-    v = regress.judge(typed(synth.make_rows(seed=1, **QUICK)), typed(rows))
+    v = judge.judge(typed(synth.make_rows(seed=1, **QUICK)), typed(rows))
     assert v.exit_code == 1 and list(v.gating_failures["verdict"]) == [verdict.INVALID]
 
 
 def test_missing_instances_fail_unless_allowed():
     base = typed(synth.make_rows(seed=1, **QUICK))
     rows = [r for r in synth.make_rows(seed=2, **QUICK) if r["impl"] == "std_mutex"]
-    v = regress.judge(base, typed(rows))
+    v = judge.judge(base, typed(rows))
     assert v.exit_code == 1 and set(v.gating_failures["verdict"]) == {verdict.MISSING}
     assert len(v.gating_failures) == 30
-    assert regress.judge(base, typed(rows), allow_missing=True).exit_code == 0
+    assert judge.judge(base, typed(rows), allow_missing=True).exit_code == 0
 
 
 def test_every_gating_instance_states_what_it_could_detect():
-    v = regress.judge(*trial_pair(1))
+    v = judge.judge(*trial_pair(1))
     gating = v.instances.loc[~v.instances["oversubscribed"]]
     assert gating["mde"].between(v.threshold, 1).all()
     assert 0.1 < v.detectable < 0.6
-    text = report.text_report(v)
+    text = verdict_text.text_report(v)
     assert f"this gate could detect slowdowns of {v.detectable:.0%} (median over instances" in text
     assert "detectable" in text.splitlines()[4] or "detectable" in text
 
 
 def test_markdown_stays_within_a_pull_request_comment(monkeypatch):
-    v = regress.judge(*trial_pair(1, {impl: 0.6 for impl in IMPLS}))
-    full = report.markdown_report(v)
+    v = judge.judge(*trial_pair(1, {impl: 0.6 for impl in IMPLS}))
+    full = verdict_text.markdown_report(v)
     assert "<details>" in full and "more (`scripts/regress --verbose`" not in full
     assert "this gate could detect slowdowns of" in full
-    monkeypatch.setattr(report, "MARKDOWN_SECTION_ROWS", 5)
-    monkeypatch.setattr(report, "MARKDOWN_LIMIT", 4000)
-    short = report.markdown_report(v)
+    monkeypatch.setattr(verdict_text, "MARKDOWN_SECTION_ROWS", 5)
+    monkeypatch.setattr(verdict_text, "MARKDOWN_LIMIT", 4000)
+    short = verdict_text.markdown_report(v)
     assert "<details>" not in short and "more (`scripts/regress --verbose` lists all)" in short
     assert len(short) < len(full) and short.startswith("### :x: contend regress")
 
@@ -214,8 +213,15 @@ def make_pair(tmp_path, slowdown=None, **kwargs):
     return a, b
 
 
-def test_cli_exit_codes_and_markdown(tmp_path):
-    a, b = make_pair(tmp_path)
+@pytest.fixture(scope="module")
+def aa_pair(tmp_path_factory):
+    """make_pair's two runs of one build, made once for every test that only
+    reads them (a test that edits a run makes its own)."""
+    return make_pair(tmp_path_factory.mktemp("aa_pair"))
+
+
+def test_cli_exit_codes_and_markdown(tmp_path, aa_pair):
+    a, b = aa_pair
     done = run_tool("regress", a, b)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no regression: geometric mean ratio" in done.stdout
@@ -232,8 +238,8 @@ def test_cli_exit_codes_and_markdown(tmp_path):
     assert "| family | benchmark |" in text
 
 
-def test_record_appends_to_the_machine_history(tmp_path):
-    a, b = make_pair(tmp_path)
+def test_record_appends_to_the_machine_history(tmp_path, aa_pair):
+    a, b = aa_pair
     history_dir = tmp_path / "history"
     done = run_tool("regress", a, b, "--record", "--history-dir", history_dir)
     assert done.returncode == 0, done.stderr
@@ -247,7 +253,7 @@ def test_record_appends_to_the_machine_history(tmp_path):
     assert lines[0].endswith(",rounds,between_sd,errors,error")
 
 
-def record_history(tmp_path, count, drift_sd=0.03):
+def record_drifting_history(tmp_path, count, drift_sd=0.03):
     """`count` recorded runs of one machine, each drifting as a whole."""
     rng = random.Random(4)
     directory = tmp_path / "history"
@@ -255,12 +261,12 @@ def record_history(tmp_path, count, drift_sd=0.03):
         run = synth.make_run(tmp_path / "runs" / str(i), run_id=f"2025010{i}T000000Z-0000",
                              seed=100 + i, **QUICK, round_noise=0.08,
                              slowdown=math.exp(rng.gauss(0, drift_sd)))
-        history.record(results.load_run(run), directory)
+        store.record(results.load_run(run), directory)
     return directory
 
 
 def test_baseline_from_history(tmp_path):
-    directory = record_history(tmp_path, 6)
+    directory = record_drifting_history(tmp_path, 6)
     same = synth.make_run(tmp_path / "same", run_id="same", seed=7, **QUICK, round_noise=0.08)
     done = run_tool("regress", "--baseline-history", "5", same, "--history-dir", directory)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -271,20 +277,20 @@ def test_baseline_from_history(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "impl std_mutex slower" in done.stdout
     # The candidate itself recorded already: it is never its own baseline.
-    history.record(results.load_run(slow), directory)
+    store.record(results.load_run(slow), directory)
     done = run_tool("regress", "--baseline-history", "5", slow, "--history-dir", directory)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "no such history file" in _one_line_exit_2(run_tool(
         "regress", "--baseline-history", "3", same, "--history-dir", tmp_path / "none"))
-    one = record_history(tmp_path / "one", 1)
+    one = record_drifting_history(tmp_path / "one", 1)
     assert "needs at least 2" in _one_line_exit_2(run_tool(
         "regress", "--baseline-history", "3", same, "--history-dir", one))
 
 
 def test_history_baseline_reads_old_history_files(tmp_path):
-    directory = record_history(tmp_path, 4)
+    directory = record_drifting_history(tmp_path, 4)
     path = directory / "pc2-1f0e2d3c.csv"
-    old = pd.read_csv(path, dtype=str, keep_default_na=False)[history.BASE_COLUMNS]
+    old = pd.read_csv(path, dtype=str, keep_default_na=False)[store.BASE_COLUMNS]
     old.to_csv(path, index=False)
     same = synth.make_run(tmp_path / "same", run_id="same", seed=7, **QUICK, round_noise=0.08)
     done = run_tool("regress", "--baseline-history", "4", same, "--history-dir", directory)
@@ -344,11 +350,11 @@ def test_bad_candidates_never_pass(tmp_path):
     assert "not a usable baseline" in _one_line_exit_2(run_tool("regress", tmp_path / "zero", a))
 
 
-def test_crash_rows_without_round_or_repetition_never_break_it(tmp_path):
+def test_crash_rows_without_round_or_repetition_never_break_it(tmp_path, aa_pair):
     rows = error_rows(synth.make_rows(run_id="crash", seed=6, **QUICK), "std_mutex", 2,
                       "killed by signal 11 (SIGSEGV)", crash=True)
     crash = synth.write_run(tmp_path / "crash", rows)
-    a, _ = make_pair(tmp_path)
+    a, _ = aa_pair
     done = run_tool("regress", a, crash)
     assert done.returncode == 1 and "FAIL: 1 new error(s)" in done.stdout
     assert run_tool("regress", crash, a).returncode == 0
@@ -362,8 +368,8 @@ def _one_line_exit_2(done, tool="regress"):
     return lines[0]
 
 
-def test_bad_input_is_one_line_and_exit_2(tmp_path):
-    a, b = make_pair(tmp_path)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, aa_pair):
+    a, b = aa_pair
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     assert "empty" in _one_line_exit_2(run_tool("regress", a, empty))
@@ -489,7 +495,7 @@ def test_ab_confirm_stage_reruns_only_the_flagged_instances(tmp_path, stays, exp
     assert len(confirm_calls) == 6
     names = (tmp_path / "out" / "confirm" / "only.txt").read_text().splitlines()
     assert names and all("/std_mutex/" in n for n in names)
-    assert v.exit_code == expected, report.text_report(v)
+    assert v.exit_code == expected, verdict_text.text_report(v)
     assert any("confirm stage" in n for n in v.notes)
     if expected:
         assert set(v.impl_failures["impl"]) | set(v.gating_failures["impl"]) == {"std_mutex"}
@@ -508,10 +514,10 @@ BENCH_ALL = """#!/usr/bin/env bash
 # A stand-in bench_all: writes a synthetic run, slower by the factor in speed.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONPATH={pythonpath}
 exec /usr/bin/python3 - "$@" <<'EOF'
-import random, sys, time
-sys.path.insert(0, {fixtures!r})
-import synthetic_runs as synth
+import random, time
+from support import synthetic_runs as synth
 factor = float(open("speed.txt").read())
 run_id = "run-%d" % time.time_ns()
 synth.make_run("results/pc2-1f0e2d3c/" + run_id, run_id=run_id, seed=random.randrange(10**9),
@@ -530,7 +536,7 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
     repo = tmp_path / "repo"
     (repo / "scripts").mkdir(parents=True)
     script = repo / "scripts" / "bench_all"
-    script.write_text(BENCH_ALL.replace("{fixtures!r}", repr(str(HERE / "fixtures" / "runs"))))
+    script.write_text(BENCH_ALL.replace("{pythonpath}", shlex.quote(f"{TESTS}:{SCRIPTS}")))
     script.chmod(0o755)
     (repo / ".gitignore").write_text("/build/\n")
     (repo / "speed.txt").write_text("1.0\n")

@@ -4,17 +4,13 @@ and process mode, fifo throughput, a single-worker-count pingpong, and a
 family the report has never heard of), partial and with a noise score.
 No timings are asserted; the load time is measured by hand (README)."""
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from browser import open_page, require_browser, screenshot  # noqa: E402
-from contend import interactive, plot, results  # noqa: E402
+from contend.core import results
+from contend.report import interactive, plot
+from support import synthetic_runs
+from support.browser import open_page, require_browser, screenshot
 
 NOISE = {"instances": 40, "rounds": 3, "between_sd_median": 0.09, "within_sd_median": 0.02,
          "unstable_share": 0.05}

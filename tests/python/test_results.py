@@ -1,17 +1,12 @@
 """results.py: loading runs, refusing bad ones in one line; which instances may win."""
 import json
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-sys.path.insert(0, str(HERE / "fixtures" / "runs"))
-import synthetic_runs  # noqa: E402
-from contend import results, schema  # noqa: E402
-from contend.cli import UsageError  # noqa: E402
+from contend.core import instance_summary, results, schema
+from contend.core.cli import UsageError
+from support import synthetic_runs
 
 RUNS = synthetic_runs.committed_runs()
 
@@ -46,7 +41,7 @@ def test_instance_summary_keeps_error_instances_without_numbers(tmp_path):
     rows = synthetic_runs.make_rows(repetitions=1, families=("counter",),
                                     error_at=("std_mutex", 2, "compact", 0))
     synthetic_runs.write_run(tmp_path / "run", rows)
-    summary = results.instance_summary(results.load_run(tmp_path / "run").df)
+    summary = instance_summary.summarise(results.load_run(tmp_path / "run").df)
     failed = summary.loc[summary["errors"] > 0]
     assert len(failed) == 1 and failed["median"].isna().all()
     assert "count check failed" in failed["error"].iloc[0]
@@ -126,9 +121,9 @@ def test_eligibility_refuses_failures_lost_updates_and_no_number_but_not_unstabl
         "lost": [0.0, nan, 0.0, 5.0, nan, 5.0],
         "unstable": [False, True, False, False, False, False],
     })
-    assert list(results.eligible(summary)) == [True, True, False, False, False, False]
-    assert list(results.ineligibility(summary)) == [
+    assert list(instance_summary.eligible(summary)) == [True, True, False, False, False, False]
+    assert list(instance_summary.ineligibility(summary)) == [
         "", "", "errors", "lost updates", "errors", "errors"]
     # A summary without the counters (a family that has no lost column) is judged on the rest.
     bare = summary[["impl", "median"]]
-    assert list(results.ineligibility(bare)) == ["", "", "", "", "no number", ""]
+    assert list(instance_summary.ineligibility(bare)) == ["", "", "", "", "no number", ""]

@@ -4,9 +4,10 @@ import csv
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES
-from contend import gbench, schema
-from contend.results_csv import ResultsFile
+from contend.core import schema
+from contend.run import gbench
+from contend.run.results_csv import ResultsFile
+from support.paths import FIXTURES
 
 
 def read(path):

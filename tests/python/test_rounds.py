@@ -5,10 +5,13 @@ import random
 import numpy as np
 import pytest
 
-from conftest import PYTHON, bench_name, script_env
-from contend import budget, noise, results, schedule, stats
-from contend.cli import UsageError
-from fixtures.runs import synthetic_runs
+from contend.core import args, instance_summary, results, stats
+from contend.core.cli import UsageError
+from contend.run import budget, noise, schedule
+from support import synthetic_runs
+from support.fake_build import bench_name
+from support.paths import PYTHON
+from support.processes import script_env
 
 
 def test_every_instance_once_per_round_and_each_round_shuffled():
@@ -75,8 +78,8 @@ def _rounds_run(**kwargs):
 
 def test_instance_estimate_is_the_median_of_round_medians():
     df = _rounds_run(rounds=5, round_noise=0.1, noise=0.01, outlier_rate=0, seed=3)
-    summary = results.instance_summary(df)
-    per_round = results.round_medians(df)
+    summary = instance_summary.summarise(df)
+    per_round = instance_summary.round_medians(df)
     first = summary.iloc[0]
     mine = per_round.loc[(per_round["impl"] == first["impl"]) &
                          (per_round["threads"] == first["threads"])]
@@ -86,19 +89,19 @@ def test_instance_estimate_is_the_median_of_round_medians():
 
 
 def test_unstable_means_rounds_disagree_beyond_their_own_noise():
-    calm = results.instance_summary(_rounds_run(rounds=5, round_noise=0.01, noise=0.01,
+    calm = instance_summary.summarise(_rounds_run(rounds=5, round_noise=0.01, noise=0.01,
                                                 outlier_rate=0, seed=1))
-    wild = results.instance_summary(_rounds_run(rounds=5, round_noise=0.4, noise=0.01,
+    wild = instance_summary.summarise(_rounds_run(rounds=5, round_noise=0.4, noise=0.01,
                                                 outlier_rate=0, seed=1))
     assert not calm["unstable"].any()
     assert wild["unstable"].mean() > 0.8
-    assert not results.is_unstable([100, 160, 70], within_sd=0.5, reps_per_round=3)
+    assert not instance_summary.is_unstable([100, 160, 70], within_sd=0.5, reps_per_round=3)
 
 
 def test_version_1_runs_read_as_one_round():
     run = results.load_run(synthetic_runs.committed_runs()["two_core"])
     assert set(run.df["round"].dropna()) == {0}
-    summary = results.instance_summary(run.df)
+    summary = instance_summary.summarise(run.df)
     assert (summary["rounds"].isin([0, 1])).all() and summary["ci_low"].isna().all()
 
 
@@ -117,17 +120,17 @@ def test_budget_buys_rounds_before_longer_repetitions():
 @pytest.mark.parametrize("text, seconds", [("15m", 900), ("90s", 90), ("1h30m", 5400),
                                            ("1:30:00", 5400), ("900", 900)])
 def test_durations(text, seconds):
-    assert budget.parse_duration(text) == seconds
+    assert args.parse_duration(text) == seconds
 
 
 @pytest.mark.parametrize("text", ["", "soon", "0", "-5m", "5x"])
 def test_bad_durations(text):
     with pytest.raises(ValueError):
-        budget.parse_duration(text)
+        args.parse_duration(text)
 
 
 def test_noise_score_and_detectable_effect():
-    summary = results.instance_summary(_rounds_run(rounds=4, round_noise=0.1, noise=0.02, seed=2))
+    summary = instance_summary.summarise(_rounds_run(rounds=4, round_noise=0.1, noise=0.02, seed=2))
     score = noise.score(summary)
     assert 0.02 < score["between_sd_median"] < 0.3 and score["rounds"] == 4
     assert noise.detectable(0.1)["quick"] > noise.detectable(0.02)["quick"]
@@ -138,11 +141,11 @@ def test_noise_tool_measures_rounds_and_prints_the_spread(fake_build, tmp_path):
     fake_build.add("bench_counter", [{"name": bench_name("std_mutex", 1), "rate": 1e6},
                                      {"name": bench_name("atomic_relaxed", 1), "rate": 3e6}])
     done = subprocess.run(
-        [PYTHON, "-m", "contend.noise", "--rounds", "2", "--settings", "quick",
+        [PYTHON, "-m", "contend.run.noise", "--rounds", "2", "--settings", "quick",
          "--out", str(tmp_path / "noise"), "--bench-dir", fake_build.dir],
         capture_output=True, text=True, env=script_env(), timeout=120)
     assert done.returncode == 0, done.stderr
     assert "counter" in done.stdout and "between_sd" in done.stdout
-    bad = subprocess.run([PYTHON, "-m", "contend.noise", "--rounds", "1"],
+    bad = subprocess.run([PYTHON, "-m", "contend.run.noise", "--rounds", "1"],
                          capture_output=True, text=True, env=script_env(), timeout=60)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

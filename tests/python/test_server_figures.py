@@ -1,11 +1,11 @@
-"""The server family's figures (scripts/contend/server_figures.py): one per
+"""The server family's figures (scripts/contend/report/server_figures.py): one per
 request size, requests/s and p99 against connections, a line per model;
 none for a run without echo rows, and error rows are not drawn."""
 import math
 
 import pandas as pd
 
-from contend import server_figures
+from contend.report import server_figures
 
 MODELS = ("thread_per_connection", "epoll_loop")
 LADDER = (1, 16, 256)

@@ -3,10 +3,12 @@ import os
 import shutil
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from support import layers
+from support.paths import REPO, SCRIPTS
 
 SETUP = os.path.join(REPO, "scripts", "lib", "setup.sh")
 
@@ -62,15 +64,41 @@ def test_help_detection(args, wants):
     assert bash(f"contend_wants_help {args}").returncode == wants
 
 
-def test_reading_tools_start_the_package_from_any_directory():
-    done = bash("contend_exec_python schema")       # a module without a main: runs, exits 0
+def test_a_tool_starts_its_module_from_any_directory():
+    done = bash("contend_exec_python regress --help")
     assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("usage: regress ")
 
 
 def test_a_python_without_the_modules_is_one_line_exit_2():
-    done = bash("CONTEND_PYTHON_MODULES=(pandas contend_no_such_module); "
+    done = bash("CONTEND_TOOL_NEEDS[regress]='pandas contend_no_such_module'; "
                 "contend_exec_python regress; echo not reached")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == ("regress: error: needs Debian's python3 with pandas "
                            "contend_no_such_module: apt-get install python3-pandas "
                            "python3-contend_no_such_module\n")
+
+
+def test_an_unknown_tool_is_one_line_exit_2():
+    done = bash("contend_exec_python no_such_tool; echo not reached")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("contend: error: no tool named 'no_such_tool' (known: ")
+    assert len(done.stderr.splitlines()) == 1
+
+
+def tool_table(array):
+    """{tool: value} of one of setup.sh's associative arrays."""
+    done = bash(f'for t in "${{!{array}[@]}}"; do echo "$t=${{{array}[$t]}}"; done')
+    return dict(line.split("=", 1) for line in done.stdout.splitlines())
+
+
+def test_each_tool_asks_for_exactly_what_its_modules_import():
+    modules, needs = tool_table("CONTEND_TOOL_MODULE"), tool_table("CONTEND_TOOL_NEEDS")
+    entry_points = sorted(p.name for p in Path(SCRIPTS).iterdir()
+                          if p.is_file() and "contend_exec_python" in p.read_text())
+    assert sorted(modules) == sorted(needs) == entry_points
+    package = Path(SCRIPTS) / "contend"
+    wanted = {tool: sorted(layers.third_party(package, module)) for tool, module in modules.items()}
+    assert {tool: sorted(n.split()) for tool, n in needs.items()} == wanted
+    # The gate decides pass or fail without a drawing library.
+    assert not {"matplotlib", "plotly"} & (set(wanted["regress"]) | set(wanted["ab"]))

@@ -1,14 +1,11 @@
 """stats.py: the numbers behind every verdict."""
 import math
 import random
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from contend import stats  # noqa: E402
+from contend.core import stats
 
 
 def test_holm_matches_the_step_down_procedure_by_hand():

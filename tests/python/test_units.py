@@ -1,9 +1,6 @@
 """units.py: what an item is, per family and benchmark."""
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from contend import schema, units  # noqa: E402
+from contend.core import schema, units
 
 
 def test_every_family_names_its_item():

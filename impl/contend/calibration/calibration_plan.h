@@ -14,7 +14,7 @@
 //
 // The one-way line transfer that contended counters are compared with is
 // not measured again: it is half the matrix's round trip, computed from it
-// (scripts/contend/calibration.py).
+// (scripts/contend/run/calibration.py).
 //
 // Pairs: every pair while there are at most `pair_budget(quick)` of them (a
 // full run: all pairs of up to 32 PUs; quick: of up to 8 PUs). Past that,

@@ -69,7 +69,7 @@ struct BenchEnvironment : PlanInput {
 };
 
 // bench_main's exit status when the benchmarks ran but --contend_hgrm's file
-// could not be written (scripts/contend/bench_all.py HGRM_NOT_WRITTEN).
+// could not be written (scripts/contend/run/bench_all.py HGRM_NOT_WRITTEN).
 inline constexpr int kExitHistogramNotWritten = 4;
 
 // Removes contend's flags from argv (Google Benchmark rejects unknown

@@ -1,6 +1,6 @@
 // The Google Benchmark counters that become results.csv columns, by name.
 //
-// scripts/contend/gbench.py copies each user counter named in
+// scripts/contend/run/gbench.py copies each user counter named in
 // schema.COUNTER_COLUMNS into the column of the same name; a counter under
 // any other name never reaches the CSV. This header is the C++ twin of that
 // list: every state.counters[...] in impl/ and bench/ names its counter

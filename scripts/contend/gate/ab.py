@@ -1,0 +1,355 @@
+"""scripts/ab: two revisions, one machine, interleaved runs, regress's verdict.
+
+    scripts/ab REV_A REV_B [--runs 9] [--confirm-runs 6] [--keep-worktrees] [--out DIR]
+               [--repo DIR] [--threshold 0.05] [--markdown FILE] [...] -- [bench_all flags]
+
+Two runs made one after the other differ by more than the code: the machine
+warms up, a neighbour's CI job starts, the governor changes its mind. On a
+shared 2-core runner those drifts are as large as the regressions we hunt.
+Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
+drifts, and swapping who goes first every pair cancels a steady trend too.
+The grain matters more than the count: the 2-core VM changes state (slow
+vCPU wake-ups, a neighbour's memory traffic) for tens of seconds at a time
+and moves a subset of instances by 20% or more while it lasts. So each side
+runs many short runs, one round each (--runs 9, bench_all --rounds 1: about
+15 s per quick run here), rather than a few long ones. Measured on 40 real
+quick runs of one build: 0 of 23 alternated windows of 9 single-round runs
+a side failed, against 3 of 23 with 3 runs of 3 rounds a side (README).
+Pooling gives each side every run; machine.json's run_of_round keeps which
+run each round came from, because the gate's samples are the runs
+(evidence.side_of_run). B is judged against A by judge.py and shown by
+verdict_text.py, as scripts/regress would (exit 0, 1, 2 alike).
+
+Confirm stage: instances the first verdict flags are measured again, and
+only they, in --confirm-runs more alternated runs (bench_all --only FILE);
+the gate fails only if the pooled evidence still says regression, as
+Chromium's Pinpoint and Mozilla's retriggers do before blaming a commit.
+
+Each revision is checked out as a git worktree under build/ab/worktrees/ and
+built and run with *its own* scripts (bench_all of that revision), so a
+change to the harness is measured as part of the change. The worktrees are
+removed afterwards unless --keep-worktrees.
+"""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+from ..core import repo, schema
+from ..core.args import Parser, non_negative_int, positive_int
+from ..core.cli import UsageError, run_main
+from ..history import store
+from . import evidence, judge, pooled_run, regress, verdict_text
+
+PROG = "ab"
+SIDES = ("A", "B")
+DEFAULT_RUNS = 9
+DEFAULT_CONFIRM_RUNS = 6
+# bench_all rounds per alternated run, unless the flags after "--" say otherwise.
+ROUNDS_PER_RUN = 1
+
+
+def alternation(runs):
+    """[(side, round)]: A B, B A, A B, ... (the first side swaps every round)."""
+    order = []
+    for r in range(runs):
+        pair = SIDES if r % 2 == 0 else SIDES[::-1]
+        order += [(side, r) for side in pair]
+    return order
+
+
+def _log(message):
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+class GitWorktreeRunner:
+    """Checks out, builds and benchmarks revisions of the repository `repo`."""
+
+    def __init__(self, repo, workdir, log=_log):
+        self.repo, self.workdir, self.log = Path(repo), Path(workdir), log
+
+    def git(self, *args, check=True):
+        return subprocess.run(["git", "-C", str(self.repo), *args], check=check,
+                              capture_output=True, text=True)
+
+    def resolve(self, rev):
+        done = self.git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+        if done.returncode != 0:
+            raise UsageError(f"{rev}: not a git revision of {self.repo}")
+        return done.stdout.strip()
+
+    def prepare(self, side, sha):
+        path = self.workdir / "worktrees" / f"{side}-{sha[:12]}"
+        self.git("worktree", "prune", check=False)
+        if path.exists():
+            self.cleanup(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        done = self.git("worktree", "add", "--detach", str(path), sha, check=False)
+        if done.returncode != 0:
+            raise UsageError(f"git worktree add {path} failed: {_first_line(done.stderr)}")
+        return path
+
+    def build(self, worktree):
+        """cmake --preset release and a build, when the revision has presets;
+        otherwise its bench_all configures and builds on its own."""
+        presets = _read_presets(worktree)
+        configure = {p.get("name") for p in presets.get("configurePresets", [])}
+        if "release" not in configure:
+            self.log(f"{worktree.name}: no 'release' configure preset; bench_all will build")
+            return
+        # The log lives outside the worktree: a stray file there would mark
+        # the revision's git sha "-dirty" in its results.
+        log = self.workdir / "logs" / f"{worktree.name}-build.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "w") as out:
+            steps = [["cmake", "--preset", "release"]]
+            builds = {p.get("name") for p in presets.get("buildPresets", [])}
+            # The benchmarks alone where the revision can say so: its tests are not run here.
+            build = "benchmarks" if "benchmarks" in builds else "release"
+            if build in builds:
+                steps.append(["cmake", "--build", "--preset", build, "-j", str(os.cpu_count() or 2)])
+            for step in steps:
+                self.log(f"{worktree.name}: {' '.join(step)}")
+                if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT).returncode:
+                    raise UsageError(f"building {worktree.name} failed: see {log}")
+
+    def bench(self, worktree, bench_args):
+        """Runs that revision's bench_all; returns the run folder it wrote
+        (found as the results.csv that was not there before)."""
+        roots = [Path(worktree) / "results"] + [Path(worktree) / o for o in _out_flags(bench_args)]
+        before = _result_csvs(roots)
+        command = [str(worktree / "scripts" / "bench_all"), *bench_args]
+        self.log(f"{worktree.name}: {' '.join(command[1:]) or '(no flags)'}")
+        # bench_all's progress goes to our stderr: stdout is the verdict's.
+        # CONTEND_GIT_SHA would label both sides with one sha: each worktree
+        # is a real checkout and names its own commit.
+        env = {k: v for k, v in os.environ.items() if k != "CONTEND_GIT_SHA"}
+        code = subprocess.run(command, cwd=worktree, stdout=sys.stderr, env=env).returncode
+        new = sorted(_result_csvs(roots) - before, key=lambda p: p.stat().st_mtime)
+        if not new:
+            raise UsageError(f"bench_all of {worktree.name} wrote no results.csv (exit {code})")
+        if code:
+            self.log(f"{worktree.name}: bench_all exited {code}; using what it recorded")
+        return new[-1].parent
+
+    def supports_only(self, worktree):
+        """Whether that revision's bench_all has --only (older ones do not).
+        Its code is scripts/contend/run/bench_all.py, or scripts/contend/
+        bench_all.py in revisions from before the package had layers."""
+        package = Path(worktree) / "scripts" / "contend"
+        for path in (package / "run" / "bench_all.py", package / "bench_all.py"):
+            try:
+                return '"--only"' in path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+        return False
+
+    def cleanup(self, worktree):
+        self.git("worktree", "remove", "--force", str(worktree), check=False)
+        if Path(worktree).exists():
+            shutil.rmtree(worktree, ignore_errors=True)
+        self.git("worktree", "prune", check=False)
+
+
+def _first_line(text):
+    return (text.strip().splitlines() or [""])[0]
+
+
+def _read_presets(worktree):
+    path = Path(worktree) / "CMakePresets.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+
+
+def _out_flags(bench_args):
+    """Values of bench_all's --out (results root) among the pass-through flags."""
+    outs = []
+    for i, arg in enumerate(bench_args):
+        if arg == "--out" and i + 1 < len(bench_args):
+            outs.append(bench_args[i + 1])
+        elif arg.startswith("--out="):
+            outs.append(arg.split("=", 1)[1])
+    return outs
+
+
+def _result_csvs(roots):
+    found = set()
+    for root in roots:
+        if root.is_dir():
+            found |= set(root.glob("*/*/results.csv"))
+    return found
+
+
+class Session:
+    """Both revisions checked out and built; runs them alternately as often
+    as asked (the runs, then the confirm stage); removes the worktrees on
+    exit unless keep_worktrees."""
+
+    def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False):
+        self.runner, self.out_dir, self.keep = runner, Path(out_dir), keep_worktrees
+        self.revs = {"A": rev_a, "B": rev_b}
+        self.sha, self.trees = {}, {}
+        self.runs_of = {side: [] for side in SIDES}
+
+    def __enter__(self):
+        self.sha = {side: self.runner.resolve(self.revs[side]) for side in SIDES}
+        try:
+            for side in SIDES:
+                self.trees[side] = self.runner.prepare(side, self.sha[side])
+            for side in SIDES:
+                self.runner.build(self.trees[side])
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        if not self.keep:
+            for tree in self.trees.values():
+                self.runner.cleanup(tree)
+        return False
+
+    def measure(self, runs, args_of, stage="runs"):
+        """`runs` alternated runs; args_of: side -> bench_all flags. Returns
+        (A, B): each side's every run so far pooled (out_dir/A, out_dir/B for
+        the first stage, out_dir/<stage>/A, /B after later ones)."""
+        for side, r in alternation(runs):
+            produced = Path(self.runner.bench(self.trees[side], args_of[side]))
+            kept = self.out_dir / stage / f"{side}-{r}"
+            if kept.exists():
+                shutil.rmtree(kept)
+            shutil.copytree(produced, kept)
+            self.runs_of[side].append(kept)
+        where = self.out_dir if stage == "runs" else self.out_dir / stage
+        return tuple(pooled_run.pool(self.runs_of[side], where / side, f"ab-{side}-{self.sha[side][:12]}")
+                     for side in SIDES)
+
+    def only_args(self, side, names_file, keys):
+        """bench_all flags that measure exactly `keys`: --only where that
+        revision has it, else the narrowest --families/--impls/... cover
+        (the verdict then looks at the flagged instances only anyway)."""
+        supports = getattr(self.runner, "supports_only", lambda tree: True)
+        if supports(self.trees[side]):
+            return ["--only", str(names_file)]
+        cover = {flag: sorted({str(k[schema.INSTANCE.index(col)]) for k in keys})
+                 for flag, col in (("--families", "family"), ("--impls", "impl"),
+                                   ("--modes", "mode"), ("--placements", "placement"),
+                                   ("--threads", "threads"))}
+        return [x for flag, values in cover.items() for x in (flag, ",".join(values))]
+
+
+def run_ab(runner, rev_a, rev_b, runs, bench_args, out_dir, keep_worktrees=False):
+    """Builds both revisions, alternates their runs, pools each side.
+
+    Returns (baseline run, candidate run). Every run's folder is kept under
+    out_dir/runs/<side>-<n>/; the pooled ones are out_dir/A and out_dir/B.
+    """
+    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
+        return session.measure(runs, {side: bench_args for side in SIDES})
+
+
+def gate(runner, rev_a, rev_b, runs, bench_args, out_dir, confirm_runs=0,
+         keep_worktrees=False, **judging):
+    """The whole A/B gate: runs, verdict, then the confirm stage for what
+    it flagged. Returns (candidate run, verdict). `judging`: threshold,
+    alpha, suite_threshold, allow_missing (regress.verdict_for_runs)."""
+    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
+        baseline, candidate = session.measure(runs, {side: bench_args for side in SIDES})
+        v = _verdict(baseline, candidate, judging)
+        flagged = judge.flagged_for_confirm(v)
+        if not flagged or not confirm_runs:
+            return candidate, v
+        names = write_names(out_dir / "confirm" / "only.txt", flagged, candidate)
+        _log(f"confirm stage: {len(flagged)} flagged instance(s), {confirm_runs} more "
+             "alternated run(s) of only those")
+        args_of = {side: bench_args + session.only_args(side, names, flagged) for side in SIDES}
+        baseline, candidate = session.measure(confirm_runs, args_of, "confirm")
+        return candidate, judge.confirm(v, _verdict(baseline, candidate, judging), flagged)
+
+
+def _verdict(baseline, candidate, judging):
+    return regress.verdict_for_runs(baseline, candidate,
+                                    judging.get("threshold", judge.DEFAULT_THRESHOLD),
+                                    judging.get("alpha", judge.DEFAULT_ALPHA), True,
+                                    judging.get("suite_threshold"),
+                                    judging.get("allow_missing", False))
+
+
+def write_names(path, keys, run):
+    """The instance names bench_all --only reads, one per line."""
+    side = evidence.side_from_results(run.df)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(evidence.instance_name(k, side[k]) + "\n" for k in keys))
+    return path
+
+
+def gate_from_args(args):
+    """The gate as the command line asks for it; returns (candidate run, verdict).
+    The suite threshold defaults to the threshold itself: alternation cancels
+    the drift that separate runs need 2 x threshold of room for."""
+    root = Path(args.repo).resolve() if args.repo else repo.ROOT
+    if not (root / ".git").exists():
+        raise UsageError(f"{root}: not a git checkout")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out_dir = Path(args.out) if args.out else root / "build" / "ab" / "runs" / stamp
+    runner = GitWorktreeRunner(root, root / "build" / "ab")
+    suite = args.threshold if args.suite_threshold is None else args.suite_threshold
+    candidate, v = gate(runner, args.revs[0], args.revs[1], args.runs, args.bench_args,
+                        out_dir, args.confirm_runs, args.keep_worktrees,
+                        threshold=args.threshold, alpha=args.alpha,
+                        suite_threshold=suite, allow_missing=args.allow_missing)
+    _log(f"pooled runs: {out_dir / 'A'} (A) and {out_dir / 'B'} (B)")
+    return candidate, v
+
+
+# ---- command line -----------------------------------------------------------
+
+def parse(argv):
+    # Everything after "--" goes to bench_all untouched.
+    cut = argv.index("--") if "--" in argv else len(argv)
+    argv, bench_args = argv[:cut], argv[cut + 1:]
+    parser = Parser(prog=PROG, description="A/B throughput gate: builds REV_A and REV_B, "
+                    "alternates their bench_all runs on this machine and judges B against A "
+                    "like scripts/regress: exit 0 no regression, 1 regression, 2 bad input.")
+    parser.add_argument("revs", nargs="*", metavar="REV",
+                        help="REV_A REV_B: git revisions, A = baseline")
+    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS,
+                        help=f"alternated bench_all runs per side (default {DEFAULT_RUNS}), "
+                             f"each of {ROUNDS_PER_RUN} round unless the bench_all flags set --rounds")
+    parser.add_argument("--confirm-runs", type=non_negative_int, default=DEFAULT_CONFIRM_RUNS,
+                        help="extra alternated runs of only the flagged instances before "
+                             f"failing (default {DEFAULT_CONFIRM_RUNS}; 0 = no confirm stage)")
+    parser.add_argument("--keep-worktrees", action="store_true",
+                        help="keep build/ab/worktrees for a faster next run")
+    parser.add_argument("--out", metavar="DIR",
+                        help="where pooled runs go (default REPO/build/ab/runs/<time>)")
+    parser.add_argument("--repo", metavar="DIR",
+                        help="the git checkout to build (default: the one holding this script)")
+    regress.add_judging_arguments(parser, "the threshold itself")
+    args = parser.parse_args(argv)
+    if len(args.revs) != 2:
+        raise UsageError("expected two git revisions: REV_A REV_B")
+    args.bench_args = ["--rounds", str(ROUNDS_PER_RUN), *bench_args]   # a later --rounds wins
+    return args
+
+
+def main(argv):
+    args = parse(argv)
+    candidate, v = gate_from_args(args)
+    verdict_text.emit(v, args)
+    if args.record:
+        verdict_text.print_recorded(PROG, *store.record(candidate, args.history_dir))
+    return v.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(run_main(PROG, main))
