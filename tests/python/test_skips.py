@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from conftest import PYTHON, REPO
+from support.paths import PYTHON, REPO
 
 SKIPS = os.path.join(REPO, "scripts", "lib", "skips.py")
 ALLOWED = os.path.join(REPO, "tests", "allowed_skips.txt")
