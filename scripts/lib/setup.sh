@@ -16,9 +16,10 @@ CONTEND_PACKAGES=(
   git
 )
 
-# What only the tests need beyond that: a real browser for the page tests,
+# What only the tests need beyond that: a real browser for the page tests
+# (and a font for the text it renders: the screenshot tests look at it),
 # and pytest-xdist to run the Python tests on every CPU.
-CONTEND_TEST_PACKAGES=(chromium python3-pytest-xdist)
+CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist)
 
 CONTEND_APT_UPDATED=0
 
@@ -33,7 +34,7 @@ contend_require_packages() {
   done
   ((${#missing[@]} == 0)) && return 0
   if [[ "$(id -u)" -ne 0 ]]; then
-    echo "contend: missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
+    echo "contend: missing Debian packages; run: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
   fi
   echo "contend: installing missing Debian packages: ${missing[*]}" >&2
@@ -41,7 +42,10 @@ contend_require_packages() {
     apt-get update >&2 || { echo "contend: apt-get update failed" >&2; exit 1; }
     CONTEND_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 ||
+  # No recommends: they are not needed (the tests prove it on a fresh
+  # Debian 12) and were more than half of the download (241 packages with
+  # them for the test set, among them samba, cups and numba).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
     { echo "contend: apt-get install failed" >&2; exit 1; }
 }
 

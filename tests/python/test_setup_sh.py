@@ -51,7 +51,7 @@ def test_missing_as_non_root_prints_the_install_line(readable_setup):
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == ("contend: missing Debian packages; run: "
-                           "sudo apt-get install -y contend-no-such-pkg zz-missing\n")
+                           "sudo apt-get install -y --no-install-recommends contend-no-such-pkg zz-missing\n")
 
 
 def test_root_is_found_from_any_directory():
