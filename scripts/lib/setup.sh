@@ -9,7 +9,7 @@ CONTEND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export CONTEND_ROOT
 
 CONTEND_PACKAGES=(
-  cmake g++ pkg-config
+  cmake make g++ pkg-config
   libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libboost-dev
   libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev liburing-dev libspdlog-dev
   python3 python3-pandas python3-matplotlib python3-scipy python3-plotly python3-pytest
