@@ -14,6 +14,9 @@
 //   different laps on one turn word (the sleeper bit).
 // - Sleepers woken by pushes: consumers asleep in pop_for, each push must
 //   wake one; a hand-over that is not one atomic exchange loses a wake-up.
+// - try_ calls at capacity 1: the producer's second try_push reuses the
+//   slot the consumer has just read from, which only the acquire of the
+//   turn in try_push orders after that read.
 #include "contend/queue/ring_mpmc.h"
 
 #include <gtest/gtest.h>
@@ -111,6 +114,25 @@ struct SleepersWokenByPushes : rl::test_suite<SleepersWokenByPushes, 4> {
   }
 };
 
+struct TryCallsAtCapacityOne : rl::test_suite<TryCallsAtCapacityOne, 2> {
+  static constexpr int kItems = 3;
+  std::optional<ModelRing> ring;
+  void before() { ring.emplace(1); }
+  void after() { ring.reset(); }
+  void thread(unsigned index) {
+    if (index == 0) {
+      for (int i = 1; i <= kItems; ++i)
+        while (!ring->try_push(RlItem(i))) rl::yield(1, RL_INFO);
+    } else {
+      RlItem item;
+      for (int i = 1; i <= kItems; ++i) {
+        while (!ring->try_pop(item)) rl::yield(1, RL_INFO);
+        RL_ASSERT(item.get() == i);
+      }
+    }
+  }
+};
+
 TEST(RingMpmcModel, TimedPopsWithAStaleTail) {
   CONTEND_EXPECT_MODEL_HOLDS(TimedPopsWithAStaleTail, 20000);
 }
@@ -118,6 +140,7 @@ TEST(RingMpmcModel, CapacityOneBlockingCalls) {
   CONTEND_EXPECT_MODEL_HOLDS(CapacityOneBlockingCalls, 20000);
 }
 TEST(RingMpmcModel, SleepersWokenByPushes) { CONTEND_EXPECT_MODEL_HOLDS(SleepersWokenByPushes, 20000); }
+TEST(RingMpmcModel, TryCallsAtCapacityOne) { CONTEND_EXPECT_MODEL_HOLDS(TryCallsAtCapacityOne, 20000); }
 
 }  // namespace
 }  // namespace contend

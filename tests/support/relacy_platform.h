@@ -85,23 +85,19 @@ class RlAtomic {
   }
   bool compare_exchange_strong(U& expected, U desired, std::memory_order o = std::memory_order::seq_cst,
                                Where w = Where::current()) {
-    return atom_(relacy_where(w)).compare_exchange_strong(expected, desired, relacy_order(o),
-                                                          failure_order(o));
+    return cas<false>(expected, desired, relacy_order(o), failure_order(o), w);
   }
   bool compare_exchange_strong(U& expected, U desired, std::memory_order success,
                                std::memory_order failure, Where w = Where::current()) {
-    return atom_(relacy_where(w)).compare_exchange_strong(expected, desired, relacy_order(success),
-                                                          relacy_order(failure));
+    return cas<false>(expected, desired, relacy_order(success), relacy_order(failure), w);
   }
   bool compare_exchange_weak(U& expected, U desired, std::memory_order o = std::memory_order::seq_cst,
                              Where w = Where::current()) {
-    return atom_(relacy_where(w)).compare_exchange_weak(expected, desired, relacy_order(o),
-                                                        failure_order(o));
+    return cas<true>(expected, desired, relacy_order(o), failure_order(o), w);
   }
   bool compare_exchange_weak(U& expected, U desired, std::memory_order success,
                              std::memory_order failure, Where w = Where::current()) {
-    return atom_(relacy_where(w)).compare_exchange_weak(expected, desired, relacy_order(success),
-                                                        relacy_order(failure));
+    return cas<true>(expected, desired, relacy_order(success), relacy_order(failure), w);
   }
 
   rl::atomic<U>& relacy() { return atom_; }
@@ -113,6 +109,14 @@ class RlAtomic {
     if (o == std::memory_order::acq_rel) return rl::mo_acquire;
     if (o == std::memory_order::release) return rl::mo_relaxed;
     return relacy_order(o);
+  }
+
+  template <bool kWeak>
+  bool cas(U& expected, U desired, rl::memory_order success, rl::memory_order failure,
+           const Where& w) {
+    auto proxy = atom_(relacy_where(w));
+    return kWeak ? proxy.compare_exchange_weak(expected, desired, success, failure)
+                 : proxy.compare_exchange_strong(expected, desired, success, failure);
   }
 
   mutable rl::atomic<U> atom_;
