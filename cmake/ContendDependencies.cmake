@@ -19,6 +19,11 @@ if(CONTEND_BUILD_TESTS)
   if(NOT GTest_FOUND)
     contend_missing("GoogleTest" "libgtest-dev libgmock-dev")
   endif()
+  # Relacy (header-only): the model checks of tests/*/*_model.cc.
+  find_path(RELACY_INCLUDE relacy/relacy.hpp)
+  if(NOT RELACY_INCLUDE)
+    contend_missing("Relacy" relacy-dev)
+  endif()
 endif()
 
 find_package(PkgConfig QUIET)

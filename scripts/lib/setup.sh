@@ -18,8 +18,9 @@ CONTEND_PACKAGES=(
 
 # What only the tests need beyond that: a real browser for the page tests
 # (and a font for the text it renders: the screenshot tests look at it),
-# and pytest-xdist to run the Python tests on every CPU.
-CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist)
+# pytest-xdist to run the Python tests on every CPU, and Relacy (header-only)
+# for the model checks of contend's own concurrent code.
+CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist relacy-dev)
 
 CONTEND_APT_UPDATED=0
 

@@ -9,7 +9,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -148,6 +151,73 @@ TEST(MultiQueueQuality, MoreHeapsThanChoicesMissTheMinimumButNotByMuch) {
   // The expected rank is O(heaps); 8 heaps: a mean in single digits.
   EXPECT_GT(relaxed.mean(), 0.1);
   EXPECT_LT(relaxed.mean(), 40.0);
+}
+
+// An item whose copy throws while `throwing` is set.
+struct Fragile {
+  static inline std::atomic<bool> throwing{false};
+  uint64_t key = 0;
+  Fragile() = default;
+  explicit Fragile(uint64_t k) : key(k) {}
+  Fragile(const Fragile& other) : key(other.key) { throw_if_asked(); }
+  Fragile& operator=(const Fragile& other) {
+    throw_if_asked();
+    key = other.key;
+    return *this;
+  }
+  bool operator<(const Fragile& other) const { return key < other.key; }
+  static void throw_if_asked() {
+    if (throwing.load()) throw std::runtime_error("copy failed");
+  }
+};
+uint64_t multiqueue_key(const Fragile& item) { return item.key; }
+
+// A push or pop whose copy of the item throws must let go of its heap's
+// lock: a heap left locked would hang, for ever, the next push that waits
+// for that lock (after its try_locks failed) or a pop that wants it.
+// Everything runs on a thread of its own, so a lock left held fails the
+// test instead of hanging it.
+struct AfterThrows {
+  bool push_threw = false;
+  bool pop_threw = false;
+  std::vector<uint64_t> keys;  // what the queue held at the end
+};
+
+TEST(MultiQueue, AThrowingCopyLeavesNoHeapLockedAndNothingChanged) {
+  constexpr uint64_t kAfter = 2000;  // enough pushes that one waits on every heap's lock
+  auto queue = std::make_shared<BasicMultiQueue<Fragile, 1>>(0, 1);  // two heaps
+  auto done = std::make_shared<std::promise<AfterThrows>>();
+  auto result = done->get_future();
+  std::thread([queue, done] {
+    AfterThrows r;
+    Fragile item;
+    queue->try_push(Fragile(1));
+    Fragile::throwing = true;
+    try {
+      queue->try_push(Fragile(2));
+    } catch (const std::runtime_error&) {
+      r.push_threw = true;
+    }
+    try {
+      queue->try_pop(item);
+    } catch (const std::runtime_error&) {
+      r.pop_threw = true;
+    }
+    Fragile::throwing = false;
+    for (uint64_t k = 10; k < 10 + kAfter; ++k) queue->try_push(Fragile(k));
+    while (queue->try_pop(item)) r.keys.push_back(item.key);
+    done->set_value(std::move(r));
+  }).detach();  // owns the queue: if it hangs, it hangs alone until exit
+  // A hang guard, far beyond the milliseconds these calls take.
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "a push or pop waited for ever on a heap lock that a throw left held";
+  AfterThrows r = result.get();
+  EXPECT_TRUE(r.push_threw);
+  EXPECT_TRUE(r.pop_threw);
+  std::sort(r.keys.begin(), r.keys.end());
+  std::vector<uint64_t> expected = {1};
+  for (uint64_t k = 10; k < 10 + kAfter; ++k) expected.push_back(k);
+  EXPECT_EQ(r.keys, expected) << "the throwing calls changed what the queue holds";
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // ticket order across producers, no loss or duplicate when blocking and
 // non-blocking calls mix, and the futex wake-ups: a consumer asleep on an
 // empty slot is woken by a push, a producer asleep on a full slot by a pop,
-// and sleepers of different laps on one slot are all woken in turn.
+// and sleepers of different laps on one slot are all woken in turn; a
+// timed pop that read a stale tail does not sleep while an item waits.
+// Relacy checks the same template under every interleaving it tries
+// (ring_mpmc_model.cc).
 //
 // Nothing here asserts how long anything took. Where a test needs a thread
 // asleep in the queue first, it waits for sleepers() to say so.
@@ -255,6 +258,80 @@ TEST(RingMpmc, SleepersOfDifferentLapsOnOneSlotAreAllServed) {
     EXPECT_FALSE(seen[item]) << "item " << item << " handed out twice";
     seen[item] = true;
   }
+}
+
+// Stops the first pop_for that reaches the pause point (between its read of
+// tail_ and its read of the tail slot's turn) until the test lets it go.
+struct PausedPopFor : RingMpmcPlatform {
+  enum State { kArmed, kPaused, kReleased };
+  static inline std::atomic<int> state{kArmed};
+  static void pop_for_paused_at_turn() {
+    int armed = kArmed;
+    if (!state.compare_exchange_strong(armed, kPaused)) return;
+    while (state.load() != kReleased) std::this_thread::yield();
+  }
+};
+
+// The lost sleep of issue 25, step by step, at capacity 2: consumer C1's
+// try_pop finds the queue empty and C1 reads tail_ == 0; then a push of A,
+// a pop of A by another consumer (slot 0 moves on to the next lap's push)
+// and a push of B into slot 1. C1 reads slot 0's turn: not "full for
+// ticket 0". It must look again and take B, not sleep on slot 0 until the
+// next lap's push (or its timeout, at which it took B unflagged).
+TEST(RingMpmc, ATimedPopThatReadAStaleTailDoesNotSleepWhileAnItemWaits) {
+  RingMpmc<int, PausedPopFor> ring(2);
+  PausedPopFor::state = PausedPopFor::kArmed;
+  auto consumer = std::async(std::launch::async, [&] {
+    int out = -1;
+    return ring.pop_for(out, 1h) ? out : -1;
+  });
+  wait_until([] { return PausedPopFor::state == PausedPopFor::kPaused; });
+  int out = -1;
+  ASSERT_TRUE(ring.try_push(1));
+  ASSERT_TRUE(ring.try_pop(out));  // another consumer takes ticket 0
+  ASSERT_TRUE(ring.try_push(2));   // B, in slot 1
+  PausedPopFor::state = PausedPopFor::kReleased;
+  // Either C1 returns, or it goes to sleep with B in the queue: the bug.
+  const auto returned = [&] { return consumer.wait_for(0s) == std::future_status::ready; };
+  wait_until([&] { return returned() || ring.sleepers() > 0; });
+  const bool slept = !returned();
+  if (slept) {
+    ASSERT_TRUE(ring.try_push(3));  // the next lap's push to slot 0 wakes it
+  }
+  EXPECT_FALSE(slept) << "pop_for slept on slot 0 while item 2 waited in slot 1";
+  EXPECT_EQ(consumer.get(), 2);
+}
+
+// Several consumers asleep in pop_for (with no useful timeout), a producer
+// handing them items one at a time: each item must wake a consumer, which
+// takes it. The producer waits for each item to be taken before pushing
+// the next, so the consumers are mostly asleep when it pushes. A lost
+// wake-up hangs the test (ctest's timeout reports it). Relacy checks the
+// same with every interleaving it tries (ring_mpmc_model.cc), which is what
+// reliably catches a hand-over that is not one atomic exchange.
+TEST(RingMpmc, TimedPopsAsleepOnAnEmptyQueueAreWokenByEachPush) {
+  constexpr int kConsumers = 3;
+  constexpr int kItems = testing_support::scaled_for_tsan<int>(2000, 200);
+  RingMpmc<int> ring(2);
+  std::atomic<int> taken{0};
+  std::vector<std::thread> consumers;
+  for (int c = 0; c < kConsumers; ++c)
+    consumers.emplace_back([&] {
+      int out = 0;
+      for (;;) {
+        EXPECT_TRUE(ring.pop_for(out, 1h));
+        if (out < 0) return;  // the stop pill
+        taken.fetch_add(1);
+      }
+    });
+  for (int i = 0; i < kItems; ++i) {
+    if (i % 64 == 0) wait_until([&] { return ring.sleepers() == kConsumers; });
+    ring.push(i);
+    wait_until([&] { return taken.load() == i + 1; });
+  }
+  for (int c = 0; c < kConsumers; ++c) ring.push(-1);
+  for (auto& t : consumers) t.join();
+  EXPECT_EQ(taken.load(), kItems);
 }
 
 }  // namespace

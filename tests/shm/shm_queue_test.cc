@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -226,6 +227,32 @@ TEST_F(ShmQueueTest, AProcessThatDiesHoldingTheLockBreaksTheQueueInsteadOfHangin
   EXPECT_EQ(pop_value(q, &v, 1s), QueueStatus::kBroken);
   EXPECT_EQ(push_value(q, 2, 1s), QueueStatus::kBroken);
   EXPECT_EQ(pop_value(q, &v, 0ns), QueueStatus::kBroken);  // and stays broken
+}
+
+// A consumer already asleep in pop (waiting for ever) when another process
+// dies holding the lock: the death wakes nobody, yet the sleeper must learn
+// it and return kBroken, not sleep on until some other call locks the queue.
+TEST_F(ShmQueueTest, AProcessThatDiesHoldingTheLockBreaksAPopAlreadyAsleep) {
+  ShmQueue q(4, sizeof(uint64_t));
+  std::atomic<pid_t> sleeper_tid{0};
+  auto sleeper = std::async(std::launch::async, [&] {
+    sleeper_tid.store(gettid());
+    uint64_t v = 0;
+    return pop_value(q, &v);  // for ever
+  });
+  while (sleeper_tid.load() == 0) std::this_thread::yield();
+  ASSERT_TRUE(testing_support::wait_until_asleep_in_futex(getpid(), sleeper_tid.load()));
+  const pid_t child = start_child([&] {
+    q.lock_and_abandon_for_testing();
+    return true;  // exits with the lock held
+  });
+  ASSERT_EQ(outcome(child), kPassed);
+  // A hang guard, 600 times the 0.1 s in which a sleeper looks again. If it
+  // never learns, close() (which finds the dead owner) releases it.
+  const bool told = sleeper.wait_for(60s) == std::future_status::ready;
+  if (!told) q.close();
+  EXPECT_TRUE(told) << "the sleeper in pop() was not told of the dead lock holder";
+  EXPECT_EQ(sleeper.get(), QueueStatus::kBroken);
 }
 
 }  // namespace

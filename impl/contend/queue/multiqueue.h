@@ -45,7 +45,9 @@
 // - try_pop fails only when every heap looked empty as it was scanned
 //   (above): never while an item that was pushed before the call began
 //   sits there unclaimed.
-// - Deadlock-free: a thread holds at most one heap lock at a time.
+// - Deadlock-free: a thread holds at most one heap lock at a time, and
+//   lets go of it on every way out, an exception from T's copy or from the
+//   heap's allocation included (the call then changes nothing).
 // Not guaranteed:
 // - Priority order. A pop returns a small key with high probability, not
 //   the smallest: even single-threaded and quiescent, it takes the better
@@ -139,10 +141,10 @@ class BasicMultiQueue {
 
   bool try_push(const T& item) {
     Heap& heap = lock_for_push();
-    heap.items.push_back(item);
+    const Unlock unlock{heap};
+    heap.items.push_back(item);  // may throw (T's copy, the allocation)
     std::push_heap(heap.items.begin(), heap.items.end(), Later{});
     publish_top(heap);
-    heap.lock.unlock();
     return true;
   }
 
@@ -179,6 +181,14 @@ class BasicMultiQueue {
     TtasLock lock;
     std::atomic<uint64_t> top{kEmpty};  // cached_key of items.front(), or kEmpty
     std::vector<T> items;               // a min-heap by operator< (Later)
+  };
+
+  // Unlocks a heap on every way out of a scope, an exception included: a
+  // heap left locked would hold up for ever every later push or scanning
+  // pop that waits for its lock.
+  struct Unlock {
+    Heap& heap;
+    ~Unlock() { heap.lock.unlock(); }
   };
 
   // std::*_heap keep the *greatest* first; invert for smallest first.
@@ -221,17 +231,15 @@ class BasicMultiQueue {
   }
 
   // With the heap locked: pops its top into `item` and unlocks; false (and
-  // unlocked) when the heap turned out empty.
+  // unlocked) when the heap turned out empty. The top is copied out first:
+  // a copy that throws leaves the heap as it was.
   static bool pop_locked(Heap& heap, T& item) {
-    if (heap.items.empty()) {
-      heap.lock.unlock();
-      return false;
-    }
+    const Unlock unlock{heap};
+    if (heap.items.empty()) return false;
+    item = heap.items.front();
     std::pop_heap(heap.items.begin(), heap.items.end(), Later{});
-    item = heap.items.back();
     heap.items.pop_back();
     publish_top(heap);
-    heap.lock.unlock();
     return true;
   }
 

@@ -56,7 +56,13 @@
 //   items are already there. A failed try_* is not linearizable.
 // - pop_for takes no ticket until an item is there (a ticket cannot be
 //   given back on a timeout): it is try_pop, sleeping on the turn word of
-//   the slot at the tail between tries, so it competes like try_pop.
+//   the slot at the tail between tries, so it competes like try_pop. It
+//   does not oversleep an item that is there: it sleeps only after reading
+//   the turn (acquire) and then tail_ again, and only if tail_ still names
+//   that slot, so no pop can have moved the tail past it unseen (a stale
+//   tail_ once let it sleep on a slot left for the next lap while the next
+//   slot held an item; issue 25). It can still wait, like try_pop, for a
+//   push in flight to the slot at the tail.
 // - Fairness among sleepers, or an exact capacity (it is rounded up).
 // - T: must be default-constructible and copy-assignable; slots hold T
 //   objects for the queue's lifetime, a popped item's copy included.
@@ -80,8 +86,31 @@
 
 namespace contend {
 
-template <class T>
+// What RingMpmc runs on: std::atomic, the futex and a pause instruction.
+// Tests instantiate the same template over other platforms, so what they
+// check is this code: tests/queue/ring_mpmc_model.cc over Relacy's model of
+// the C++ memory model and futexes, ring_mpmc_test.cc with a pause point.
+struct RingMpmcPlatform {
+  template <class U>
+  using Atomic = std::atomic<U>;
+  // How often a waiter re-reads the turn word before it sleeps: a hand-over
+  // by a running peer takes well under this, a preempted peer far more.
+  static constexpr int kSpinsBeforeSleep = 256;
+  static void relax() { cpu_relax(); }
+  static void wait(std::atomic<uint32_t>& word, uint32_t seen, std::chrono::nanoseconds timeout) {
+    futex_wait(word, seen, timeout);
+  }
+  static void wake_all(std::atomic<uint32_t>& word) { futex_wake_all(word); }
+  // In pop_for, between reading tail_ and reading the tail slot's turn: a
+  // test stops a consumer there, where a stale tail_ once cost a lost sleep.
+  static void pop_for_paused_at_turn() {}
+};
+
+template <class T, class Platform = RingMpmcPlatform>
 class RingMpmc {
+  template <class U>
+  using Atomic = typename Platform::template Atomic<U>;
+
  public:
   using value_type = T;
   static constexpr std::string_view kId = "ring_mpmc";
@@ -174,9 +203,19 @@ class RingMpmc {
       if (left <= std::chrono::nanoseconds::zero()) return false;
       const uint64_t ticket = tail_.load(std::memory_order_relaxed);
       Slot& slot = slot_for(ticket);
-      // Relaxed: only a sign of change; try_pop re-reads with acquire.
-      const uint32_t turn = slot.turn.load(std::memory_order_relaxed);
+      Platform::pop_for_paused_at_turn();
+      // Acquire: pairs with the release exchange in hand_on(). If the turn
+      // word shows a pop's hand-over (the slot moved past `ticket`), that
+      // pop's earlier move of tail_ past `ticket` is then visible to the
+      // re-read below.
+      const uint32_t turn = slot.turn.load(std::memory_order_acquire);
       if (without_sleeper(turn) == full_for(ticket)) continue;
+      // The ticket read may be stale: other consumers may have taken it
+      // (and later ones) since, and this slot may wait for a later lap's
+      // push while items sit in the next slots. Sleep only on the slot at
+      // the tail, as it was when the turn was read; else look again.
+      // Relaxed: the acquire above orders it after the turn's read.
+      if (tail_.load(std::memory_order_relaxed) != ticket) continue;
       if (!spin_while_unchanged(slot, turn)) sleep_on(slot, turn, left);
     }
   }
@@ -187,7 +226,7 @@ class RingMpmc {
 
  private:
   struct Slot {
-    std::atomic<uint32_t> turn{0};  // empty_for(lap 0): every slot starts empty
+    Atomic<uint32_t> turn{0};  // empty_for(lap 0): every slot starts empty
     T value{};
   };
   // Slots sharing one cache line; consecutive tickets are spread over
@@ -196,9 +235,6 @@ class RingMpmc {
   static constexpr size_t kSlotsPerLine =
       std::max<size_t>(2, std::bit_floor(kCacheLineBytes / std::min(sizeof(Slot), kCacheLineBytes)));
   static constexpr uint32_t kSleeper = 1;  // bit 0 of a turn word
-  // How often a waiter re-reads the turn word before it sleeps: a hand-over
-  // by a running peer takes well under this, a preempted peer far more.
-  static constexpr int kSpinsBeforeSleep = 256;
   static constexpr std::chrono::nanoseconds kForever = std::chrono::hours(24 * 365);
 
   static size_t checked(size_t capacity) {
@@ -240,7 +276,7 @@ class RingMpmc {
   // sleeper bit reliable; see the header comment.
   void hand_on(Slot& slot, uint32_t next_turn) {
     const uint32_t old = slot.turn.exchange(next_turn, std::memory_order_release);
-    if (old & kSleeper) futex_wake_all(slot.turn);
+    if (old & kSleeper) Platform::wake_all(slot.turn);
   }
 
   void wait_for_turn(Slot& slot, uint32_t want) {
@@ -255,8 +291,8 @@ class RingMpmc {
   // Spins up to kSpinsBeforeSleep pauses; true as soon as the word (bit 0
   // aside) moved away from `seen`, false if it never did.
   static bool spin_while_unchanged(Slot& slot, uint32_t seen) {
-    for (int i = 0; i < kSpinsBeforeSleep; ++i) {
-      cpu_relax();
+    for (int i = 0; i < Platform::kSpinsBeforeSleep; ++i) {
+      Platform::relax();
       // Relaxed: only a sign of change; the caller re-reads with acquire.
       if (without_sleeper(slot.turn.load(std::memory_order_relaxed)) != without_sleeper(seen))
         return true;
@@ -276,7 +312,7 @@ class RingMpmc {
       seen |= kSleeper;
     }
     sleepers_.fetch_add(1, std::memory_order_relaxed);  // a diagnostic count
-    futex_wait(slot.turn, seen, timeout);
+    Platform::wait(slot.turn, seen, timeout);
     sleepers_.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -286,9 +322,9 @@ class RingMpmc {
   const int line_bits_;           // log2(N / slots_per_line_)
   std::vector<Slot, CacheLineAllocator<Slot>> slots_;
   // Producers' and consumers' tickets, each on a line of its own.
-  alignas(kCacheLineBytes) std::atomic<uint64_t> head_{0};
-  alignas(kCacheLineBytes) std::atomic<uint64_t> tail_{0};
-  alignas(kCacheLineBytes) std::atomic<uint32_t> sleepers_{0};
+  alignas(kCacheLineBytes) Atomic<uint64_t> head_{0};
+  alignas(kCacheLineBytes) Atomic<uint64_t> tail_{0};
+  alignas(kCacheLineBytes) Atomic<uint32_t> sleepers_{0};
 };
 
 }  // namespace contend

@@ -35,11 +35,17 @@
 
 #include "contend/harness/cache_line.h"
 #include "contend/queue/queue_traits.h"
+#include "contend/sync/std_atomics.h"
 
 namespace contend {
 
-template <class T>
+// Platform: std::atomic, or Relacy's in the model check (std_atomics.h,
+// tests/queue/queue_models.cc).
+template <class T, class Platform = StdAtomics>
 class RingSpsc {
+  template <class U>
+  using Atomic = typename Platform::template Atomic<U>;
+
  public:
   using value_type = T;
   static constexpr std::string_view kId = "ring_spsc";
@@ -105,12 +111,12 @@ class RingSpsc {
   // or last slot's line.
   std::vector<T, CacheLineAllocator<T>> slots_;
   // Producer's line: its index (read by the consumer on refresh) ...
-  alignas(kCacheLineBytes) std::atomic<size_t> write_index_{0};
+  alignas(kCacheLineBytes) Atomic<size_t> write_index_{0};
   // ... and its private copy of the consumer's index, on a line of its own
   // so that the consumer's refresh does not take it away from the producer.
   alignas(kCacheLineBytes) size_t read_index_cache_ = 0;
   // The consumer's, symmetrically.
-  alignas(kCacheLineBytes) std::atomic<size_t> read_index_{0};
+  alignas(kCacheLineBytes) Atomic<size_t> read_index_{0};
   // (The class's alignment rounds its size up to whole lines, so nothing
   // else on the heap shares this last one either.)
   alignas(kCacheLineBytes) size_t write_index_cache_ = 0;

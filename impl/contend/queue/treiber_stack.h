@@ -28,9 +28,18 @@
 // - Lock-free: some thread's operation always completes (a CAS fails only
 //   because another one succeeded). Linearizable at the successful CAS
 //   on the stack's head.
-// - Bounded: holds exactly `capacity` items; try_push fails only when no
-//   node is free.
+// - Bounded: holds at most `capacity` items, and exactly that many when
+//   nothing is in flight; try_push fails only when the free list is empty.
 // Not guaranteed:
+// - That a failed try_push means full. A pop that has unlinked its node
+//   from the stack but not yet put it on the free list holds a node that
+//   is on neither: a try_push in that window fails while the stack holds
+//   fewer than `capacity` items. That failure is not linearizable (no
+//   instant saw the stack full); callers that spin on try_push simply try
+//   again. (Fixing it would take a pop that frees its node in the same
+//   atomic step as it unlinks it: not possible with two heads.) Likewise a
+//   try_pop can fail while a push in flight holds a node on neither list,
+//   which is linearizable: that item is not yet pushed.
 // - Blocking: callers spin on try_push / try_pop.
 // - Fairness: a thread can lose its CAS race again and again.
 // - Scalability: every operation is two CASes on two shared words (free
@@ -51,11 +60,17 @@
 
 #include "contend/harness/cache_line.h"
 #include "contend/queue/queue_traits.h"
+#include "contend/sync/std_atomics.h"
 
 namespace contend {
 
-template <class T>
+// Platform: std::atomic, or Relacy's in the model check (std_atomics.h,
+// tests/queue/queue_models.cc).
+template <class T, class Platform = StdAtomics>
 class TreiberStack {
+  template <class U>
+  using Atomic = typename Platform::template Atomic<U>;
+
  public:
   using value_type = T;
   static constexpr std::string_view kId = "treiber_stack";
@@ -101,7 +116,7 @@ class TreiberStack {
     // Atomic because a popper may read it while the node is being
     // recycled (see the header comment); relaxed, as the head's CAS
     // decides whether what was read counts.
-    std::atomic<uint32_t> next{kNil};
+    Atomic<uint32_t> next{kNil};
   };
 
   static size_t checked(size_t capacity) {
@@ -117,7 +132,7 @@ class TreiberStack {
 
   // Pushes `node` onto the stack whose head is `head` (the item stack or
   // the free list).
-  void link(std::atomic<uint64_t>& head, uint32_t node) {
+  void link(Atomic<uint64_t>& head, uint32_t node) {
     // Relaxed: the CAS below re-reads it on failure and publishes on success.
     uint64_t old = head.load(std::memory_order_relaxed);
     do {
@@ -129,7 +144,7 @@ class TreiberStack {
   }
 
   // Pops the top node off the stack whose head is `head`; kNil if empty.
-  uint32_t unlink(std::atomic<uint64_t>& head) {
+  uint32_t unlink(Atomic<uint64_t>& head) {
     // Acquire (here and on a failed CAS, which re-reads the head): pairs
     // with the release CAS in link() that put this top node there, so its
     // next and value, written before that CAS, are visible.
@@ -149,8 +164,8 @@ class TreiberStack {
   // The pool, in whole cache lines of its own.
   std::vector<Node, CacheLineAllocator<Node>> nodes_;
   // The two heads, each on a line of its own: pushes and pops hit both.
-  alignas(kCacheLineBytes) std::atomic<uint64_t> top_{pack(kNil, 0)};
-  alignas(kCacheLineBytes) std::atomic<uint64_t> free_{pack(kNil, 0)};
+  alignas(kCacheLineBytes) Atomic<uint64_t> top_{pack(kNil, 0)};
+  alignas(kCacheLineBytes) Atomic<uint64_t> free_{pack(kNil, 0)};
 };
 
 }  // namespace contend

@@ -33,6 +33,13 @@ namespace {
 
 constexpr size_t kSlotHeader = sizeof(uint64_t);
 
+// How long a sleeper sleeps before it looks for a peer that died holding
+// the lock. Its death does not wake a condition variable's sleepers (the
+// robust mutex tells only the next one to lock it), so every wait is cut
+// into slices this long, and each wake-up relocks the mutex, which reports
+// a dead owner (EOWNERDEAD). An idle waiter costs ten wake-ups a second.
+constexpr std::chrono::milliseconds kDeadPeerCheck{100};
+
 size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 void check(int rc, const char* what) {
@@ -53,6 +60,17 @@ timespec deadline_after(std::chrono::nanoseconds timeout) {
     at.tv_nsec -= 1'000'000'000;
   }
   return at;
+}
+
+bool before(const timespec& a, const timespec& b) {
+  return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+// Whether CLOCK_MONOTONIC has reached `at`.
+bool reached(const timespec& at) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return !before(now, at);
 }
 
 }  // namespace
@@ -143,8 +161,11 @@ QueueStatus ShmQueue::wait_locked(Ready ready, pthread_cond_t& cond, uint32_t& w
       deadline = deadline_after(timeout);
       have_deadline = true;
     }
+    // One slice (see kDeadPeerCheck), or what is left of the timeout.
+    const timespec slice_end = deadline_after(kDeadPeerCheck);
     ++waiters;
-    const int rc = pthread_cond_timedwait(&cond, &h.mutex, &deadline);
+    const int rc =
+        pthread_cond_timedwait(&cond, &h.mutex, before(slice_end, deadline) ? &slice_end : &deadline);
     --waiters;
     if (rc == EOWNERDEAD) {
       h.broken = true;
@@ -157,7 +178,7 @@ QueueStatus ShmQueue::wait_locked(Ready ready, pthread_cond_t& cond, uint32_t& w
       pthread_mutex_unlock(&h.mutex);
       return QueueStatus::kBroken;
     }
-    if (rc == ETIMEDOUT && !ready()) {
+    if (rc == ETIMEDOUT && !ready() && reached(deadline)) {
       pthread_mutex_unlock(&h.mutex);
       return QueueStatus::kTimeout;
     }

@@ -12,12 +12,16 @@
 // once, whole messages only, waits that end at the timeout (kTimeout) or on
 // close() (kClosed). A process that dies while holding the lock (in the
 // middle of a push or pop) marks the queue broken: every later call returns
-// kBroken instead of hanging on the orphaned lock.
+// kBroken instead of hanging on the orphaned lock, and so does every call
+// already asleep in the queue, within about 0.1 s (a sleeper wakes that
+// often to relock and look: a dead owner does not wake it).
 // Not guaranteed: fairness among blocked waiters; progress of anything
 // still waiting when a peer process is killed outside the lock (that waiter
-// times out); or a usable queue after a process was killed while waiting in
-// it (glibc's condition variables keep per-waiter state): after a worker
-// crash the queue is to be discarded, which is what the benchmarks do.
+// waits for its timeout: kWaitForever is for ever, unless some other
+// process pushes, pops or closes); or a usable queue after a process was
+// killed while waiting in it (glibc's condition variables keep per-waiter
+// state): after a worker crash the queue is to be discarded, which is what
+// the benchmarks do.
 #pragma once
 
 #include <pthread.h>

@@ -19,19 +19,28 @@
 //       predecessor's (4) and cannot overwrite it.
 //   (4) the hand-over, release: pairs with the acquire spin on `waiting`;
 //       the critical section, to the successor.
+//
+// Checked as it is: BasicMcsLock takes its atomics from a Platform
+// (std_atomics.h), and tests instantiate it over Relacy's model
+// (tests/sync/lock_models.cc) and over a spin step that reports a queued
+// waiter (tests/sync/lock_fairness_test.cc: FIFO grants).
 #pragma once
 
 #include <atomic>
 
-#include "contend/sync/backoff.h"
+#include "contend/sync/std_atomics.h"
 
 namespace contend {
 
-class McsLock {
+template <class Platform = StdAtomics>
+class BasicMcsLock {
+  template <class U>
+  using Atomic = typename Platform::template Atomic<U>;
+
  public:
   struct alignas(64) Node {
-    std::atomic<Node*> next{nullptr};
-    std::atomic<bool> waiting{false};
+    Atomic<Node*> next{nullptr};
+    Atomic<bool> waiting{false};
   };
 
   void lock(Node& node) noexcept {
@@ -41,7 +50,7 @@ class McsLock {
     Node* predecessor = tail_.exchange(&node, std::memory_order_acq_rel);  // (1)
     if (!predecessor) return;
     predecessor->next.store(&node, std::memory_order_release);  // (3)
-    SpinWait wait;
+    typename Platform::Spin wait;
     while (node.waiting.load(std::memory_order_acquire)) wait.pause();  // pairs with (4)
   }
 
@@ -56,7 +65,7 @@ class McsLock {
         return;
       // A successor swapped itself in but has not linked yet: wait for its
       // (3), with an acquire load again.
-      SpinWait wait;
+      typename Platform::Spin wait;
       while (!(successor = node.next.load(std::memory_order_acquire))) wait.pause();
     }
     successor->waiting.store(false, std::memory_order_release);  // (4)
@@ -64,7 +73,9 @@ class McsLock {
 
  private:
   static_assert(std::atomic<Node*>::is_always_lock_free);
-  std::atomic<Node*> tail_{nullptr};
+  Atomic<Node*> tail_{nullptr};
 };
+
+using McsLock = BasicMcsLock<>;
 
 }  // namespace contend

@@ -5,6 +5,18 @@
 // PTHREAD_PROCESS_SHARED keys it on the physical page instead. This is the
 // `std_mutex` strategy of process mode; it sleeps when contended, like
 // std::mutex, with the same glibc implementation underneath.
+//
+// Not robust: a process that dies holding it leaves every other process
+// blocked in lock() for ever. It is not made robust on purpose: a robust
+// mutex takes another glibc path (the robust list, a different futex
+// protocol), so the `std_mutex` row would no longer measure what std::mutex
+// does. Where it is used (the counter benchmark's process mode, through
+// InProcessMode in counter/counter_strategies.h) a worker holds it only
+// across one increment, and a worker that dies there is a crashed episode:
+// the WorkerGroup sees the dead child, reports the episode as an error
+// naming the signal, and kills the peers stuck in lock() when it stops its
+// workers (harness/worker_group.h); they are never woken. Code that must
+// survive a dead holder uses ShmQueue's robust mutex instead.
 #pragma once
 
 #include <pthread.h>

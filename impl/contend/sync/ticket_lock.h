@@ -5,21 +5,30 @@
 // spin on the same line, and a preempted waiter whose turn comes stalls
 // everyone behind it (severe when oversubscribed).
 // Lives in shared memory as well.
+//
+// Checked as it is: BasicTicketLock takes its atomics from a Platform
+// (std_atomics.h), and tests instantiate it over Relacy's model
+// (tests/sync/lock_models.cc) and over a spin step that reports a queued
+// waiter (tests/sync/lock_fairness_test.cc: FIFO grants).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
-#include "contend/sync/backoff.h"
+#include "contend/sync/std_atomics.h"
 
 namespace contend {
 
-class TicketLock {
+template <class Platform = StdAtomics>
+class BasicTicketLock {
+  template <class U>
+  using Atomic = typename Platform::template Atomic<U>;
+
  public:
   void lock() noexcept {
     // Relaxed: a ticket only fixes the turn; the hand-over is `serving_`.
     const uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
-    SpinWait wait;
+    typename Platform::Spin wait;
     // Acquire: pairs with the release in the previous holder's unlock().
     while (serving_.load(std::memory_order_acquire) != ticket) wait.pause();
   }
@@ -33,8 +42,10 @@ class TicketLock {
 
  private:
   static_assert(std::atomic<uint32_t>::is_always_lock_free);
-  std::atomic<uint32_t> next_{0};
-  std::atomic<uint32_t> serving_{0};
+  Atomic<uint32_t> next_{0};
+  Atomic<uint32_t> serving_{0};
 };
+
+using TicketLock = BasicTicketLock<>;
 
 }  // namespace contend
