@@ -47,7 +47,7 @@ LAYERS = {
     "gate": ("core", "history"),
     "report": ("core", "history"),
     "compare": ("core", "report"),
-    "fleet": ("core", "report", "compare"),
+    "fleet": ("core", "run", "report", "compare"),
 }
 
 # The only layers that may import matplotlib or plotly.

@@ -17,8 +17,9 @@ CONTEND_PACKAGES=(
 )
 
 # What only the tests need beyond that: a real browser for the page tests,
-# and pytest-xdist to run the Python tests on every CPU.
-CONTEND_TEST_PACKAGES=(chromium python3-pytest-xdist)
+# pytest-xdist to run the Python tests on every CPU, and Slurm and munge
+# for the fleet's tests, which start a one-machine cluster.
+CONTEND_TEST_PACKAGES=(chromium python3-pytest-xdist slurmctld slurmd slurm-client munge)
 
 CONTEND_APT_UPDATED=0
 
@@ -87,6 +88,7 @@ declare -gA CONTEND_TOOL_MODULE=(
   [compare]=contend.compare.main
   [regress]=contend.gate.regress
   [ab]=contend.gate.ab
+  [fleet]=contend.fleet.main
 )
 
 # What each tool's module imports beyond the standard library; Debian's
@@ -101,6 +103,7 @@ declare -gA CONTEND_TOOL_NEEDS=(
   [compare]="matplotlib numpy pandas plotly scipy"
   [regress]="numpy pandas scipy"
   [ab]="numpy pandas scipy"
+  [fleet]="matplotlib numpy pandas plotly scipy"
 )
 
 # contend_exec_python <tool> [args...]: replaces the shell with

@@ -30,8 +30,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
+
+from ..core.cli import UsageError
 
 PARTITION = "fleet"
 NODE = "node1"
@@ -296,3 +300,30 @@ def _user_exists(name):
         return True
     except KeyError:
         return False
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve(folder=None, command=()):
+    """scripts/fleet local-cluster: a cluster for COMMAND (run with SLURM_CONF
+    set; its exit status is ours), or until Ctrl-C / SIGTERM without one.
+    Every daemon and job is stopped either way; a temporary folder is removed."""
+    # SIGTERM ends it like Ctrl-C: through stop(), never around it.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    root = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="contend-slurm-"))
+    try:
+        with LocalCluster(root) as cluster:
+            print(f"fleet: local cluster up: node {NODE} ({cluster.cpus} CPUs), partition "
+                  f"{PARTITION}; SLURM_CONF={cluster.conf}", file=sys.stderr, flush=True)
+            if command:
+                return subprocess.run(list(command), env=cluster.env()).returncode
+            print("fleet: Ctrl-C stops it", file=sys.stderr, flush=True)
+            while True:
+                time.sleep(3600)
+    except ClusterError as e:
+        raise UsageError(f"local cluster: {e}") from None
+    finally:
+        if not folder:
+            shutil.rmtree(root, ignore_errors=True)
