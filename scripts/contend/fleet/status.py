@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import manifest, slurm
+from ..core.cli import UsageError
 
 FINISHED = ("done",)
 STILL_GOING = ("pending", "running")
@@ -112,13 +113,20 @@ def judge(folder, mf, node, jobs, accounted, nodes, runs):
     return NodeStatus(node, state, job_id, detail, run_dir, partial)
 
 
-def of_fleet(folder, env=None):
-    """[NodeStatus] of every node in the manifest, in its order."""
+def of_fleet(folder, env=None, offline_ok=False):
+    """(manifest, [NodeStatus] of every node in the manifest, in its order).
+    offline_ok: where Slurm does not answer (the fleet is read elsewhere,
+    later), judge from the jobs' own records alone."""
     mf = manifest.load(folder)
-    jobs = slurm.queue(env)
+    try:
+        jobs = slurm.queue(env)
+        nodes = {n.name: n for n in slurm.nodes(env=env)}
+    except UsageError:
+        if not offline_ok:
+            raise
+        jobs, nodes = {}, {}
     unknown = [j for j in manifest.job_ids(mf) if j not in jobs]
-    accounted = slurm.accounting(unknown, env) if unknown else {}
-    nodes = {n.name: n for n in slurm.nodes(env=env)}
+    accounted = slurm.accounting(unknown, env) if unknown and jobs else {}
     runs = runs_by_job(folder)
     return mf, [judge(folder, mf, node, jobs, accounted, nodes, runs) for node in mf["nodes"]]
 
