@@ -9,8 +9,12 @@ slurmd's spool; the logs. Nothing is read from or written to /etc, /run or
 /var: the daemons and the Slurm clients find each other through
 SLURM_CONF (env()), and Slurm finds munged through slurm.conf's AuthInfo.
 
-Started in order: munged (as the munge user when we are root), slurmctld -D,
-slurmd -D, then it waits until sinfo calls the node idle. Stopped (stop(),
+Started in order: munged (as the munge user when it can reach the folder,
+as root otherwise: a private temporary folder such as pytest's), slurmctld -D,
+one slurmd -D per node (node1, node2, ...: several slurmd on one host, each
+on its own port, all with the machine's CPUs: a fleet's mechanics can be
+tried, its numbers are not measurements), then it waits until sinfo calls
+every node idle. Stopped (stop(),
 the context manager's exit, also on an exception or Ctrl-C) in reverse,
 after cancelling every job; then every process left whose environment names
 this cluster (slurmstepd, a job's script and its children) is killed, so
@@ -38,7 +42,6 @@ from pathlib import Path
 from ..core.cli import UsageError
 
 PARTITION = "fleet"
-NODE = "node1"
 # Set in every daemon's environment (and so in slurmstepd's): how the sweep
 # at stop() recognises what belongs to this cluster.
 MARKER = "CONTEND_LOCAL_CLUSTER"
@@ -76,9 +79,10 @@ def node_cpus():
 
 
 class LocalCluster:
-    def __init__(self, root, cpus=None, features=("local",)):
+    def __init__(self, root, cpus=None, features=("local",), nodes=1):
         self.root = Path(root).absolute()
         self.cpus = cpus or node_cpus()
+        self.nodes = [f"node{i + 1}" for i in range(nodes)]
         self.features = features
         self.procs = {}   # daemon name -> Popen
         self.conf = self.root / "etc" / "slurm.conf"
@@ -113,13 +117,12 @@ class LocalCluster:
     def _write_conf(self, ports):
         for sub in ("etc", "state", "spool", "log"):
             (self.root / sub).mkdir(exist_ok=True)
-        ctld_port, slurmd_port = ports
+        ctld_port, node_ports = ports[0], ports[1:]
         r = self.root
         lines = [
             "ClusterName=contend-local",
             "SlurmctldHost=localhost(127.0.0.1)",
             f"SlurmctldPort={ctld_port}",
-            f"SlurmdPort={slurmd_port}",
             "SlurmUser=root", "SlurmdUser=root",
             "AuthType=auth/munge", "CredType=cred/munge",
             f"AuthInfo=socket={self._munge_dir() / 'munge.socket'}",
@@ -139,8 +142,11 @@ class LocalCluster:
             # job's own files after that, as on a site without accounting.
             "MinJobAge=30",
             "ReturnToService=2", "SlurmdTimeout=30", "InactiveLimit=0", "KillWait=2",
-            f"NodeName={NODE} NodeHostname=localhost NodeAddr=127.0.0.1 CPUs={self.cpus} "
-            f"Feature={','.join(self.features)} State=UNKNOWN",
+        ] + [
+            f"NodeName={node} NodeHostname=localhost NodeAddr=127.0.0.1 Port={port} "
+            f"CPUs={self.cpus} Feature={','.join(self.features)} State=UNKNOWN"
+            for node, port in zip(self.nodes, node_ports)
+        ] + [
             f"PartitionName={PARTITION} Nodes=ALL Default=YES OverSubscribe=EXCLUSIVE "
             "MaxTime=INFINITE State=UP",
         ]
@@ -159,13 +165,16 @@ class LocalCluster:
                                "slurmd slurm-client munge")
         self.root.mkdir(parents=True, exist_ok=True)
         try:
-            munge_user = "munge" if _user_exists("munge") else None
+            munge_user = "munge" if _user_exists("munge") and _others_reach(self.root) else None
             self._write_munge_files(munge_user)
-            self._write_conf((free_port(), free_port()))
+            self._write_conf([free_port() for _ in range(1 + len(self.nodes))])
             self._start_munged(munge_user)
             self._spawn("slurmctld", [_program("slurmctld"), "-D", "-i", "-f", str(self.conf)])
-            self._spawn("slurmd", [_program("slurmd"), "-D", "-N", NODE, "-f", str(self.conf)])
-            self.wait_idle(NODE, START_TIMEOUT_S)
+            for node in self.nodes:
+                self._spawn(f"slurmd-{node}", [_program("slurmd"), "-D", "-N", node,
+                                               "-f", str(self.conf)])
+            for node in self.nodes:
+                self.wait_idle(node, START_TIMEOUT_S)
         except BaseException:
             self.stop()
             raise
@@ -178,8 +187,11 @@ class LocalCluster:
                 f"--pid-file={folder / 'munged.pid'}", f"--log-file={folder / 'munged.log'}",
                 f"--seed-file={folder / 'munged.seed'}"]
         self._spawn("munged", argv, user=user)
-        _wait(lambda: (folder / "munge.socket").exists(), START_TIMEOUT_S,
-              lambda: self._died("munged") or "munged made no socket")
+        def ready():
+            if self._died("munged"):
+                raise ClusterError(self._died("munged"))
+            return (folder / "munge.socket").exists()
+        _wait(ready, START_TIMEOUT_S, lambda: "munged made no socket")
 
     def _spawn(self, name, argv, user=None):
         log = open(self.root / "log" / f"{name}.out", "ab") if (self.root / "log").is_dir() \
@@ -196,14 +208,14 @@ class LocalCluster:
         return f"{name} exited with status {proc.returncode} ({self._log_tail(name)})"
 
     def _log_tail(self, name):
-        for path in (self.root / "log" / f"{name}.log", self.root / "log" / f"{name}-{NODE}.log",
-                     self.root / "log" / f"{name}.out", self._munge_dir() / "munged.log"):
-            if path.is_file() and path.stat().st_size and name in path.name:
+        for path in (self.root / "log" / f"{name}.log", self.root / "log" / f"{name}.out",
+                     self._munge_dir() / "munged.log"):
+            if path.is_file() and path.stat().st_size:
                 lines = path.read_text(errors="replace").strip().splitlines()
                 return lines[-1] if lines else ""
         return "no log"
 
-    def node_state(self, node=NODE):
+    def node_state(self, node):
         """sinfo's state of one node ("idle", "alloc", "down*", "drain"...)."""
         done = self.run(["sinfo", "-h", "-N", "-n", node, "-o", "%T"], check=False)
         return done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
@@ -232,7 +244,7 @@ class LocalCluster:
                 self.run(["scancel", "--full", "--partition", PARTITION], check=False, timeout=10)
             except (OSError, subprocess.TimeoutExpired):
                 pass
-        for name in ("slurmd", "slurmctld", "munged"):
+        for name in [f"slurmd-{n}" for n in self.nodes] + ["slurmctld", "munged"]:
             proc = self.procs.pop(name, None)
             if proc is not None:
                 _end(proc)
@@ -294,6 +306,12 @@ def _wait(ready, timeout, why):
         time.sleep(0.1)
 
 
+def _others_reach(path):
+    """Whether another user (munge) can reach into path: every folder above
+    it lets others through. pytest's temporary folders do not."""
+    return all(p.stat().st_mode & 0o001 for p in Path(path).absolute().parents)
+
+
 def _user_exists(name):
     try:
         pwd.getpwnam(name)
@@ -306,7 +324,7 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(folder=None, command=()):
+def serve(folder=None, command=(), nodes=1):
     """scripts/fleet local-cluster: a cluster for COMMAND (run with SLURM_CONF
     set; its exit status is ours), or until Ctrl-C / SIGTERM without one.
     Every daemon and job is stopped either way; a temporary folder is removed."""
@@ -314,8 +332,9 @@ def serve(folder=None, command=()):
     signal.signal(signal.SIGTERM, _raise_interrupt)
     root = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="contend-slurm-"))
     try:
-        with LocalCluster(root) as cluster:
-            print(f"fleet: local cluster up: node {NODE} ({cluster.cpus} CPUs), partition "
+        with LocalCluster(root, nodes=nodes) as cluster:
+            print(f"fleet: local cluster up: {', '.join(cluster.nodes)} ({cluster.cpus} CPUs "
+                  f"each, the same ones: not for measuring), partition "
                   f"{PARTITION}; SLURM_CONF={cluster.conf}", file=sys.stderr, flush=True)
             if command:
                 return subprocess.run(list(command), env=cluster.env()).returncode

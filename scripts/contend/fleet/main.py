@@ -7,7 +7,7 @@
     scripts/fleet wait FLEET [--poll S] [--timeout S]
     scripts/fleet retry FLEET
     scripts/fleet compare FLEET [--format text|md|html] [--out DIR]
-    scripts/fleet local-cluster [--dir DIR] [-- COMMAND...]
+    scripts/fleet local-cluster [--dir DIR] [--nodes N] [-- COMMAND...]
 
 FLEET: the fleet's folder (<results>/<fleet_id>) or its id under the
 default results folder. submit.py submits and retries, status.py judges
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import local_cluster, manifest, status as status_mod, submit as submit_mod
 from ..core import tables
-from ..core.args import Parser, positive_seconds
+from ..core.args import Parser, positive_int, positive_seconds
 from ..core.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 
 PROG = "fleet"
@@ -68,6 +68,8 @@ def build_parser():
                                              "temporary folder (root)")
     c.add_argument("--dir", metavar="DIR", type=Path,
                    help="keep its files here (default: a temporary folder, removed after)")
+    c.add_argument("--nodes", type=positive_int, default=1, metavar="N",
+                   help="slurmd daemons, node1..nodeN, all on this machine (default 1)")
     return p
 
 
@@ -88,7 +90,7 @@ def main(argv):
     if rest and args.command != "local-cluster":
         raise UsageError(f"{args.command} takes no arguments after --")
     if args.command == "local-cluster":
-        return local_cluster.serve(args.dir, rest)
+        return local_cluster.serve(args.dir, rest, args.nodes)
     folder = manifest.resolve(args.fleet)
     if args.command == "status":
         return do_status(folder)
