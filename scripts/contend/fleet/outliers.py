@@ -6,8 +6,9 @@ machine, the committed A/A runs, as "nodes": none named).
 
 Per node n and instance i, on the instances every node of the class
 measured without error (the eligible ones: no error, no latency-only row):
-    d[n, i] = log(median[n, i]) - median over the other nodes m of log(median[m, i])
-the node's gap to the rest of its class on that instance. Two ways to be off:
+    d[n, i] = log(median[n, i]) - median over all nodes m of log(median[m, i])
+the node's gap to its class on that instance (the median over all nodes:
+robust to one node off, which a leave-one-out median of two is not). Two ways to be off:
 - level: the node's shift, the median of d[n, :] over instances, is at
   least LEVEL_FLOOR (a throttled or misconfigured node is off on most
   instances, so its median gap is too), and it stands out from the other
@@ -15,7 +16,7 @@ the node's gap to the rest of its class on that instance. Two ways to be off:
   enough of them to have one (3 or more);
 - noise: the node's typical between-round spread (median over instances of
   the sd of its round medians' logs) is at least NOISE_FACTOR times the
-  class's other nodes' and at least NOISE_FLOOR (a node with a busy
+  class's (the median over its nodes) and at least NOISE_FLOOR (a node with a busy
   neighbour, an interrupt storm).
 Both need 3 nodes or more: of two nodes that differ, neither can be named.
 The evidence: the instances where the node's gap is largest, by how much,
@@ -37,8 +38,8 @@ from ..core import instance_summary, schema
 # (6 drifting ones); the floors sit above that.
 LEVEL_FLOOR = math.log(1.15)
 Z_SPREAD = 5.0
-NOISE_FACTOR = 2.0
-NOISE_FLOOR = 0.10
+NOISE_FACTOR = 2.5
+NOISE_FLOOR = 0.15
 MIN_NODES = 3
 EVIDENCE = 3
 
@@ -109,20 +110,24 @@ def check(machine_id, summaries):
     logs, sds = matrices(summaries)
     if not len(logs):
         return ClassCheck(machine_id, [], 0, "no instance every node measured without error")
-    gaps = {n: logs[n] - logs.drop(columns=n).median(axis=1) for n in nodes}
+    # The class's median over every node, the node itself included: with 3
+    # nodes, a leave-one-out median would be the mean of the other two, and
+    # one slow node would make both others look fast.
+    center = logs.median(axis=1)
+    gaps = {n: logs[n] - center for n in nodes}
     shifts = {n: float(gaps[n].median()) for n in nodes}
     # NaN for a node of 1-round runs: no between-round spread, no noise check.
     noise = {n: float(sds[n].reindex(logs.index).median()) for n in nodes}
+    class_noise = _median_known(list(noise.values()))
     verdicts = []
     for n in nodes:
         others = [shifts[m] for m in nodes if m != n]
         spread = _robust_sd(others)
         stands_out = math.isnan(spread) or abs(shifts[n] - np.median(others)) >= Z_SPREAD * spread
-        other_noise = _median_known([noise[m] for m in nodes if m != n])
         v = NodeVerdict(n, shifts[n], noise[n],
                         level_outlier=abs(shifts[n]) >= LEVEL_FLOOR and stands_out,
                         noise_outlier=(noise[n] >= NOISE_FLOOR and
-                                       noise[n] >= NOISE_FACTOR * other_noise))
+                                       noise[n] >= NOISE_FACTOR * class_noise))
         v.evidence = _evidence(gaps[n], logs.drop(columns=n))
         verdicts.append(v)
     return ClassCheck(machine_id, verdicts, len(logs), shift_spread=_robust_sd(list(shifts.values())))

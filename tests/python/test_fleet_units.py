@@ -1,0 +1,84 @@
+"""The fleet's parts without Slurm: the node-outlier check on real runs of
+one build (the committed A/A runs as nodes), the job's own record, node
+selection, machine.json's slurm entry. (test_fleet_slurm.py runs the
+whole on a real cluster.)"""
+import glob
+import math
+import os
+
+import pytest
+
+from support.paths import REPO
+
+from contend.fleet import false_alarms, outliers, status, submit
+from contend.core.cli import UsageError
+from contend.run import machine
+
+CALM = sorted(glob.glob(os.path.join(REPO, "results", "aa", "epyc-2c-a32200d9", "calm", "*")))
+
+
+@pytest.fixture(scope="module")
+def calm_nodes():
+    """Three nodes of one build on one machine: 3 consecutive 1-round A/A runs each."""
+    return false_alarms.pooled_nodes(CALM[:9], 3)
+
+
+def test_nodes_of_one_build_have_no_outlier(calm_nodes):
+    check = outliers.check("epyc", calm_nodes)
+    assert check.instances > 100 and len(check.nodes) == 3
+    assert check.outliers() == []
+
+
+def test_a_slowed_node_is_named_with_its_evidence(calm_nodes):
+    slow = sorted(calm_nodes)[1]
+    nodes = {n: (false_alarms.slowed(s, 0.25) if n == slow else s) for n, s in calm_nodes.items()}
+    check = outliers.check("epyc", nodes)
+    assert [v.node for v in check.outliers()] == [slow]
+    (named,) = check.outliers()
+    assert named.level_outlier and math.exp(named.shift) < 0.8
+    assert len(named.evidence) == outliers.EVIDENCE
+    assert all(ratio < 0.9 for _, ratio, _ in named.evidence)
+
+
+def test_two_nodes_name_nobody(calm_nodes):
+    two = dict(list(calm_nodes.items())[:2])
+    check = outliers.check("epyc", two)
+    assert check.outliers() == [] and "3 or more" in check.note
+
+
+@pytest.mark.parametrize("lines,state", [
+    (["t started node=a", "t built x", "t ended 0"], "done"),
+    (["t started node=a", "t built x", "t ended 1"], "done"),   # error rows: a finished run
+    (["t started node=a", "t built x", "t signalled TERM", "t ended 130"], "cancelled"),
+    (["t started node=a", "t failed the build failed"], "failed"),
+    (["t started node=a", "t built x"], "failed"),               # killed without a word
+    ([], "failed"),
+])
+def test_the_jobs_own_record(tmp_path, lines, state):
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "a-7.state").write_text("".join(f"{l}\n" for l in lines))
+    assert status.from_record(status.job_record(tmp_path, "a", "7"))[0] == state
+
+
+@pytest.mark.parametrize("features,constraint,ok", [
+    (("avx512", "big"), "avx512", True), (("big",), "avx512", False),
+    (("a", "b"), "a&b", True), (("a",), "a&b", False), (("c",), "a|c", True),
+    (("a",), "", True)])
+def test_constraints(features, constraint, ok):
+    assert submit.matches(features, constraint) is ok
+
+
+def test_an_unknown_constraint_form_is_refused():
+    with pytest.raises(UsageError, match="& and |"):
+        submit.matches(("a",), "a*2")
+
+
+def test_machine_json_names_the_job_and_a_partial_cpuset():
+    env = {"SLURM_JOB_ID": "42", "SLURMD_NODENAME": "n7", "CONTEND_FLEET_ID": "f"}
+    whole = machine.slurm_job(env, allowed=[0, 1, 2, 3], node_cpus=4)
+    assert whole["job_id"] == "42" and whole["node"] == "n7" and whole["whole_node"]
+    assert machine.partial_node_text(whole) == ""
+    part = machine.slurm_job(env, allowed=[0, 1, 4], node_cpus=8)
+    assert part["cpuset"] == "0-1,4" and part["cpus"] == 3 and not part["whole_node"]
+    assert "given 3 of the node's 8 CPUs" in machine.partial_node_text(part)
+    assert machine.slurm_job({}) is None
