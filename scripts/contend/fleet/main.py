@@ -15,6 +15,7 @@ each node, report.py is compare's page, local_cluster.py the one-machine
 cluster. Exit status: 0 when every node is done (status, wait, compare),
 1 when some are not, 2 on bad input.
 """
+import argparse
 import shlex
 import sys
 import time
@@ -26,12 +27,26 @@ from ..core.args import Parser, positive_int, positive_seconds
 from ..core.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
 
 PROG = "fleet"
+# Every command with its flags, under the top-level --help (each command's
+# own --help has the details).
+USAGE = """commands:
+  submit [--partition P] [--constraint FEATURE] [--nodes LIST|all] [--results DIR]
+         [--time LIMIT] [--prebuilt BENCH_DIR] [-- bench_all flags]
+  status FLEET
+  wait FLEET [--poll S] [--timeout S]
+  retry FLEET
+  compare FLEET [--format text|md|html] [--out DIR]
+  local-cluster [--dir DIR] [--nodes N] [-- COMMAND...]
+FLEET: the fleet's folder (<results>/<fleet_id>) or its id under the default
+results folder. Exit status: 0 when every node is done (status, wait,
+compare), 1 when some are not, 2 on bad input."""
 POLL_S = 5.0
 
 
 def build_parser():
     p = Parser(prog=PROG, description="contend on a Slurm cluster: one exclusive job per "
-                                      "node, results gathered, machines and nodes compared.")
+                                      "node, results gathered, machines and nodes compared.",
+               epilog=USAGE, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     s = sub.add_parser("submit", help="one exclusive job per selected node")
     s.add_argument("--partition", metavar="P", help="the partition (default: every node)")
