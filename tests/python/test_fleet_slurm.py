@@ -144,8 +144,9 @@ def test_local_cluster_stops_everything_on_ctrl_c(tmp_path):
     try:
         assert "local cluster up" in proc.stderr.readline()
         env = {**script_env(), "SLURM_CONF": str(tmp_path / "c" / "etc" / "slurm.conf")}
-        subprocess.run(["sbatch", "-w", "node1", "--wrap", "sleep 300"], env=env, check=True,
-                       capture_output=True, timeout=30)
+        subprocess.run(["sbatch", "-w", "node1", "-o", str(tmp_path / "job.out"),
+                        "--wrap", "sleep 300"], env=env, check=True, capture_output=True,
+                       timeout=30)
         wait_for(lambda: "R" in subprocess.run(["squeue", "-h", "-o", "%t"], env=env,
                                                capture_output=True, text=True).stdout,
                  "the job to run")
