@@ -73,6 +73,13 @@ def test_an_unknown_constraint_form_is_refused():
         submit.matches(("a",), "a*2")
 
 
+def test_sbatch_args_pass_through_but_not_the_fleets_own():
+    assert submit.sbatch_args("--account lab -L machine:1") == ["--account", "lab", "-L", "machine:1"]
+    for own in ("-w n1", "--output=x", "--export NONE", "-J x"):
+        with pytest.raises(UsageError, match="the fleet's to set"):
+            submit.sbatch_args(own)
+
+
 def test_machine_json_names_the_job_and_a_partial_cpuset():
     env = {"SLURM_JOB_ID": "42", "SLURMD_NODENAME": "n7", "CONTEND_FLEET_ID": "f"}
     whole = machine.slurm_job(env, allowed=[0, 1, 2, 3], node_cpus=4)

@@ -142,6 +142,9 @@ class LocalCluster:
             # job's own files after that, as on a site without accounting.
             "MinJobAge=30",
             "ReturnToService=2", "SlurmdTimeout=30", "InactiveLimit=0", "KillWait=2",
+            # The nodes share this machine: jobs that ask for the one
+            # "machine" license (sbatch -L machine:1) run one at a time.
+            "Licenses=machine:1",
         ] + [
             f"NodeName={node} NodeHostname=localhost NodeAddr=127.0.0.1 Port={port} "
             f"CPUs={self.cpus} Feature={','.join(self.features)} State=UNKNOWN"

@@ -1,7 +1,8 @@
 """scripts/fleet: contend on a Slurm cluster, one exclusive job per node.
 
     scripts/fleet submit [--partition P] [--constraint FEATURE] [--nodes LIST|all]
-                         [--results DIR] [--time LIMIT] [--prebuilt BENCH_DIR]
+                         [--results DIR] [--time LIMIT] [--sbatch-args ARGS]
+                         [--prebuilt BENCH_DIR]
                          [-- bench_all flags]
     scripts/fleet status FLEET
     scripts/fleet wait FLEET [--poll S] [--timeout S]
@@ -31,7 +32,7 @@ PROG = "fleet"
 # own --help has the details).
 USAGE = """commands:
   submit [--partition P] [--constraint FEATURE] [--nodes LIST|all] [--results DIR]
-         [--time LIMIT] [--prebuilt BENCH_DIR] [-- bench_all flags]
+         [--time LIMIT] [--sbatch-args ARGS] [--prebuilt BENCH_DIR] [-- bench_all flags]
   status FLEET
   wait FLEET [--poll S] [--timeout S]
   retry FLEET
@@ -58,6 +59,9 @@ def build_parser():
                    help="where the fleet's folder goes, on a file system every node shares "
                         "(default: the checkout's fleets/)")
     s.add_argument("--time", metavar="LIMIT", help="each job's time limit (sbatch --time)")
+    s.add_argument("--sbatch-args", metavar="ARGS", default="",
+                   help="more sbatch flags for every job, one string (\"--account A --qos Q\"; "
+                        "on the one-machine cluster \"-L machine:1\" runs the jobs one at a time)")
     s.add_argument("--prebuilt", metavar="BENCH_DIR", type=Path,
                    help="run this already-built bench folder on every node instead of building "
                         "per node: only for nodes of one architecture that all reach it (the "

@@ -12,6 +12,7 @@ timed out, cancelled, unavailable); a done node keeps its one run, a
 pending or running one its job: no node is measured twice.
 """
 import re
+import shlex
 import sys
 
 from . import manifest, slurm, status as status_mod
@@ -42,6 +43,20 @@ def matches(features, constraint):
         raise UsageError(f"--constraint {constraint!r}: only feature names joined by & and | "
                          "are understood here")
     return any(all(f in features for f in term.split("&")) for term in constraint.split("|"))
+
+
+def sbatch_args(text):
+    """--sbatch-args as a list; the flags the fleet sets itself are refused."""
+    try:
+        argv = shlex.split(text)
+    except ValueError as e:
+        raise UsageError(f"--sbatch-args {text!r}: {e}") from None
+    for flag in argv:
+        name = flag.split("=")[0]
+        if name in ("-w", "--nodelist", "-o", "--output", "-N", "--nodes", "--export", "-J",
+                    "--job-name", "--parsable"):
+            raise UsageError(f"--sbatch-args: {name} is the fleet's to set")
+    return argv
 
 
 def select_nodes(partition, constraint, node_list, env=None):
@@ -75,6 +90,7 @@ def sbatch_argv(folder, mf, node):
         argv += ["-C", mf["constraint"]]
     if mf.get("time_limit"):
         argv += ["--time", mf["time_limit"]]
+    argv += mf.get("sbatch_args", [])
     return argv + [str(JOB_SCRIPT), str(folder), mf.get("prebuilt") or "-", *mf["bench_all_flags"]]
 
 
@@ -101,6 +117,7 @@ def submit(args, command, env=None):
         "commit": machine.git_sha(repo.ROOT), "command": command,
         "partition": args.partition or "", "constraint": args.constraint or "",
         "node_list": args.nodes or "all", "time_limit": args.time or "",
+        "sbatch_args": sbatch_args(args.sbatch_args),
         "bench_all_flags": list(args.bench_flags),
         "prebuilt": str(args.prebuilt.absolute()) if args.prebuilt else "",
         "results": str(args.results.absolute())})
