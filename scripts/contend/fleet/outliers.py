@@ -19,7 +19,8 @@ robust to one node off, which a leave-one-out median of two is not). Two ways to
   class's (the median over its nodes) and at least NOISE_FLOOR (a node with a busy
   neighbour, an interrupt storm).
 Both need 3 nodes or more: of two nodes that differ, neither can be named.
-The evidence: the instances where the node's gap is largest, by how much,
+The evidence: on how many instances the node is off in the direction of
+its shift, and the instances where it is furthest that way, by how much,
 against what spread (the other nodes' spread on that instance, sd of logs).
 Not guaranteed: a node off on a few instances only (one broken impl) while
 its median gap stays small is not named here; its instances head its
@@ -54,6 +55,7 @@ class NodeVerdict:
     level_outlier: bool = False
     noise_outlier: bool = False
     evidence: list = field(default_factory=list)   # [(instance label, ratio, spread)]
+    same_direction: int = 0   # instances whose gap has the sign of the shift
 
     @property
     def outlier(self):
@@ -138,13 +140,16 @@ def judge(machine_id, logs, sds):
                         level_outlier=abs(shifts[n]) >= LEVEL_FLOOR and stands_out,
                         noise_outlier=(noise[n] >= NOISE_FLOOR and
                                        noise[n] >= NOISE_FACTOR * class_noise))
-        v.evidence = _evidence(gaps[n], logs.drop(columns=n))
+        v.evidence = _evidence(gaps[n], logs.drop(columns=n), shifts[n])
+        v.same_direction = int(((gaps[n] * shifts[n]) > 0).sum())
         verdicts.append(v)
     return ClassCheck(machine_id, verdicts, len(logs), shift_spread=_robust_sd(list(shifts.values())))
 
 
-def _evidence(gap, others):
-    """The EVIDENCE instances where the node is furthest from its class."""
-    top = gap.abs().sort_values(ascending=False).index[:EVIDENCE]
+def _evidence(gap, others, shift):
+    """The EVIDENCE instances where the node is furthest from its class in
+    the direction of its shift (a slow node's slowest instances)."""
+    direction = -1.0 if shift < 0 else 1.0
+    top = (gap * direction).sort_values(ascending=False).index[:EVIDENCE]
     spread = others.std(axis=1, ddof=1)
     return [(_label(key), float(math.exp(gap[key])), float(spread[key])) for key in top]

@@ -45,7 +45,7 @@ def outlier_lines(check, label):
         return [f"{label} {check.machine_id}: {check.note}"]
     shifts = ", ".join(f"{v.node} {percent(v.shift)}" for v in check.nodes)
     out = [f"{label} {check.machine_id}: {len(check.nodes)} nodes, {check.instances} instances "
-           f"every node measured; each node's median gap to the others: {shifts} (robust sd "
+           f"every node measured; each node's median gap to the class: {shifts} (robust sd "
            f"of the gaps {formatting.percent(check.shift_spread)})"]
     named = check.outliers()
     if not named:
@@ -57,7 +57,8 @@ def outlier_lines(check, label):
         what = []
         if v.level_outlier:
             what.append(f"{'slower' if v.shift < 0 else 'faster'} than its class by "
-                        f"{percent(v.shift)} (median over {check.instances} instances)")
+                        f"{percent(v.shift)} (median over {check.instances} instances; "
+                        f"{'slower' if v.shift < 0 else 'faster'} on {v.same_direction} of them)")
         if v.noise_outlier:
             what.append(f"noisy: its rounds spread {formatting.percent(v.noise)} (sd of logs; "
                         "the others' median is lower by "
