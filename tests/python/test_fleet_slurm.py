@@ -126,6 +126,23 @@ def test_a_drained_node_is_reported_not_waited_on(cluster, tmp_path):
         cluster.run(["scontrol", "update", "nodename=node2", "state=resume"])
 
 
+def test_a_node_drained_under_a_pending_job_is_not_waited_on(cluster, tmp_path):
+    # The job may not start for ten minutes: it is pending on an available node.
+    done = fleet(cluster, "submit", "--results", str(tmp_path), "--prebuilt", str(BENCH),
+                 "--nodes", "node2", "--sbatch-args=--begin=now+600", "--", *TINY)
+    assert done.returncode == 0, done.stderr
+    (folder,) = list(tmp_path.iterdir())
+    assert "pending" in fleet(cluster, "status", str(folder)).stdout
+    cluster.run(["scontrol", "update", "nodename=node2", "state=drain", "reason=no-power"])
+    try:
+        done = fleet(cluster, "wait", str(folder), "--poll", "0.2")
+        assert done.returncode == 1
+        assert "node2: unavailable (job pending on a node drained: no-power)" in done.stdout
+    finally:
+        cluster.run(["scancel", "--partition", local_cluster.PARTITION])
+        cluster.run(["scontrol", "update", "nodename=node2", "state=resume"])
+
+
 def test_bad_input_is_one_line(cluster, tmp_path):
     for args, says in [(["submit", "--nodes", "node9"], "no node node9"),
                        (["submit", "--", "--rounds", "0"], "--rounds"),

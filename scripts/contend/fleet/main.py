@@ -60,8 +60,9 @@ def build_parser():
                         "(default: the checkout's fleets/)")
     s.add_argument("--time", metavar="LIMIT", help="each job's time limit (sbatch --time)")
     s.add_argument("--sbatch-args", metavar="ARGS", default="",
-                   help="more sbatch flags for every job, one string (\"--account A --qos Q\"; "
-                        "on the one-machine cluster \"-L machine:1\" runs the jobs one at a time)")
+                   help="more sbatch flags for every job, one string: --sbatch-args='--account A "
+                        "--qos Q' (with the =); on the one-machine cluster '-L machine:1' runs "
+                        "the jobs one at a time")
     s.add_argument("--prebuilt", metavar="BENCH_DIR", type=Path,
                    help="run this already-built bench folder on every node instead of building "
                         "per node: only for nodes of one architecture that all reach it (the "
