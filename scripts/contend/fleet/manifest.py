@@ -94,6 +94,12 @@ def latest(manifest, node):
     return attempts[-1] if attempts else None
 
 
+def job_name(manifest):
+    """Every job of the fleet has this name (sbatch -J): how status tells
+    them from other jobs with the same ids."""
+    return f"contend-{manifest['fleet_id']}"
+
+
 def job_ids(manifest):
     return [a["job_id"] for n in manifest["nodes"].values() for a in n["attempts"]
             if "job_id" in a]

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import classes, outliers, status as status_mod
 from ..compare import main as compare_main
 from ..core import formatting, instance_summary, results, tables
-from ..core.cli import EXIT_FAILURE, EXIT_OK
+from ..core.cli import EXIT_FAILURE, EXIT_OK, UsageError
 from ..report import html_parts
 
 
@@ -93,7 +93,10 @@ def build(folder):
     if groups:
         pooled = [classes.pool([runs[n] for n in nodes], f"{len(nodes)}-nodes")
                   for _, nodes in groups]
-        parts["compare"] = compare_main.analyse(pooled, [f"m{i + 1}" for i in range(len(groups))])
+        try:
+            parts["compare"] = compare_main.analyse(pooled, [f"m{i + 1}" for i in range(len(groups))])
+        except UsageError as e:   # e.g. every row an error: the rest of the page still says so
+            parts["head"].append(f"no class comparison: {e}")
     for i, (mid, nodes) in enumerate(groups):
         check = outliers.check(mid, {n: instance_summary.of(runs[n]) for n in nodes})
         parts["outliers"].append(outlier_lines(check, f"m{i + 1}"))

@@ -102,23 +102,26 @@ class Job:
     node: str
 
 
-def queue(env=None):
-    """{job id: Job} of every job squeue still lists (finished ones too)."""
-    out = run(["squeue", "-h", "-t", "all", "-o", "%i|%T|%r|%N"], env).stdout
+def queue(name, env=None):
+    """{job id: Job} of the jobs named `name` that squeue still lists
+    (finished ones too). By name, not id alone: another cluster, or this
+    one after its state was reset, numbers its jobs from 1 again."""
+    out = run(["squeue", "-h", "-t", "all", "-o", "%i|%T|%j|%r|%N"], env).stdout
     jobs = {}
     for line in out.splitlines():
-        job_id, state, reason, node = (line.split("|", 3) + [""] * 4)[:4]
-        jobs[job_id] = Job(job_id, state.split()[0] if state else "", reason, node)
+        job_id, state, job_name, reason, node = (line.split("|", 4) + [""] * 5)[:5]
+        if job_name == name:
+            jobs[job_id] = Job(job_id, state.split()[0] if state else "", reason, node)
     return jobs
 
 
-def accounting(job_ids, env=None):
-    """{job id: Job} from sacct, or None where accounting is off (as on many
-    small sites): the caller then reads the jobs' own files."""
+def accounting(job_ids, name, env=None):
+    """{job id: Job} from sacct (jobs named `name`), or None where accounting
+    is off (as on many small sites): the caller then reads the jobs' own files."""
     if not job_ids:
         return {}
     try:
-        done = run(["sacct", "-n", "-P", "-X", "-o", "JobID,State,NodeList", "-j",
+        done = run(["sacct", "-n", "-P", "-X", "-o", "JobID,State,JobName,NodeList", "-j",
                     ",".join(job_ids)], env, check=False)
     except UsageError:
         return None
@@ -126,9 +129,10 @@ def accounting(job_ids, env=None):
         return None
     jobs = {}
     for line in done.stdout.splitlines():
-        job_id, state, node = (line.split("|", 2) + [""] * 3)[:3]
-        # "CANCELLED by 0" -> CANCELLED
-        jobs[job_id] = Job(job_id, state.split()[0] if state else "", "", node)
+        job_id, state, job_name, node = (line.split("|", 3) + [""] * 4)[:4]
+        if job_name == name:
+            # "CANCELLED by 0" -> CANCELLED
+            jobs[job_id] = Job(job_id, state.split()[0] if state else "", "", node)
     return jobs
 
 

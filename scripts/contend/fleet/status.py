@@ -118,15 +118,17 @@ def of_fleet(folder, env=None, offline_ok=False):
     offline_ok: where Slurm does not answer (the fleet is read elsewhere,
     later), judge from the jobs' own records alone."""
     mf = manifest.load(folder)
+    name = manifest.job_name(mf)
     try:
-        jobs = slurm.queue(env)
+        jobs = slurm.queue(name, env)
         nodes = {n.name: n for n in slurm.nodes(env=env)}
+        reachable = True
     except UsageError:
         if not offline_ok:
             raise
-        jobs, nodes = {}, {}
+        jobs, nodes, reachable = {}, {}, False
     unknown = [j for j in manifest.job_ids(mf) if j not in jobs]
-    accounted = slurm.accounting(unknown, env) if unknown and jobs else {}
+    accounted = slurm.accounting(unknown, name, env) if unknown and reachable else {}
     runs = runs_by_job(folder)
     return mf, [judge(folder, mf, node, jobs, accounted, nodes, runs) for node in mf["nodes"]]
 

@@ -81,7 +81,7 @@ def select_nodes(partition, constraint, node_list, env=None):
 def sbatch_argv(folder, mf, node):
     exports = {"CONTEND_ROOT": str(repo.ROOT), "CONTEND_FLEET_ID": mf["fleet_id"],
                "CONTEND_FLEET_COMMIT": mf["commit"]}
-    argv = ["--exclusive", "-N", "1", "-w", node, "-J", f"contend-{mf['fleet_id']}",
+    argv = ["--exclusive", "-N", "1", "-w", node, "-J", manifest.job_name(mf),
             "-o", str(folder / "jobs" / f"{node}-%j.out"),
             "--export", "ALL," + ",".join(f"{k}={v}" for k, v in exports.items())]
     if mf.get("partition"):
