@@ -39,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import namespaces
 from ..core.cli import UsageError
 
 PARTITION = "fleet"
@@ -56,9 +57,10 @@ class ClusterError(RuntimeError):
     """The cluster could not start; the message says which daemon and why."""
 
 
-def missing_programs():
+def missing_programs(hosts=False):
     """The programs a local cluster needs that are not on PATH."""
     return [p for p in DAEMONS + ("sinfo", "scontrol", "scancel")
+            + (("ip", "unshare", "nsenter") if hosts else ())
             if not shutil.which(p) and not Path("/usr/sbin", p).exists()]
 
 
@@ -79,10 +81,14 @@ def node_cpus():
 
 
 class LocalCluster:
-    def __init__(self, root, cpus=None, features=("local",), nodes=1):
+    def __init__(self, root, cpus=None, features=("local",), nodes=1, hosts=False):
+        """hosts: two nodes, the second a host of its own (namespaces.py:
+        its own network and host name, a veth pair to the controller's)."""
         self.root = Path(root).absolute()
         self.cpus = cpus or node_cpus()
-        self.nodes = [f"node{i + 1}" for i in range(nodes)]
+        self.nodes = [f"node{i + 1}" for i in range(2 if hosts else nodes)]
+        self.hosts = hosts
+        self.pair = None
         self.features = features
         self.procs = {}   # daemon name -> Popen
         self.conf = self.root / "etc" / "slurm.conf"
@@ -121,7 +127,7 @@ class LocalCluster:
         r = self.root
         lines = [
             "ClusterName=contend-local",
-            "SlurmctldHost=localhost(127.0.0.1)",
+            f"SlurmctldHost=localhost({self._addr(self.nodes[0])})",
             f"SlurmctldPort={ctld_port}",
             "SlurmUser=root", "SlurmdUser=root",
             "AuthType=auth/munge", "CredType=cred/munge",
@@ -146,7 +152,8 @@ class LocalCluster:
             # "machine" license (sbatch -L machine:1) run one at a time.
             "Licenses=machine:1",
         ] + [
-            f"NodeName={node} NodeHostname=localhost NodeAddr=127.0.0.1 Port={port} "
+            f"NodeName={node} NodeHostname={self._hostname(node)} NodeAddr={self._addr(node)} "
+            f"Port={port} "
             f"CPUs={self.cpus} Feature={','.join(self.features)} State=UNKNOWN"
             for node, port in zip(self.nodes, node_ports)
         ] + [
@@ -156,13 +163,31 @@ class LocalCluster:
         self.conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
         (r / "etc" / "plugstack.conf").write_text("", encoding="utf-8")
 
+    def _addr(self, node):
+        if not self.hosts:
+            return "127.0.0.1"
+        return namespaces.NODE_ADDR if node == self.nodes[1] else namespaces.CTL_ADDR
+
+    def _hostname(self, node):
+        return node if self.hosts and node == self.nodes[1] else "localhost"
+
+    def wrap(self, argv):
+        """argv as a client of this cluster runs it: in the controller's
+        network namespace when the nodes are hosts of their own."""
+        return self.pair.in_ctl(argv) if self.pair else list(argv)
+
+    def _in_place(self, node, argv):
+        if not self.pair:
+            return argv
+        return self.pair.in_node(argv) if node == self.nodes[1] else self.pair.in_ctl(argv)
+
     # ---- start ----------------------------------------------------------------
 
     def start(self):
         if os.geteuid() != 0:
             raise ClusterError("a local Slurm cluster needs root (slurmd starts jobs as "
                                "their user)")
-        missing = missing_programs()
+        missing = missing_programs(self.hosts)
         if missing:
             raise ClusterError(f"missing {', '.join(missing)}: apt-get install slurmctld "
                                "slurmd slurm-client munge")
@@ -170,12 +195,15 @@ class LocalCluster:
         try:
             munge_user = "munge" if _user_exists("munge") and _others_reach(self.root) else None
             self._write_munge_files(munge_user)
+            if self.hosts:
+                self.pair = namespaces.Pair(self.nodes[1], env=self.env())
             self._write_conf([free_port() for _ in range(1 + len(self.nodes))])
             self._start_munged(munge_user)
-            self._spawn("slurmctld", [_program("slurmctld"), "-D", "-i", "-f", str(self.conf)])
+            self._spawn("slurmctld", self.wrap([_program("slurmctld"), "-D", "-i", "-f",
+                                                str(self.conf)]))
             for node in self.nodes:
-                self._spawn(f"slurmd-{node}", [_program("slurmd"), "-D", "-N", node,
-                                               "-f", str(self.conf)])
+                self._spawn(f"slurmd-{node}", self._in_place(node, [
+                    _program("slurmd"), "-D", "-N", node, "-f", str(self.conf)]))
             for node in self.nodes:
                 self.wait_idle(node, START_TIMEOUT_S)
         except BaseException:
@@ -234,7 +262,7 @@ class LocalCluster:
 
     def run(self, argv, check=True, timeout=30):
         """A Slurm client command against this cluster; CompletedProcess."""
-        return subprocess.run(argv, env=self.env(), capture_output=True, text=True,
+        return subprocess.run(self.wrap(argv), env=self.env(), capture_output=True, text=True,
                               check=check, timeout=timeout, stdin=subprocess.DEVNULL)
 
     # ---- stop -------------------------------------------------------------------
@@ -252,6 +280,9 @@ class LocalCluster:
             if proc is not None:
                 _end(proc)
         self._sweep()
+        if self.pair:
+            self.pair.close()   # the namespaces and the veth pair go with their holders
+            self.pair = None
 
     def _sweep(self):
         """SIGKILL every process (not us) whose environment names this cluster."""
@@ -327,7 +358,7 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(folder=None, command=(), nodes=1):
+def serve(folder=None, command=(), nodes=1, hosts=False):
     """scripts/fleet local-cluster: a cluster for COMMAND (run with SLURM_CONF
     set; its exit status is ours), or until Ctrl-C / SIGTERM without one.
     Every daemon and job is stopped either way; a temporary folder is removed."""
@@ -335,16 +366,16 @@ def serve(folder=None, command=(), nodes=1):
     signal.signal(signal.SIGTERM, _raise_interrupt)
     root = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="contend-slurm-"))
     try:
-        with LocalCluster(root, nodes=nodes) as cluster:
+        with LocalCluster(root, nodes=nodes, hosts=hosts) as cluster:
             print(f"fleet: local cluster up: {', '.join(cluster.nodes)} ({cluster.cpus} CPUs "
                   f"each, the same ones: not for measuring), partition "
                   f"{PARTITION}; SLURM_CONF={cluster.conf}", file=sys.stderr, flush=True)
             if command:
-                return subprocess.run(list(command), env=cluster.env()).returncode
+                return subprocess.run(cluster.wrap(command), env=cluster.env()).returncode
             print("fleet: Ctrl-C stops it", file=sys.stderr, flush=True)
             while True:
                 time.sleep(3600)
-    except ClusterError as e:
+    except (ClusterError, namespaces.NamespaceError) as e:
         raise UsageError(f"local cluster: {e}") from None
     finally:
         if not folder:

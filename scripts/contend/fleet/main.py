@@ -8,7 +8,7 @@
     scripts/fleet wait FLEET [--poll S] [--timeout S]
     scripts/fleet retry FLEET
     scripts/fleet compare FLEET [--format text|md|html] [--out DIR]
-    scripts/fleet local-cluster [--dir DIR] [--nodes N] [-- COMMAND...]
+    scripts/fleet local-cluster [--dir DIR] [--nodes N] [--own-host] [-- COMMAND...]
 
 FLEET: the fleet's folder (<results>/<fleet_id>) or its id under the
 default results folder. submit.py submits and retries, status.py judges
@@ -37,7 +37,7 @@ USAGE = """commands:
   wait FLEET [--poll S] [--timeout S]
   retry FLEET
   compare FLEET [--format text|md|html] [--out DIR]
-  local-cluster [--dir DIR] [--nodes N] [-- COMMAND...]
+  local-cluster [--dir DIR] [--nodes N] [--own-host] [-- COMMAND...]
 FLEET: the fleet's folder (<results>/<fleet_id>) or its id under the default
 results folder. Exit status: 0 when every node is done (status, wait,
 compare), 1 when some are not, 2 on bad input."""
@@ -90,6 +90,10 @@ def build_parser():
                    help="keep its files here (default: a temporary folder, removed after)")
     c.add_argument("--nodes", type=positive_int, default=1, metavar="N",
                    help="slurmd daemons, node1..nodeN, all on this machine (default 1)")
+    c.add_argument("--own-host", action="store_true",
+                   help="two nodes, node2 a host of its own: its own network and UTS "
+                        "namespaces, a veth pair to the controller's namespace (COMMAND runs "
+                        "there); the machine's own network is not touched")
     return p
 
 
@@ -110,7 +114,7 @@ def main(argv):
     if rest and args.command != "local-cluster":
         raise UsageError(f"{args.command} takes no arguments after --")
     if args.command == "local-cluster":
-        return local_cluster.serve(args.dir, rest, args.nodes)
+        return local_cluster.serve(args.dir, rest, args.nodes, args.own_host)
     folder = manifest.resolve(args.fleet)
     if args.command == "status":
         return do_status(folder)
