@@ -10,4 +10,5 @@
     outliers       the node-outlier check within a class
     false_alarms   the outlier check's false-alarm rate and power (a tool, not a test)
     local_cluster  a one-machine Slurm cluster in a temporary folder (tests, trying it)
+    namespaces     its second node as a host of its own: network and UTS namespaces, a veth pair
 """

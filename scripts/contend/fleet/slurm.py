@@ -33,7 +33,7 @@ JOB_STATES = {
 # runs nothing new: a job waiting for it would wait forever.
 UNAVAILABLE = ("down", "drained", "draining", "drain", "fail", "failing", "future",
                "inval", "maint", "reboot_issued", "reboot_requested", "power_down",
-               "powered_down", "powering_down", "unknown", "not_responding")
+               "powered_down", "powering_down", "unknown")
 
 
 @dataclass
@@ -44,9 +44,11 @@ class Node:
     reason: str
 
     def available(self):
-        base = self.state.rstrip("*~#!%$@^-").lower()
-        # "*": not responding; a drained or down node is never scheduled.
-        return not self.state.endswith("*") and base not in UNAVAILABLE
+        # "*" (not responding) alone is not a reason: a slurmd that missed a
+        # ping under load answers the next one, and one that stays silent is
+        # set DOWN after SlurmdTimeout, which is. A drained or down node is
+        # never scheduled.
+        return self.state.rstrip("*~#!%$@^-").lower() not in UNAVAILABLE
 
     def why_unavailable(self):
         return f"node {self.state}" + (f": {self.reason}" if self.reason not in ("", "none") else "")
