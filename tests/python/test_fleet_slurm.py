@@ -41,9 +41,16 @@ def cluster(tmp_path_factory):
     assert local_cluster.leftovers(c.root) == []
 
 
+def fleet_env(cluster):
+    # The commit pinned: a job refuses to run when the checkout's commit is
+    # not the fleet's, and another test (or an editor) may make the shared
+    # tree "-dirty" between a submit and its job's start.
+    return cluster.env(script_env(CONTEND_GIT_SHA="fleet-test"))
+
+
 def fleet(cluster, *args, timeout=WAIT_S):
     return run_bounded([PYTHON, "-m", "contend.fleet.main", *args], timeout,
-                       env=cluster.env(script_env()), cwd=REPO)
+                       env=fleet_env(cluster), cwd=REPO)
 
 
 def submit(cluster, results, *flags, nodes="all"):
@@ -164,7 +171,7 @@ def test_a_node_that_is_a_host_of_its_own(tmp_path):
     with local_cluster.LocalCluster(tmp_path / "cluster", hosts=True) as own:
         def run(*args):
             return run_bounded(own.wrap([PYTHON, "-m", "contend.fleet.main", *args]), WAIT_S,
-                               env=own.env(script_env()), cwd=REPO)
+                               env=fleet_env(own), cwd=REPO)
         done = run("submit", "--results", str(tmp_path / "fleets"), "--prebuilt", str(BENCH),
                    "--", *TINY, "--rounds", "1")
         assert done.returncode == 0, done.stderr
