@@ -5,6 +5,7 @@ whole on a real cluster.)"""
 import glob
 import math
 import os
+import re
 
 import pytest
 
@@ -89,3 +90,55 @@ def test_machine_json_names_the_job_and_a_partial_cpuset():
     assert part["cpuset"] == "0-1,4" and part["cpus"] == 3 and not part["whole_node"]
     assert "given 3 of the node's 8 CPUs" in machine.partial_node_text(part)
     assert machine.slurm_job({}) is None
+
+
+def fleet_folder(tmp_path, slow_node=None):
+    """A fleet read where Slurm has forgotten it: four nodes of one class (each
+    a calm A/A run with its job in machine.json and its own record), a fifth
+    node whose build failed. slow_node's numbers are made 30% lower."""
+    import json
+    import shutil
+    import pandas as pd
+    from contend.fleet import manifest
+    folder, mf = manifest.create(tmp_path, {"commit": "abc", "command": "x", "bench_all_flags": []})
+    (folder / "jobs").mkdir(exist_ok=True)
+    for i, src in enumerate(CALM[:4] + [None]):
+        node, job = f"n{i + 1}", str(100 + i)
+        manifest.add_attempt(mf, node, job_id=job)
+        steps = ["started", "built"] + (["ended 0"] if src else ["failed the build failed"])
+        (folder / "jobs" / f"{node}-{job}.state").write_text(
+            "".join(f"2026-12-07T00:00:00Z {s}\n" for s in steps))
+        if src is None:
+            continue
+        run = folder / "runs" / "epyc-2c-a32200d9" / f"run-{node}"
+        shutil.copytree(src, run)
+        info = json.loads((run / "machine.json").read_text())
+        info.pop("summary", None)
+        info["slurm"] = {"job_id": job, "node": node, "cpuset": "0-1", "cpus": 2,
+                         "node_cpus": 2, "whole_node": True}
+        (run / "machine.json").write_text(json.dumps(info))
+        if node == slow_node:
+            df = pd.read_csv(run / "results.csv", keep_default_na=False)
+            df["items_per_second"] = pd.to_numeric(df["items_per_second"], errors="coerce") * 0.7
+            df.to_csv(run / "results.csv", index=False)
+    manifest.save(folder, mf)
+    return folder
+
+
+def test_compare_reads_a_fleet_slurm_has_forgotten(tmp_path, capsys):
+    from contend.fleet import report
+    folder = fleet_folder(tmp_path, slow_node="n3")
+    env_conf = os.environ.pop("SLURM_CONF", None)   # no cluster answers: the records do
+    try:
+        status = report.main(folder, "html", None)
+    finally:
+        if env_conf is not None:
+            os.environ["SLURM_CONF"] = env_conf
+    out = capsys.readouterr().out
+    assert status == 1                                   # n5 is not done
+    assert "4 done, 1 failed" in out and "4 nodes: n1, n2, n3, n4" in out
+    assert "OUTLIER n3: slower than its class by -" in out
+    assert "OUTLIER n1" not in out and "OUTLIER n2" not in out and "OUTLIER n4" not in out
+    assert re.search(r"n5 +failed +104 +the build failed", out)
+    page = (folder / "report" / "index.html").read_text()
+    assert "OUTLIER n3" in page and "Failed and missing nodes" in page
