@@ -142,3 +142,21 @@ def test_compare_reads_a_fleet_slurm_has_forgotten(tmp_path, capsys):
     assert re.search(r"n5 +failed +104 +the build failed", out)
     page = (folder / "report" / "index.html").read_text()
     assert "OUTLIER n3" in page and "Failed and missing nodes" in page
+
+
+def test_a_job_refuses_a_checkout_that_moved_since_submit(tmp_path):
+    import subprocess
+    from support.processes import script_env
+    (tmp_path / "jobs").mkdir()
+    env = script_env(CONTEND_ROOT=REPO, SLURM_JOB_ID="7", SLURMD_NODENAME="n1",
+                     CONTEND_FLEET_COMMIT="0000000", CONTEND_GIT_SHA="1111111")
+    done = subprocess.run([os.path.join(REPO, "scripts", "lib", "fleet_job.sh"), str(tmp_path),
+                           "-", "--quick"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stderr.strip() == ("fleet job: the checkout is at 1111111, the fleet was "
+                                   "submitted at 0000000")
+    record = status.job_record(tmp_path, "n1", "7")
+    assert "started" in record and "built" not in record
+    assert status.from_record(record) == ("failed", "the checkout is at 1111111, the fleet was "
+                                                    "submitted at 0000000")
+    assert not (tmp_path / "runs").exists()
