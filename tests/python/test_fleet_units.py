@@ -160,3 +160,18 @@ def test_a_job_refuses_a_checkout_that_moved_since_submit(tmp_path):
     assert status.from_record(record) == ("failed", "the checkout is at 1111111, the fleet was "
                                                     "submitted at 0000000")
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_job_slurm_holds_is_failed_not_waited_on(tmp_path):
+    from contend.fleet import slurm
+    mf = {"nodes": {"n1": {"attempts": [{"job_id": "5"}]}}}
+    jobs = {"5": slurm.Job("5", "PENDING", "launch failed requeued held", "n1")}
+    nodes = {"n1": slurm.Node("n1", "idle", (), "none")}
+    judged = status.judge(tmp_path, mf, "n1", jobs, {}, nodes, {})
+    assert (judged.state, judged.detail) == ("failed", "held by Slurm: launch failed requeued held")
+    jobs["5"].reason = "Priority"
+    assert status.judge(tmp_path, mf, "n1", jobs, {}, nodes, {}).state == "pending"
+    nodes["n1"] = slurm.Node("n1", "idle*", (), "none")       # a missed ping: still pending
+    assert status.judge(tmp_path, mf, "n1", jobs, {}, nodes, {}).state == "pending"
+    nodes["n1"] = slurm.Node("n1", "down*", (), "Not responding")
+    assert status.judge(tmp_path, mf, "n1", jobs, {}, nodes, {}).state == "unavailable"

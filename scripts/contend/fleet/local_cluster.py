@@ -5,7 +5,10 @@
 
 Everything lives under `root` (a folder the caller owns): a munge key and
 munged's socket, pid, log and seed files; slurm.conf; slurmctld's state;
-slurmd's spool; the logs. Nothing is read from or written to /etc, /run or
+slurmd's spool; the logs. (Under a root path longer than SHORT_ROOT, the
+munge folder and the spools, which hold Unix sockets whose paths must stay
+under 108 bytes, go in a short folder /tmp/cs-XXXX instead, removed by
+stop().) Nothing is read from or written to /etc, /run or
 /var: the daemons and the Slurm clients find each other through
 SLURM_CONF (env()), and Slurm finds munged through slurm.conf's AuthInfo.
 
@@ -49,6 +52,7 @@ MARKER = "CONTEND_LOCAL_CLUSTER"
 # Bounds that only catch a hang: a node goes idle in about 1.2 s on a
 # 2-core VM (the issue's measurement), a daemon stops in well under 1 s.
 START_TIMEOUT_S = 60.0
+SHORT_ROOT = 40   # bytes of root path that leave room for the sockets' names
 STOP_TIMEOUT_S = 15.0
 DAEMONS = ("munged", "slurmctld", "slurmd")
 
@@ -89,6 +93,10 @@ class LocalCluster:
         self.nodes = [f"node{i + 1}" for i in range(2 if hosts else nodes)]
         self.hosts = hosts
         self.pair = None
+        # Unix sockets (munged's, slurmstepd's in the spool) need paths under
+        # 108 bytes: under a long root (pytest's) they go in a short folder
+        # of their own, /tmp/cs-XXXX, removed with the cluster.
+        self.sockets = self.root if len(str(self.root)) <= SHORT_ROOT else None
         self.features = features
         self.procs = {}   # daemon name -> Popen
         self.conf = self.root / "etc" / "slurm.conf"
@@ -103,7 +111,7 @@ class LocalCluster:
         return env
 
     def _munge_dir(self):
-        return self.root / "munge"
+        return self.sockets / "munge"
 
     def _write_munge_files(self, user):
         """munged's own folder, owned by the user it runs as, with a fresh
@@ -117,11 +125,9 @@ class LocalCluster:
             ent = pwd.getpwnam(user)
             for path in (folder, key):
                 os.chown(path, ent.pw_uid, ent.pw_gid)
-        # munged (as munge) must reach its folder through root's.
-        self.root.chmod(0o755)
 
     def _write_conf(self, ports):
-        for sub in ("etc", "state", "spool", "log"):
+        for sub in ("etc", "state", "log"):
             (self.root / sub).mkdir(exist_ok=True)
         ctld_port, node_ports = ports[0], ports[1:]
         r = self.root
@@ -133,9 +139,9 @@ class LocalCluster:
             "AuthType=auth/munge", "CredType=cred/munge",
             f"AuthInfo=socket={self._munge_dir() / 'munge.socket'}",
             f"StateSaveLocation={r / 'state'}",
-            f"SlurmdSpoolDir={r / 'spool'}/%n",
+            f"SlurmdSpoolDir={self.sockets / 'spool'}/%n",
             f"SlurmctldPidFile={r / 'slurmctld.pid'}",
-            f"SlurmdPidFile={r / 'spool'}/slurmd-%n.pid",
+            f"SlurmdPidFile={r / 'state'}/slurmd-%n.pid",
             f"SlurmctldLogFile={r / 'log' / 'slurmctld.log'}",
             f"SlurmdLogFile={r / 'log'}/slurmd-%n.log",
             f"PlugStackConfig={r / 'etc' / 'plugstack.conf'}",
@@ -192,8 +198,14 @@ class LocalCluster:
             raise ClusterError(f"missing {', '.join(missing)}: apt-get install slurmctld "
                                "slurmd slurm-client munge")
         self.root.mkdir(parents=True, exist_ok=True)
+        if self.sockets is None:
+            self.sockets = Path(tempfile.mkdtemp(prefix="cs-", dir="/tmp"))
+        # munged (as munge) must reach its folder through this one.
+        self.sockets.chmod(0o755)
+        (self.sockets / "spool").mkdir(exist_ok=True)
         try:
-            munge_user = "munge" if _user_exists("munge") and _others_reach(self.root) else None
+            munge_user = ("munge" if _user_exists("munge") and _others_reach(self._munge_dir())
+                          else None)
             self._write_munge_files(munge_user)
             if self.hosts:
                 self.pair = namespaces.Pair(self.nodes[1], env=self.env())
@@ -283,6 +295,8 @@ class LocalCluster:
         if self.pair:
             self.pair.close()   # the namespaces and the veth pair go with their holders
             self.pair = None
+        if self.sockets is not None and self.sockets != self.root:
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
     def _sweep(self):
         """SIGKILL every process (not us) whose environment names this cluster."""

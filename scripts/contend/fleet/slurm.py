@@ -138,6 +138,17 @@ def accounting(job_ids, name, env=None):
     return jobs
 
 
+def held(job):
+    """A pending job that will not start by itself: held after a failed
+    launch ("launch failed requeued held"), by its user or an administrator."""
+    return "held" in job.reason.lower() or job.state in ("REQUEUE_HOLD",)
+
+
+def cancel(job_ids, env=None):
+    if job_ids:
+        run(["scancel", *job_ids], env)
+
+
 def fleet_state(job):
     """The fleet's word for a Slurm job state ("failed" for one it does not know)."""
     return JOB_STATES.get(job.state, "failed")

@@ -98,6 +98,10 @@ def judge(folder, mf, node, jobs, accounted, nodes, runs):
         state, detail = slurm.fleet_state(job), job.reason if job.reason not in ("None", "") else ""
         if state == "pending" and here is not None and not here.available():
             state, detail = "unavailable", f"job pending on a {here.why_unavailable()}"
+        elif state == "pending" and slurm.held(job):
+            # Held (a failed launch, an administrator): it never starts by
+            # itself. retry cancels it before submitting again.
+            state, detail = "failed", f"held by Slurm: {job.reason}"
         elif state == "done" and record.get("ended", "0").strip() not in ("0", "1"):
             state, detail = from_record(record)
         elif state not in STILL_GOING and state != "done" and "failed" in record:

@@ -134,6 +134,10 @@ def retry(folder, env=None):
     again = [s.node for s in statuses if s.state in RETRY_STATES]
     if not again:
         return mf, [f"nothing to retry: {status_mod.counts(statuses)}"]
+    # A job Slurm holds (or that waits on a drained node) would run one day
+    # beside its replacement: it goes first, so no node is measured twice.
+    slurm.cancel([s.job_id for s in statuses if s.state in RETRY_STATES and s.job_id
+                  and s.detail.startswith(("held by Slurm", "job pending on"))], env)
     nodes = {n.name: n for n in slurm.nodes(mf.get("partition") or None, env)}
     lines = []
     for name in again:
