@@ -117,6 +117,7 @@ class LocalCluster:
         """munged's own folder, owned by the user it runs as, with a fresh
         key: munged refuses a key or socket folder others may write."""
         folder = self._munge_dir()
+        shutil.rmtree(folder, ignore_errors=True)   # a --dir used before: a fresh key
         folder.mkdir(mode=0o700)
         key = folder / "munge.key"
         key.write_bytes(secrets.token_bytes(128))
@@ -237,9 +238,7 @@ class LocalCluster:
         _wait(ready, START_TIMEOUT_S, lambda: "munged made no socket")
 
     def _spawn(self, name, argv, user=None):
-        log = open(self.root / "log" / f"{name}.out", "ab") if (self.root / "log").is_dir() \
-            else open(self.root / f"{name}.out", "ab")
-        with log:
+        with open(self.root / "log" / f"{name}.out", "ab") as log:
             self.procs[name] = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 env=self.env(), start_new_session=True, user=user, cwd=str(self.root))
