@@ -23,6 +23,10 @@ One sub-package per layer; each one's __init__ names its modules.
               run report page, the history page, scripts/plot.
     compare/  several machines side by side: alignment, winners per
               machine, tables, overlay figures, scripts/compare.
+    fleet/    a fleet on Slurm: one exclusive job per node, the fleet's
+              manifest and status, machine classes and node outliers
+              (scripts/fleet), and the one-machine Slurm cluster the
+              tests use.
 
 The layer rule: a module imports from its own sub-package and from the
 sub-packages LAYERS lists for it, nothing else of contend; only the layers
@@ -31,7 +35,7 @@ checks both on every module, and that no import cycle exists.
 
 Front ends, one per script in scripts/ (scripts/lib/setup.sh maps each to
 its module): run.bench_all, run.noise, report.plot, compare.main,
-gate.regress, gate.ab. Each is that module's main(): core.args.Parser in,
+gate.regress, gate.ab, fleet.main. Each is that module's main(): core.args.Parser in,
 its layer's work done, core.cli.run_main's exit codes out.
 """
 
@@ -43,6 +47,7 @@ LAYERS = {
     "gate": ("core", "history"),
     "report": ("core", "history"),
     "compare": ("core", "report"),
+    "fleet": ("core", "run", "report", "compare"),
 }
 
 # The only layers that may import matplotlib or plotly.

@@ -18,9 +18,12 @@ CONTEND_PACKAGES=(
 
 # What only the tests need beyond that: a real browser for the page tests
 # (and a font for the text it renders: the screenshot tests look at it),
-# pytest-xdist to run the Python tests on every CPU, and Relacy (header-only)
-# for the model checks of contend's own concurrent code.
-CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist relacy-dev)
+# pytest-xdist to run the Python tests on every CPU, Relacy (header-only)
+# for the model checks of contend's own concurrent code, and Slurm, munge
+# and iproute2 for the fleet's tests, which start a one-machine cluster
+# (its second node in a network namespace of its own).
+CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist relacy-dev
+                       slurmctld slurmd slurm-client munge iproute2)
 
 CONTEND_APT_UPDATED=0
 
@@ -92,6 +95,7 @@ declare -gA CONTEND_TOOL_MODULE=(
   [compare]=contend.compare.main
   [regress]=contend.gate.regress
   [ab]=contend.gate.ab
+  [fleet]=contend.fleet.main
 )
 
 # What each tool's module imports beyond the standard library; Debian's
@@ -106,6 +110,7 @@ declare -gA CONTEND_TOOL_NEEDS=(
   [compare]="matplotlib numpy pandas plotly scipy"
   [regress]="numpy pandas scipy"
   [ab]="numpy pandas scipy"
+  [fleet]="matplotlib numpy pandas plotly scipy"
 )
 
 # contend_exec_python <tool> [args...]: replaces the shell with

@@ -16,6 +16,7 @@ with interactive overlays that loads the folder's one shared plotly.js.
 """
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..core import ranking, results
 from ..core.args import Parser
@@ -31,6 +32,25 @@ def default_out(runs):
     return runs[0].run_dir / "report" / f"compare-vs-{figures.slug(others)}"
 
 
+def analyse(runs, labels=None):
+    """Everything compare says about `runs` (one per machine), as a
+    namespace: labels, points, by_load, by_threads, wins, head, sections,
+    verdict. scripts/fleet compare sets its machine classes side by side
+    with it."""
+    labels = labels or align.unique_labels(runs)
+    points = [align.machine_points(r) for r in runs]
+    evidence = [ranking.RoundSamples.of(r) for r in runs]
+    by_load, by_threads = align.align(points, "load"), align.align(points, "threads")
+    if not len(by_load) and not len(by_threads):
+        raise UsageError("the runs have no benchmark instance in common "
+                         "(same family, benchmark, params, impl, mode, roles, placement)")
+    wins = align.winners(points, evidence, "load")
+    head = text.machine_lines(runs, labels)
+    sections = text.sections(by_load, by_threads, wins, len(runs))
+    return SimpleNamespace(labels=labels, points=points, by_load=by_load, by_threads=by_threads,
+                           wins=wins, head=head, sections=sections, verdict=text.verdict_line(wins))
+
+
 def main(argv):
     parser = Parser(prog="compare", description="Compares contend runs of several "
                            "machines: aligned tables, winners, overlay plots.")
@@ -43,17 +63,10 @@ def main(argv):
     if len(args.runs) < 2:
         raise UsageError("compare needs at least two runs")
     runs = results.load_runs(args.runs)
-    labels = align.unique_labels(runs)
-    points = [align.machine_points(r) for r in runs]
-    evidence = [ranking.RoundSamples.of(r) for r in runs]
-    by_load, by_threads = align.align(points, "load"), align.align(points, "threads")
-    if not len(by_load) and not len(by_threads):
-        raise UsageError("the runs have no benchmark instance in common "
-                         "(same family, benchmark, params, impl, mode, roles, placement)")
-    wins = align.winners(points, evidence, "load")
-    head = text.machine_lines(runs, labels)
-    sections = text.sections(by_load, by_threads, wins, len(runs))
-    verdict = text.verdict_line(wins)
+    c = analyse(runs)
+    labels, points, wins, head, sections, verdict = (c.labels, c.points, c.wins, c.head,
+                                                     c.sections, c.verdict)
+    by_load, by_threads = c.by_load, c.by_threads
     print(text.text_report(head, sections, verdict))
 
     out = Path(args.out) if args.out else default_out(runs)

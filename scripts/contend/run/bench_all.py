@@ -580,6 +580,11 @@ def start_run(args, argv, the_plan, chosen):
         between_sd, source = noise.typical_between_sd(Path(args.out).absolute(),
                                                       info["machine_id"])
         apply_budget(args, len(chosen), between_sd, source)
+    slurm = machine.slurm_job()
+    if slurm:
+        info["slurm"] = slurm
+        if machine.partial_node_text(slurm):
+            print(f"{PROG}: {machine.partial_node_text(slurm)}", file=sys.stderr)
     info.update(complete=False, rounds=args.rounds, repetitions=args.repetitions,
                 episodes=args.episodes, min_time=args.min_time, warmup_episodes=args.warmup,
                 aslr="kept" if args.keep_aslr else "disabled",

@@ -146,6 +146,48 @@ def describe(plan, *, run_id, quick, command, repo):
     return info
 
 
+def cpu_ranges(cpus):
+    """[0, 1, 2, 5] -> "0-2,5" (the kernel's cpuset list format)."""
+    parts, cpus = [], sorted(cpus)
+    i = 0
+    while i < len(cpus):
+        j = i
+        while j + 1 < len(cpus) and cpus[j + 1] == cpus[j] + 1:
+            j += 1
+        parts.append(str(cpus[i]) if i == j else f"{cpus[i]}-{cpus[j]}")
+        i = j + 1
+    return ",".join(parts)
+
+
+def slurm_job(environ=None, allowed=None, node_cpus=None):
+    """machine.json's "slurm" inside a Slurm job (None outside one): the job
+    id, the node, the cpuset the job was given (this process's affinity: with
+    task/affinity or cgroups, what Slurm allotted), and whether that is the
+    whole node. hwloc plans for the allowed cpuset, so a job given part of a
+    node plans for the part it got; this says that it did."""
+    environ = os.environ if environ is None else environ
+    if not environ.get("SLURM_JOB_ID"):
+        return None
+    allowed = sorted(os.sched_getaffinity(0)) if allowed is None else sorted(allowed)
+    node_cpus = os.cpu_count() if node_cpus is None else node_cpus
+    return {"job_id": environ["SLURM_JOB_ID"],
+            "node": environ.get("SLURMD_NODENAME") or socket.gethostname(),
+            "cluster": environ.get("SLURM_CLUSTER_NAME", ""),
+            "partition": environ.get("SLURM_JOB_PARTITION", ""),
+            "fleet_id": environ.get("CONTEND_FLEET_ID", ""),
+            "cpuset": cpu_ranges(allowed), "cpus": len(allowed), "node_cpus": node_cpus,
+            "whole_node": len(allowed) >= node_cpus}
+
+
+def partial_node_text(slurm):
+    """One line when the job got part of its node, else ""."""
+    if not slurm or slurm["whole_node"]:
+        return ""
+    return (f"Slurm job {slurm['job_id']} on {slurm['node']} was given {slurm['cpus']} of the "
+            f"node's {slurm['node_cpus']} CPUs (cpuset {slurm['cpuset']}): the plan is for "
+            f"the {slurm['cpus']} it got, and its machine_id says so")
+
+
 def write(path, info):
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
