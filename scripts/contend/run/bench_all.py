@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import budget, calibration, child, gbench, instances, machine, only_list, plan, schedule
-from ..core import formatting, instance_name, repo, schema
+from ..core import formatting, instance_name, repo, schema, slowdown
 from ..core.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                          positive_int, positive_seconds)
 from ..core.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
@@ -433,6 +433,9 @@ def main(argv):
     the_plan = plan.load(str(bench_dir / "contend_plan"))
     if args.estimate:
         return print_estimate(args, bench_dir)
+    # Test-only (core/slowdown.py): a malformed value is refused before anything runs.
+    slowed = os.environ.get(slowdown.VARIABLE, "")
+    slowdown.parse(slowed)
     for var in plan.HWLOC_OVERRIDES:
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
@@ -584,6 +587,8 @@ def start_run(args, argv, the_plan, chosen):
                 episodes=args.episodes, min_time=args.min_time, warmup_episodes=args.warmup,
                 aslr="kept" if args.keep_aslr else "disabled",
                 aslr_effective=args.keep_aslr or child.disable_aslr_for_children())
+    if os.environ.get(slowdown.VARIABLE):   # test-only: such a run is never a baseline
+        info[slowdown.MACHINE_KEY] = os.environ[slowdown.VARIABLE]
     # The binaries record the sha in their own context; give them this one.
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
     run_dir = Path(args.out).absolute() / info["machine_id"] / run_id
