@@ -30,6 +30,7 @@ built and run with *its own* scripts (bench_all of that revision), so a
 change to the harness is measured as part of the change. The worktrees are
 removed afterwards unless --keep-worktrees.
 """
+import argparse
 import datetime
 import json
 import os
@@ -39,7 +40,7 @@ import sys
 from pathlib import Path
 
 
-from ..core import repo, schema
+from ..core import repo, schema, slowdown
 from ..core.args import Parser, non_negative_int, positive_int
 from ..core.cli import UsageError, run_main
 from ..history import store
@@ -47,7 +48,7 @@ from . import evidence, judge, pooled_run, regress, verdict_text
 
 PROG = "ab"
 SIDES = ("A", "B")
-DEFAULT_RUNS = 9
+DEFAULT_RUNS = 12
 DEFAULT_CONFIRM_RUNS = 6
 # bench_all rounds per alternated run, unless the flags after "--" say otherwise.
 ROUNDS_PER_RUN = 1
@@ -117,9 +118,10 @@ class GitWorktreeRunner:
                 if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT).returncode:
                     raise UsageError(f"building {worktree.name} failed: see {log}")
 
-    def bench(self, worktree, bench_args):
+    def bench(self, worktree, bench_args, extra_env=None):
         """Runs that revision's bench_all; returns the run folder it wrote
-        (found as the results.csv that was not there before)."""
+        (found as the results.csv that was not there before). extra_env:
+        variables for that run alone (the power tool's CONTEND_SLOWDOWN)."""
         roots = [Path(worktree) / "results"] + [Path(worktree) / o for o in _out_flags(bench_args)]
         before = _result_csvs(roots)
         command = [str(worktree / "scripts" / "bench_all"), *bench_args]
@@ -128,6 +130,7 @@ class GitWorktreeRunner:
         # CONTEND_GIT_SHA would label both sides with one sha: each worktree
         # is a real checkout and names its own commit.
         env = {k: v for k, v in os.environ.items() if k != "CONTEND_GIT_SHA"}
+        env.update(extra_env or {})
         code = subprocess.run(command, cwd=worktree, stdout=sys.stderr, env=env).returncode
         new = sorted(_result_csvs(roots) - before, key=lambda p: p.stat().st_mtime)
         if not new:
@@ -193,8 +196,10 @@ class Session:
     as asked (the runs, then the confirm stage); removes the worktrees on
     exit unless keep_worktrees."""
 
-    def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False):
+    def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False, slow_candidate=""):
         self.runner, self.out_dir, self.keep = runner, Path(out_dir), keep_worktrees
+        # Test-only (core/slowdown.py): B's runs alone get CONTEND_SLOWDOWN.
+        self.env_of = {"A": {}, "B": {slowdown.VARIABLE: slow_candidate} if slow_candidate else {}}
         self.revs = {"A": rev_a, "B": rev_b}
         self.sha, self.trees = {}, {}
         self.runs_of = {side: [] for side in SIDES}
@@ -222,7 +227,9 @@ class Session:
         (A, B): each side's every run so far pooled (out_dir/A, out_dir/B for
         the first stage, out_dir/<stage>/A, /B after later ones)."""
         for side, r in alternation(runs):
-            produced = Path(self.runner.bench(self.trees[side], args_of[side]))
+            env = self.env_of[side]
+            produced = Path(self.runner.bench(self.trees[side], args_of[side],
+                                              **({"extra_env": env} if env else {})))
             kept = self.out_dir / stage / f"{side}-{r}"
             if kept.exists():
                 shutil.rmtree(kept)
@@ -257,11 +264,11 @@ def run_ab(runner, rev_a, rev_b, runs, bench_args, out_dir, keep_worktrees=False
 
 
 def gate(runner, rev_a, rev_b, runs, bench_args, out_dir, confirm_runs=0,
-         keep_worktrees=False, **judging):
+         keep_worktrees=False, slow_candidate="", **judging):
     """The whole A/B gate: runs, verdict, then the confirm stage for what
     it flagged. Returns (candidate run, verdict). `judging`: threshold,
     alpha, suite_threshold, allow_missing (regress.verdict_for_runs)."""
-    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
+    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees, slow_candidate) as session:
         baseline, candidate = session.measure(runs, {side: bench_args for side in SIDES})
         v = _verdict(baseline, candidate, judging)
         flagged = judge.flagged_for_confirm(v)
@@ -304,7 +311,7 @@ def gate_from_args(args):
     runner = GitWorktreeRunner(root, root / "build" / "ab")
     suite = args.threshold if args.suite_threshold is None else args.suite_threshold
     candidate, v = gate(runner, args.revs[0], args.revs[1], args.runs, args.bench_args,
-                        out_dir, args.confirm_runs, args.keep_worktrees,
+                        out_dir, args.confirm_runs, args.keep_worktrees, args.slow_candidate,
                         threshold=args.threshold, alpha=args.alpha,
                         suite_threshold=suite, allow_missing=args.allow_missing)
     _log(f"pooled runs: {out_dir / 'A'} (A) and {out_dir / 'B'} (B)")
@@ -334,10 +341,17 @@ def parse(argv):
                         help="where pooled runs go (default REPO/build/ab/runs/<time>)")
     parser.add_argument("--repo", metavar="DIR",
                         help="the git checkout to build (default: the one holding this script)")
+    # Test-only (the power tool, scripts/contend/gate/power.py): B's runs get
+    # CONTEND_SLOWDOWN=IMPL=F; hidden, as no real gate wants it.
+    parser.add_argument("--slow-candidate", metavar="IMPL=F", default="", help=argparse.SUPPRESS)
     regress.add_judging_arguments(parser, "the threshold itself")
     args = parser.parse_args(argv)
     if len(args.revs) != 2:
         raise UsageError("expected two git revisions: REV_A REV_B")
+    if os.environ.get(slowdown.VARIABLE):
+        raise UsageError(f"{slowdown.VARIABLE} is set: it would slow the baseline (A) too; "
+                         "unset it (it is a test-only knob)")
+    slowdown.parse(args.slow_candidate)
     args.bench_args = ["--rounds", str(ROUNDS_PER_RUN), *bench_args]   # a later --rounds wins
     return args
 

@@ -15,7 +15,7 @@ Exit status: 0 no regression, 1 regression, 2 bad input.
 """
 import sys
 
-from ..core import results
+from ..core import results, slowdown
 from ..core.args import Parser, fraction, positive_int, probability
 from ..core.cli import EXIT_OK, UsageError, run_main
 from ..history import store
@@ -78,11 +78,17 @@ def label(run):
 
 
 def verdict_for_runs(baseline, candidate, threshold, alpha, any_machine=False,
-                     suite_threshold=None, allow_missing=False):
+                     suite_threshold=None, allow_missing=False, paired=None):
+    """paired: None = when both runs are pooled alternated runs (scripts/ab,
+    regress --aa --alternated): their run i of A and run i of B were made
+    back to back, and judge_sides tests the pairs."""
     check_runs(baseline, candidate, any_machine)
+    slowdown.refuse_as_baseline(baseline)
     check_baseline_numbers(baseline)
+    if paired is None:
+        paired = all("run_of_round" in run.machine for run in (baseline, candidate))
     v = judge.judge_sides(evidence.side_of_run(baseline), evidence.side_of_run(candidate),
-                          threshold, alpha, suite_threshold, allow_missing)
+                          threshold, alpha, suite_threshold, allow_missing, paired=paired)
     v.baseline_label, v.candidate_label = label(baseline), label(candidate)
     if not any("run_of_round" in run.machine for run in (baseline, candidate)):
         v.notes.append(SEPARATE_RUNS_NOTE)
