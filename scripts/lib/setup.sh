@@ -87,6 +87,7 @@ declare -gA CONTEND_TOOL_MODULE=(
   [compare]=contend.compare.main
   [regress]=contend.gate.regress
   [ab]=contend.gate.ab
+  [power]=contend.gate.power
 )
 
 # What each tool's module imports beyond the standard library; Debian's
@@ -101,6 +102,7 @@ declare -gA CONTEND_TOOL_NEEDS=(
   [compare]="matplotlib numpy pandas plotly scipy"
   [regress]="numpy pandas scipy"
   [ab]="numpy pandas scipy"
+  [power]="numpy pandas scipy"
 )
 
 # contend_exec_python <tool> [args...]: replaces the shell with

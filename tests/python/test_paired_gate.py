@@ -15,7 +15,7 @@ import pytest
 
 from contend.core import slowdown
 from contend.core.cli import UsageError
-from contend.gate import evidence, judge, paired
+from contend.gate import ab, evidence, judge, paired
 from support import synthetic_runs as synth
 from support.tools import run_tool, stderr_lines
 
@@ -155,3 +155,72 @@ def test_a_slowed_run_is_refused_as_a_baseline_and_from_the_history(tmp_path):
         lines = stderr_lines(done)
         assert len(lines) == 1 and "CONTEND_SLOWDOWN=std_mutex=0.7" in lines[0], lines
     assert not (tmp_path / "h").exists() or not any((tmp_path / "h").iterdir())
+
+
+# ---- scripts/ab with a bench_all that pairs processes ----------------------------
+
+class PairingRunner:
+    """Stands in for git + cmake + a bench_all with --pair-bench-dir: each
+    bench_pair call writes A's and B's paired runs (one round per pair, the
+    rounds' states shared: a per-round factor on both sides)."""
+
+    def __init__(self, tmp_path, slow):
+        self.tmp, self.slow, self.calls = tmp_path, slow, []
+
+    def resolve(self, rev):
+        return f"{rev:0<40}"
+
+    def prepare(self, side, sha):
+        return self.tmp / "trees" / side
+
+    def build(self, tree):
+        pass
+
+    def cleanup(self, tree):
+        self.calls.append(("cleanup", tree.name))
+
+    def supports_pairs(self, tree):
+        return True
+
+    def bench(self, tree, bench_args, extra_env=None):
+        raise AssertionError("a pairing bench_all is never run alone")
+
+    def bench_pair(self, tree_a, tree_b, bench_args, extra_env=None):
+        n = len(self.calls)
+        self.calls.append(("pair", tree_a.name, tree_b.name, tuple(bench_args), dict(extra_env or {})))
+        rounds = int(bench_args[len(bench_args) - 1 - bench_args[::-1].index("--rounds") + 1])
+        slowed = (extra_env or {}).get(slowdown.VARIABLE)
+        impl, factor = slowdown.parse(slowed) if slowed else ("", 1.0)
+        out = []
+        for side in "AB":
+            rows = synth.make_rows(run_id=f"{side}{n}", seed=7 * n + (side == "B"), rounds=rounds,
+                                   repetitions=2, round_noise=0.02,
+                                   slowdown={impl: factor} if side == "B" and impl else None)
+            machine = dict(synth.machine_json(**dict(synth.TWO_CORE, run_id=f"{side}{n}")),
+                           paired_with=f"{'BA'[side == 'B']}{n}")
+            out.append(synth.write_run(self.tmp / "produced" / f"{side}{n}", rows, machine))
+        return tuple(out)
+
+
+def test_ab_pairs_processes_in_one_bench_all_run_and_slows_only_b(tmp_path):
+    runner = PairingRunner(tmp_path, slow=True)
+    candidate, v = ab.gate(runner, "main", "topic", 12, ["--rounds", "1", "--quick"],
+                           tmp_path / "out", confirm_runs=4, slow_candidate="std_mutex=0.7")
+    pairs = [c for c in runner.calls if c[0] == "pair"]
+    # One paired run of 12 rounds, then one confirm run of 4 rounds of the flagged.
+    assert [c[3][-1] for c in pairs] == ["12", "4"] and "--only" in pairs[1][3]
+    assert all(c[4] == {slowdown.VARIABLE: "std_mutex=0.7"} for c in pairs)
+    assert v.baseline_kind == "pairs" and v.exit_code == 1, v.notes
+    assert named(v, "std_mutex") and set(v.impl_failures["impl"]) <= {"std_mutex"}
+    # Each round of a paired run is one sample (one pair), not one per run.
+    assert int(v.instances["rounds_baseline"].max()) == 16
+    assert runner.calls[-2:] == [("cleanup", "A"), ("cleanup", "B")]
+
+
+def test_ab_refuses_a_slowdown_in_its_own_environment(monkeypatch):
+    monkeypatch.setenv(slowdown.VARIABLE, "std_mutex=0.7")
+    with pytest.raises(UsageError, match="baseline"):
+        ab.parse(["main", "topic"])
+    monkeypatch.delenv(slowdown.VARIABLE)
+    with pytest.raises(UsageError, match="CONTEND_SLOWDOWN"):
+        ab.parse(["main", "topic", "--slow-candidate", "std_mutex"])

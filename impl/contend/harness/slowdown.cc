@@ -1,7 +1,6 @@
 #include "contend/harness/slowdown.h"
 
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -44,15 +43,7 @@ void set_current_slowdown(double factor) { current_factor = factor; }
 double current_slowdown() { return current_factor; }
 
 double slowed_episode_seconds(double makespan_seconds) {
-  if (current_factor >= 1.0 || !(makespan_seconds > 0)) return makespan_seconds;
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const auto pad = std::chrono::duration<double>(makespan_seconds / current_factor -
-                                                 makespan_seconds);
-  // A busy-spin, not a sleep: a slower operation keeps its core busy.
-  while (Clock::now() - start < pad) {
-  }
-  return makespan_seconds + std::chrono::duration<double>(Clock::now() - start).count();
+  return current_factor >= 1.0 ? makespan_seconds : makespan_seconds / current_factor;
 }
 
 }  // namespace contend

@@ -4,11 +4,10 @@
 // must be made slower by a known factor without touching its code. With
 // CONTEND_SLOWDOWN=ring_mpmc=0.8 in a bench binary's environment, every
 // timed episode of every instance whose impl id is exactly `ring_mpmc` is
-// followed by a busy-spin on the timing thread until the episode has taken
-// 1/0.8 of its own measured makespan, and the episode's time is its makespan
-// plus the spin: that instance's throughput becomes `factor` x what it
-// would have been, whatever the machine's state (the pad is proportional to
-// the episode's own cost, so a slow machine state slows the pad too).
+// reported as having taken 1/0.8 of its own measured makespan: that
+// instance's throughput becomes exactly `factor` x what it measured, in
+// whatever machine state it measured it (the pad is proportional to the
+// episode's own cost, so a slow machine state slows the pad too).
 //
 // Guaranteed: off unless the variable is set and non-empty; a malformed
 // value (not IMPL=FACTOR, FACTOR not in (0, 1]) is a one-line error and exit
@@ -17,8 +16,12 @@
 // machine.json ("slowdown"), and the gate refuses such a run as a baseline.
 // Not guaranteed: that the impl's *operations* are slower in the way a code
 // change would make them (the workers run at full speed; contention between
-// them is unchanged); only the reported throughput is scaled. Warm-up
-// episodes are not padded (they are not timed).
+// them is unchanged), nor that the process takes longer: the pad is
+// accounted, not spent. A spent pad (a busy-spin after each episode) was
+// tried first: between episodes the workers then fell asleep, and waking
+// them at the next episode's start cost std_mutex at 1 worker 4 orders of
+// magnitude at load 13 on the 2-core VM instead of 2x. Warm-up episodes are
+// not padded (they are not timed).
 #pragma once
 
 #include <optional>
@@ -48,10 +51,8 @@ double slowdown_factor(const std::optional<Slowdown>& slowdown, std::string_view
 void set_current_slowdown(double factor);
 double current_slowdown();
 
-// An episode measured at `makespan_seconds`, padded by busy-spinning until
-// makespan / current_slowdown() has passed; returns the padded time (the
-// makespan plus the spin as measured, so a preempted spin counts, as it
-// would for a slower operation). Without a slowdown: returns the makespan.
+// The time to report for an episode measured at `makespan_seconds`:
+// makespan / current_slowdown() (the makespan itself without a slowdown).
 double slowed_episode_seconds(double makespan_seconds);
 
 }  // namespace contend

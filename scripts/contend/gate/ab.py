@@ -139,23 +139,51 @@ class GitWorktreeRunner:
             self.log(f"{worktree.name}: bench_all exited {code}; using what it recorded")
         return new[-1].parent
 
+    def bench_pair(self, tree_a, tree_b, bench_args, extra_env=None):
+        """B's bench_all runs every process of A's build (tree_a's bench
+        binaries) back to back with its own (bench_all --pair-bench-dir,
+        run/paired_run.py); returns (A's run folder, B's run folder)."""
+        results_a = self.pair_root(tree_a)
+        before = _result_csvs([results_a])
+        pair = ["--pair-bench-dir", str(Path(tree_a) / "build" / "release" / "bench"),
+                "--pair-repo", str(tree_a), "--pair-out", str(results_a)]
+        produced_b = self.bench(tree_b, [*bench_args, *pair], extra_env)
+        new = sorted(_result_csvs([results_a]) - before, key=lambda p: p.stat().st_mtime)
+        if not new:
+            raise UsageError(f"bench_all of {Path(tree_b).name} wrote no results.csv for {Path(tree_a).name}")
+        return new[-1].parent, produced_b
+
+    def pair_root(self, tree_a):
+        """Where B's paired bench_all writes A's runs: apart from B's own
+        (results/<machine>/<run>), inside the worktree, removed with it."""
+        return Path(tree_a) / "results" / "paired-A"
+
+    def supports_pairs(self, worktree):
+        """Whether that revision's bench_all can pair processes (--pair-bench-dir)."""
+        return '"--pair-bench-dir"' in _bench_all_source(worktree)
+
     def supports_only(self, worktree):
         """Whether that revision's bench_all has --only (older ones do not).
         Its code is scripts/contend/run/bench_all.py, or scripts/contend/
         bench_all.py in revisions from before the package had layers."""
-        package = Path(worktree) / "scripts" / "contend"
-        for path in (package / "run" / "bench_all.py", package / "bench_all.py"):
-            try:
-                return '"--only"' in path.read_text(encoding="utf-8")
-            except OSError:
-                continue
-        return False
+        return '"--only"' in _bench_all_source(worktree)
 
     def cleanup(self, worktree):
         self.git("worktree", "remove", "--force", str(worktree), check=False)
         if Path(worktree).exists():
             shutil.rmtree(worktree, ignore_errors=True)
         self.git("worktree", "prune", check=False)
+
+
+def _bench_all_source(worktree):
+    """The text of that revision's bench_all module ('' if none)."""
+    package = Path(worktree) / "scripts" / "contend"
+    for path in (package / "run" / "bench_all.py", package / "bench_all.py"):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+    return ""
 
 
 def _first_line(text):
@@ -225,19 +253,36 @@ class Session:
     def measure(self, runs, args_of, stage="runs"):
         """`runs` alternated runs; args_of: side -> bench_all flags. Returns
         (A, B): each side's every run so far pooled (out_dir/A, out_dir/B for
-        the first stage, out_dir/<stage>/A, /B after later ones)."""
-        for side, r in alternation(runs):
-            env = self.env_of[side]
-            produced = Path(self.runner.bench(self.trees[side], args_of[side],
-                                              **({"extra_env": env} if env else {})))
-            kept = self.out_dir / stage / f"{side}-{r}"
-            if kept.exists():
-                shutil.rmtree(kept)
-            shutil.copytree(produced, kept)
-            self.runs_of[side].append(kept)
+        the first stage, out_dir/<stage>/A, /B after later ones). Where B's
+        bench_all can pair processes, each run is one paired bench_all call
+        (both builds' processes of an instance back to back); else whole
+        runs alternate, A B, B A, ..."""
+        supports = getattr(self.runner, "supports_pairs", lambda tree: False)
+        if supports(self.trees["B"]):
+            # One paired bench_all run of `runs` rounds: each round is one pair
+            # of processes per instance (a later --rounds wins over the flags').
+            env = self.env_of["B"]
+            produced = self.runner.bench_pair(self.trees["A"], self.trees["B"],
+                                              [*args_of["B"], "--rounds", str(runs)],
+                                              **({"extra_env": env} if env else {}))
+            for side, run_dir in zip(SIDES, produced):
+                self._keep(side, len(self.runs_of[side]), run_dir, stage)
+        else:
+            for side, r in alternation(runs):
+                env = self.env_of[side]
+                produced = self.runner.bench(self.trees[side], args_of[side],
+                                             **({"extra_env": env} if env else {}))
+                self._keep(side, r, produced, stage)
         where = self.out_dir if stage == "runs" else self.out_dir / stage
         return tuple(pooled_run.pool(self.runs_of[side], where / side, f"ab-{side}-{self.sha[side][:12]}")
                      for side in SIDES)
+
+    def _keep(self, side, r, produced, stage):
+        kept = self.out_dir / stage / f"{side}-{r}"
+        if kept.exists():
+            shutil.rmtree(kept)
+        shutil.copytree(Path(produced), kept)
+        self.runs_of[side].append(kept)
 
     def only_args(self, side, names_file, keys):
         """bench_all flags that measure exactly `keys`: --only where that

@@ -82,7 +82,10 @@ def side_of_run(run):
     independent samples are the runs, as with a history baseline."""
     side = side_from_results(run.df)
     run_of_round = run.machine.get("run_of_round")
-    if not isinstance(run_of_round, list) or not run_of_round:
+    if not isinstance(run_of_round, list) or not run_of_round or run.machine.get("paired_with"):
+        # Runs made in pairs with the other build's (bench_all --pair-bench-dir):
+        # each round's process had its partner right beside it, so each round
+        # is one sample, and round i of A pairs with round i of B (gate/paired.py).
         return side
     for e in side.values():
         per_run = {}

@@ -34,7 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import budget, calibration, child, gbench, instances, machine, only_list, plan, schedule
+from . import (budget, calibration, child, gbench, instances, machine, only_list, paired_run, plan,
+               schedule)
 from ..core import formatting, instance_name, repo, schema, slowdown
 from ..core.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                          positive_int, positive_seconds)
@@ -132,6 +133,12 @@ def build_parser():
     p.add_argument("--plot-command", default=DEFAULT_PLOT, help=argparse.SUPPRESS)
     # For scripts/ab's confirm stage: a file of exact instance names.
     p.add_argument("--only", metavar="FILE", help=argparse.SUPPRESS)
+    # For scripts/ab's paired design (paired_run.py): the baseline's bench
+    # binaries, its checkout (for its git sha) and its results root; each
+    # instance's process of that build runs back to back with this one's.
+    p.add_argument("--pair-bench-dir", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--pair-repo", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--pair-out", metavar="DIR", help=argparse.SUPPRESS)
     return p
 
 
@@ -139,6 +146,8 @@ def parse_args(argv):
     args = build_parser().parse_args(argv)
     if args.budget and (args.rounds or args.episodes or args.min_time):
         raise UsageError("--budget chooses --rounds and --min-time; give either, not both")
+    if bool(args.pair_bench_dir) != bool(args.pair_out):
+        raise UsageError("--pair-bench-dir and --pair-out go together")
     if args.min_time and args.episodes:
         raise UsageError("--episodes and --min-time both say how long a repetition is; give one")
     for name, (full, quick) in DEFAULTS.items():
@@ -443,12 +452,20 @@ def main(argv):
     if the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
+    chosen = choose(args, bench_dir)
+    if args.pair_bench_dir:
+        return paired_run.execute(args, argv, the_plan, chosen, sys.modules[__name__])
+    run = start_run(args, argv, the_plan, chosen, slowed=slowed)
+    return run.execute()
+
+
+def choose(args, bench_dir):
+    """The instances of bench_dir's binaries the flags select."""
     found = instances.list_all(bench_dir, args.quick)
     chosen = instances.select(found, {flag: getattr(args, flag) for flag in instances.SELECTORS})
     if args.only:
         chosen = only_list.restrict(found, chosen, args.only)
-    run = start_run(args, argv, the_plan, chosen)
-    return run.execute()
+    return chosen
 
 
 class BenchRun:
@@ -570,14 +587,16 @@ def is_calibration(inst):
     return inst.identity["family"] == "calibration"
 
 
-def start_run(args, argv, the_plan, chosen):
-    """Creates the run folder and machine.json (complete: false until the end)."""
+def start_run(args, argv, the_plan, chosen, slowed="", repo=REPO, out=None):
+    """Creates the run folder and machine.json (complete: false until the end).
+    slowed: the CONTEND_SLOWDOWN its children run under (recorded); repo:
+    the checkout whose git sha it records; out: results root (--out)."""
     run_id = new_run_id()
     # The wrapper script tells us how the user called it; else we were run by hand.
     invoked_as = ([os.environ["CONTEND_ARGV0"]] if os.environ.get("CONTEND_ARGV0")
                   else [sys.executable, "-m", "contend.run.bench_all"])
     info = machine.describe(the_plan, run_id=run_id, quick=args.quick,
-                            command=shlex.join(invoked_as + list(argv)), repo=REPO)
+                            command=shlex.join(invoked_as + list(argv)), repo=repo)
     if args.budget:
         from . import noise
         between_sd, source = noise.typical_between_sd(Path(args.out).absolute(),
@@ -587,11 +606,11 @@ def start_run(args, argv, the_plan, chosen):
                 episodes=args.episodes, min_time=args.min_time, warmup_episodes=args.warmup,
                 aslr="kept" if args.keep_aslr else "disabled",
                 aslr_effective=args.keep_aslr or child.disable_aslr_for_children())
-    if os.environ.get(slowdown.VARIABLE):   # test-only: such a run is never a baseline
-        info[slowdown.MACHINE_KEY] = os.environ[slowdown.VARIABLE]
+    if slowed:   # test-only: such a run is never a baseline
+        info[slowdown.MACHINE_KEY] = slowed
     # The binaries record the sha in their own context; give them this one.
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
-    run_dir = Path(args.out).absolute() / info["machine_id"] / run_id
+    run_dir = Path(out or args.out).absolute() / info["machine_id"] / run_id
     (run_dir / "raw").mkdir(parents=True)
     (run_dir / instance_name.HGRM_DIR).mkdir()
     machine.write(run_dir / "machine.json", info)
