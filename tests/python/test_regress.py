@@ -314,7 +314,7 @@ def test_aa_alternated_judges_windows_as_ab_pools_them(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == ["runs 1-4", "runs 2-5", "runs 3-6"]
-    assert lines[-1] == ("A/A (alternated, 2 run(s) a side, overlapping windows): "
+    assert lines[-1] == ("A/A (alternated, 2 run(s) a side, paired, overlapping windows): "
                          "0 false alarm(s) in 3 (0.0%)")
     assert "needs at least 8 runs" in _one_line_exit_2(
         run_tool("regress", "--aa", "--alternated", "4", *runs))
@@ -549,11 +549,14 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
     git(repo, "commit", "-q", "-am", "slow")
 
     out = tmp_path / "ab"
-    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--runs", "2",
+    # A bench_all without --pair-bench-dir: whole runs alternate, run i of A
+    # pairs with run i of B; 6 pairs let the signed-rank tests reach 2^-6.
+    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--runs", "6",
                     "--out", out, "--markdown", tmp_path / "ab.md", "--", "--quick")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "REGRESSION" in done.stdout and "pooled runs" in done.stderr
-    assert sorted(p.name for p in (out / "runs").iterdir()) == ["A-0", "A-1", "B-0", "B-1"]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [f"{s}-{i}" for s in "AB"
+                                                                 for i in range(6)]
     assert not (repo / "build" / "ab" / "worktrees").exists() or not any(
         (repo / "build" / "ab" / "worktrees").iterdir())
     listed = subprocess.run(["git", "-C", str(repo), "worktree", "list"], capture_output=True,

@@ -15,6 +15,7 @@
 #include "contend/harness/build_info.h"
 #include "contend/harness/latency_export.h"
 #include "contend/harness/scratch_dir.h"
+#include "contend/harness/state_probe.h"
 
 namespace contend {
 
@@ -51,6 +52,16 @@ void add_build_context(const BenchEnvironment& env) {
     benchmark::AddCustomContext("contend_slowdown",
                                 env.slowdown->impl + "=" + std::to_string(env.slowdown->factor));
   }
+}
+
+// The machine's state as this process found it (state_probe.h), before
+// any benchmark of it runs.
+void add_state_probe_context(const BenchEnvironment& env) {
+  const StateProbe probe = probe_state(env.topology);
+  if (!(probe.round_trip_ns > 0)) return;  // NaN: not measured
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", probe.round_trip_ns);
+  benchmark::AddCustomContext("contend_state_probe_ns", text);
 }
 
 // --contend_hgrm: the latencies the benchmarks reported, into `path`. Runs
@@ -139,6 +150,7 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
   try {
     BenchEnvironment env = parse_contend_flags(argc, argv);
     add_build_context(env);
+    add_state_probe_context(env);
     episodes_per_repetition = env.episodes;
     process_slowdown = env.slowdown;
     if (!env.hgrm_path.empty()) process_latency_export().enable();

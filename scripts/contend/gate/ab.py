@@ -1,34 +1,35 @@
-"""scripts/ab: two revisions, one machine, interleaved runs, regress's verdict.
+"""scripts/ab: two revisions, one machine, paired processes, regress's verdict.
 
-    scripts/ab REV_A REV_B [--runs 9] [--confirm-runs 6] [--keep-worktrees] [--out DIR]
+    scripts/ab REV_A REV_B [--runs 12] [--confirm-runs 6] [--keep-worktrees] [--out DIR]
                [--repo DIR] [--threshold 0.05] [--markdown FILE] [...] -- [bench_all flags]
 
 Two runs made one after the other differ by more than the code: the machine
-warms up, a neighbour's CI job starts, the governor changes its mind. On a
-shared 2-core runner those drifts are as large as the regressions we hunt.
-Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
-drifts, and swapping who goes first every pair cancels a steady trend too.
-The grain matters more than the count: the 2-core VM changes state (slow
-vCPU wake-ups, a neighbour's memory traffic) for tens of seconds at a time
-and moves a subset of instances by 20% or more while it lasts. So each side
-runs many short runs, one round each (--runs 9, bench_all --rounds 1: about
-15 s per quick run here), rather than a few long ones. Measured on 40 real
-quick runs of one build: 0 of 23 alternated windows of 9 single-round runs
-a side failed, against 3 of 23 with 3 runs of 3 rounds a side (README).
-Pooling gives each side every run; machine.json's run_of_round keeps which
-run each round came from, because the gate's samples are the runs
-(evidence.side_of_run). B is judged against A by judge.py and shown by
-verdict_text.py, as scripts/regress would (exit 0, 1, 2 alike).
+warms up, a neighbour's CI job starts, the governor changes its mind. On the
+shared 2-core VM it switches between machine states for seconds to tens of
+seconds, and an instance reads 2-5x apart between them (issue 21). Samples
+of whole runs are then a mixture of modes, and no test on them has power.
+
+The paired design (issue 21): B's bench_all runs A's process and B's
+process of every instance back to back (bench_all --pair-bench-dir,
+run/paired_run.py: A B on even slots, B A on odd ones), --runs rounds of
+them in one run. Both halves of a pair almost always share the machine's
+state, which cancels in their ratio; judge.py tests the pairs' log ratios
+with Wilcoxon signed-rank tests (paired.py), per instance, per impl (all its
+pairs) and for the suite. Where B's bench_all cannot pair (a revision from
+before this design), whole one-round runs alternate instead (A B, B A, ...),
+--runs a side, and run i of A pairs with run i of B.
 
 Confirm stage: instances the first verdict flags are measured again, and
-only they, in --confirm-runs more alternated runs (bench_all --only FILE);
-the gate fails only if the pooled evidence still says regression, as
-Chromium's Pinpoint and Mozilla's retriggers do before blaming a commit.
+only they, in --confirm-runs more pairs (bench_all --only FILE); the gate
+fails only if the pooled evidence still says regression, as Chromium's
+Pinpoint and Mozilla's retriggers do before blaming a commit.
 
 Each revision is checked out as a git worktree under build/ab/worktrees/ and
-built and run with *its own* scripts (bench_all of that revision), so a
-change to the harness is measured as part of the change. The worktrees are
-removed afterwards unless --keep-worktrees.
+built with its own presets; B's bench_all drives both builds' binaries (a
+change to the C++ harness is measured as part of the change; a change to
+bench_all's Python is B's on both sides). The worktrees are removed
+afterwards unless --keep-worktrees. The test-only --slow-candidate IMPL=F
+(hidden; scripts/power) runs B under CONTEND_SLOWDOWN.
 """
 import argparse
 import datetime
@@ -124,8 +125,8 @@ class GitWorktreeRunner:
         variables for that run alone (the power tool's CONTEND_SLOWDOWN)."""
         roots = [Path(worktree) / "results"] + [Path(worktree) / o for o in _out_flags(bench_args)]
         before = _result_csvs(roots)
-        command = [str(worktree / "scripts" / "bench_all"), *bench_args]
-        self.log(f"{worktree.name}: {' '.join(command[1:]) or '(no flags)'}")
+        command = [*self.bench_command(worktree), *bench_args]
+        self.log(f"{Path(worktree).name}: {' '.join(bench_args) or '(no flags)'}")
         # bench_all's progress goes to our stderr: stdout is the verdict's.
         # CONTEND_GIT_SHA would label both sides with one sha: each worktree
         # is a real checkout and names its own commit.
@@ -145,13 +146,21 @@ class GitWorktreeRunner:
         run/paired_run.py); returns (A's run folder, B's run folder)."""
         results_a = self.pair_root(tree_a)
         before = _result_csvs([results_a])
-        pair = ["--pair-bench-dir", str(Path(tree_a) / "build" / "release" / "bench"),
+        pair = ["--pair-bench-dir", str(self.pair_bench_dir(tree_a)),
                 "--pair-repo", str(tree_a), "--pair-out", str(results_a)]
         produced_b = self.bench(tree_b, [*bench_args, *pair], extra_env)
         new = sorted(_result_csvs([results_a]) - before, key=lambda p: p.stat().st_mtime)
         if not new:
             raise UsageError(f"bench_all of {Path(tree_b).name} wrote no results.csv for {Path(tree_a).name}")
         return new[-1].parent, produced_b
+
+    def bench_command(self, worktree):
+        """That revision's bench_all (the flags follow)."""
+        return [str(Path(worktree) / "scripts" / "bench_all")]
+
+    def pair_bench_dir(self, tree_a):
+        """A's bench binaries, as A's build made them."""
+        return Path(tree_a) / "build" / "release" / "bench"
 
     def pair_root(self, tree_a):
         """Where B's paired bench_all writes A's runs: apart from B's own
@@ -375,10 +384,11 @@ def parse(argv):
     parser.add_argument("revs", nargs="*", metavar="REV",
                         help="REV_A REV_B: git revisions, A = baseline")
     parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS,
-                        help=f"alternated bench_all runs per side (default {DEFAULT_RUNS}), "
-                             f"each of {ROUNDS_PER_RUN} round unless the bench_all flags set --rounds")
+                        help=f"A/B pairs per instance (default {DEFAULT_RUNS}): rounds of one paired "
+                             "bench_all run (where B's bench_all cannot pair: alternated one-round "
+                             "runs per side)")
     parser.add_argument("--confirm-runs", type=non_negative_int, default=DEFAULT_CONFIRM_RUNS,
-                        help="extra alternated runs of only the flagged instances before "
+                        help="extra pairs of only the flagged instances before "
                              f"failing (default {DEFAULT_CONFIRM_RUNS}; 0 = no confirm stage)")
     parser.add_argument("--keep-worktrees", action="store_true",
                         help="keep build/ab/worktrees for a faster next run")

@@ -190,7 +190,7 @@ def judge(baseline_df, candidate_df, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_
 
 def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
                 suite_threshold=None, allow_missing=False, prior_df=None,
-                baseline_kind="rounds", paired=False):
+                baseline_kind="rounds", paired=False, probe_ratio=None):
     """The verdict for two {instance key: Evidence} maps; see the module doc.
     paired: A's and B's samples i were measured back to back (scripts/ab):
     signed-rank tests on the paired log ratios (paired.py) replace the
@@ -204,7 +204,7 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     keys = sorted(set(base) | set(cand))
     tested = [k for k in keys if k in base and k in cand and len(base[k].samples)
               and len(cand[k].samples) and not cand[k].errors and not cand[k].invalid]
-    tests = (_paired_tests(tested, base, cand) if paired
+    tests = (_paired_tests(tested, base, cand, probe_ratio) if paired
              else _moderated_tests(tested, base, cand, prior_df))
     over = {k: base.get(k, cand.get(k)).oversubscribed or (k in cand and cand[k].oversubscribed)
             for k in keys}
@@ -280,8 +280,8 @@ def _moderated_tests(tested, base, cand, prior_df):
     return tests
 
 
-def _paired_tests(tested, base, cand):
-    return {k: paired_stats.instance_test(base[k], cand[k]) for k in tested}
+def _paired_tests(tested, base, cand, probe_ratio):
+    return {k: paired_stats.instance_test(base[k], cand[k], probe_ratio) for k in tested}
 
 
 def _mde(test, paired, n_tests, alpha, threshold):

@@ -34,15 +34,35 @@ from scipy import stats as _scipy_stats
 # under normal noise is 3/pi: it needs pi/3 as many pairs for the same power.
 ARE = 3 / math.pi
 CONFIDENCE = 0.95
+# The fewest pairs the probe filter may leave an instance (log_ratios).
+MIN_KEPT = 8
 
 
-def log_ratios(base, cand):
+def log_ratios(base, cand, probe_ratio=None):
     """The paired log ratios of two Evidence: r_i = log cand_i - log base_i
-    over the run indices both have (an errored process leaves its pair out)."""
+    over the run indices both have (an errored process leaves its pair out).
+
+    probe_ratio: leave out the pairs whose halves found machine states
+    (state probes) more than this factor apart, a pair straddling a change
+    of state, unless fewer than MIN_KEPT pairs would be left (then all stay:
+    a machine that never holds still is judged on everything it gave)."""
     at_b = dict(zip(base.rounds.tolist(), np.log(base.samples)))
     at_c = dict(zip(cand.rounds.tolist(), np.log(cand.samples)))
     common = sorted(set(at_b) & set(at_c))
+    if probe_ratio and len(base.probes) == len(base.samples) and len(cand.probes) == len(cand.samples):
+        pb = dict(zip(base.rounds.tolist(), base.probes))
+        pc = dict(zip(cand.rounds.tolist(), cand.probes))
+        same = [i for i in common if _same_state(pb[i], pc[i], probe_ratio)]
+        if len(same) >= MIN_KEPT:
+            common = same
     return np.array([at_c[i] - at_b[i] for i in common], dtype=float), common
+
+
+def _same_state(a, b, ratio):
+    """Both probes there and within `ratio` of each other (a missing probe: unknown, kept)."""
+    if not (a > 0 and b > 0):
+        return True
+    return max(a, b) / min(a, b) <= ratio
 
 
 def signed_rank_less(r):
@@ -83,10 +103,10 @@ def interval(r, confidence=CONFIDENCE):
     return float(w[k]), float(w[len(w) - 1 - k])
 
 
-def instance_test(base, cand):
+def instance_test(base, cand, probe_ratio=None):
     """d (Hodges-Lehmann shift of the log ratios), its interval as ratios,
     and the ratios themselves (for the impl and suite tests)."""
-    r, pairs = log_ratios(base, cand)
+    r, pairs = log_ratios(base, cand, probe_ratio)
     d = hodges_lehmann(r)
     low, high = interval(r)
     return {"ratio": math.exp(d) if d == d else math.nan, "low": math.exp(low), "high": math.exp(high),

@@ -24,6 +24,8 @@ were measured (which the first verdict of that time chose).
 import argparse
 import csv
 import datetime
+import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +42,33 @@ FIELDS = ["cell", "impl", "family", "factor", "trial", "exit", "named", "detecta
 
 
 class ThisBuild(ab.GitWorktreeRunner):
-    """Both sides are this checkout as built (build/release): no worktree,
-    no build, nothing removed; B's slowdown comes from ab's slow_candidate."""
+    """Both sides are one snapshot of this checkout as built (its bench
+    binaries and scripts copied under <out>/snapshot, so that editing or
+    rebuilding the checkout during an hour of trials changes nothing they
+    measure): no worktree, no build, nothing removed; B's slowdown comes
+    from ab's slow_candidate."""
+
+    def __init__(self, repo_root, workdir):
+        super().__init__(repo_root, workdir)
+        self.snapshot = Path(workdir) / "snapshot"
+
+    def take_snapshot(self):
+        bench = self.repo / "build" / "release" / "bench"
+        if not (bench / "contend_plan").is_file():
+            raise UsageError(f"{bench}: not built (cmake --build --preset benchmarks)")
+        (self.snapshot / "bench").mkdir(parents=True, exist_ok=True)
+        for f in bench.iterdir():
+            if f.is_file() and os.access(f, os.X_OK):
+                shutil.copy2(f, self.snapshot / "bench" / f.name)
+        shutil.copytree(self.repo / "scripts", self.snapshot / "scripts", dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+
+    def bench_command(self, worktree):
+        return [sys.executable, "-m", "contend.run.bench_all",
+                "--bench-dir", str(self.snapshot / "bench")]
+
+    def pair_bench_dir(self, tree_a):
+        return self.snapshot / "bench"
 
     def resolve(self, rev):
         return "0" * 40
@@ -57,8 +84,9 @@ class ThisBuild(ab.GitWorktreeRunner):
 
     def bench(self, worktree, bench_args, extra_env=None):
         # Out of the checkout's results/: these runs are the power tool's.
+        env = {**(extra_env or {}), "PYTHONPATH": str(self.snapshot / "scripts")}
         return super().bench(worktree, [*bench_args, "--out", str(self.workdir / "produced" / "B")],
-                             extra_env)
+                             env)
 
     def pair_root(self, tree_a):
         return self.workdir / "produced" / "A"
@@ -100,21 +128,23 @@ def trial(runner, cell, k, out, args):
     return row
 
 
-def replay_trial(where, cell_impl, threshold, alpha):
-    """The verdict of one kept trial, judged again as the gate judges now."""
-    first = _judge(where / "A", where / "B", threshold, alpha)
+def replay_trial(where, cell_impl, threshold, alpha, probe_ratio=None):
+    """The verdict of one kept trial, judged again as the gate judges now
+    (probe_ratio: regress.verdict_for_runs's, to compare designs)."""
+    first = _judge(where / "A", where / "B", threshold, alpha, probe_ratio)
     confirm = where / "confirm"
     if not (confirm / "A").is_dir():
         return first
     flagged = judge.flagged_for_confirm(first)
     if not flagged:
         return first
-    return judge.confirm(first, _judge(confirm / "A", confirm / "B", threshold, alpha), flagged)
+    return judge.confirm(first, _judge(confirm / "A", confirm / "B", threshold, alpha, probe_ratio),
+                         flagged)
 
 
-def _judge(a, b, threshold, alpha):
+def _judge(a, b, threshold, alpha, probe_ratio=None):
     return regress.verdict_for_runs(results.load_run(a), results.load_run(b), threshold, alpha,
-                                    suite_threshold=threshold)
+                                    suite_threshold=threshold, probe_ratio=probe_ratio)
 
 
 def table(rows):
@@ -157,11 +187,24 @@ def measure(args):
         datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out.mkdir(parents=True, exist_ok=True)
     runner = ThisBuild(repo.ROOT, out)
+    runner.take_snapshot()
     rows = []
-    plan = [(c, k) for k in range(args.trials) for c in cells(args.impls, args.factors)]
+    # Round k: every slowed cell's trial k, then A/A trials in turn over the
+    # families: a slow stretch of the machine hits every cell, and stopping
+    # the tool at any time leaves the cells balanced.
     families = sorted({family for _, family in args.impls})
-    plan += [(Cell("", families[k % len(families)], 1.0), k) for k in range(args.aa_trials)]
-    for cell, k in plan:      # trials of all cells interleaved: a slow hour hits every cell
+    plan, aa_done = [], 0
+    per_round = -(-args.aa_trials // max(args.trials, 1)) if args.aa_trials else 0
+    for k in range(max(args.trials, 1 if args.aa_trials else 0)):
+        plan += [(c, k) for c in cells(args.impls, args.factors)] if k < args.trials else []
+        for _ in range(per_round):
+            if aa_done < args.aa_trials:
+                plan.append((Cell("", families[aa_done % len(families)], 1.0), aa_done))
+                aa_done += 1
+    while aa_done < args.aa_trials:
+        plan.append((Cell("", families[aa_done % len(families)], 1.0), aa_done))
+        aa_done += 1
+    for cell, k in plan:
         rows.append(trial(runner, cell, k, out, args))
         write_rows(out / "trials.csv", rows)
     return out, rows
@@ -171,7 +214,8 @@ def replay(args):
     out = Path(args.replay)
     rows = read_rows(out / "trials.csv")
     for r in rows:
-        v = replay_trial(out / r["cell"] / f"{int(r['trial']):02d}", r["impl"], args.threshold, args.alpha)
+        v = replay_trial(out / r["cell"] / f"{int(r['trial']):02d}", r["impl"], args.threshold,
+                         args.alpha, args.probe_ratio)
         r.update(exit=v.exit_code, named=int(named(v, r["impl"])), detectable=round(v.detectable, 4))
     return out, rows
 
@@ -216,11 +260,14 @@ def parse(argv):
     p.add_argument("--out", metavar="DIR", help="where trials go (default build/power/<time>)")
     p.add_argument("--replay", metavar="DIR", help="judge a finished --out again; measure nothing")
     p.add_argument("--markdown", metavar="FILE", help="also write the table here")
+    p.add_argument("--probe-ratio", type=float, metavar="R",
+                   help="with --replay: leave out pairs whose halves' state probes differ "
+                        "more than R-fold (gate/paired.py), to compare with the default")
     p.add_argument("--threshold", type=float, default=judge.DEFAULT_THRESHOLD, help=argparse.SUPPRESS)
     p.add_argument("--alpha", type=float, default=judge.DEFAULT_ALPHA, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.impls, args.factors = impl_families(args.impls), factors(args.factors)
-    args.bench_args = ["--rounds", str(ab.ROUNDS_PER_RUN), *bench_args]
+    args.bench_args = ["--rounds", str(ab.ROUNDS_PER_RUN), "--no-report", *bench_args]
     return args
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import (budget, calibration, child, gbench, instances, machine, only_list, paired_run, plan,
-               schedule)
+               schedule, state_probe)
 from ..core import formatting, instance_name, repo, schema, slowdown
 from ..core.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                          positive_int, positive_seconds)
@@ -267,6 +267,7 @@ def measure(inst, args, run_dir, slot, stop):
     if hgrm_failed:   # the rows are whole: only the file is missing
         outcome = child.Outcome(0, False, outcome.timeout)
     rows = _rows_of(inst, outcome, json_path, log_path, stem)
+    probe = state_probe.read_probe(json_path)
     failed = any(r.get("error") for r in rows)
     if failed:
         # A histogram beside error rows would stand for numbers the CSV does not have.
@@ -278,15 +279,17 @@ def measure(inst, args, run_dir, slot, stop):
     if hgrm_failed:   # the binary's one line, naming the file relative to the run
         why = child.last_line(log_path, limit=1000).replace(str(run_dir) + "/", "")
         note = f"no .hgrm: {why[:200]} ({stem}.log)"
-    return Measured(rows, note)
+    return Measured(rows, note, probe)
 
 
 @dataclass
 class Measured:
-    """One process's rows (one error row if it gave none) and, when its
-    latency histogram could not be written, why (its rows are kept)."""
+    """One process's rows (one error row if it gave none), when its
+    latency histogram could not be written, why (its rows are kept), and
+    the machine state it found (state_probe.py; None if none)."""
     rows: list
     hgrm_note: str = ""
+    probe: float = None
 
 
 def _hgrm_partial(hgrm_path):
@@ -481,6 +484,7 @@ class BenchRun:
         self.calibration_slots = sum(1 for s in self.slots if is_calibration(s.instance))
         self.floors = None   # calibration.Floors once the calibration is known
         self.rows, self.errored, self.hgrm_notes = [], set(), []
+        self.probes = None   # state_probe.ProbeFile once a process finished
         self.stop = Stop()
         self.started = time.monotonic()
 
@@ -504,6 +508,7 @@ class BenchRun:
                     progress.end("interrupted")
                     break
                 self._record(out, slot, done.rows)
+                self.record_probe(slot, done.probe)
                 measured += 1
                 result = headline(done.rows, f"raw/{slot.index:04d}.log")
                 if done.hgrm_note:
@@ -526,6 +531,12 @@ class BenchRun:
         machine.write(self.run_dir / "machine.json", self.info)
         self.floors = calibration.Floors(summary, self.info.get("placements"))
 
+    def record_probe(self, slot, probe):
+        """The process's machine state, into state_probe.csv (opened on first use)."""
+        if self.probes is None:
+            self.probes = state_probe.ProbeFile(self.run_dir / state_probe.FILE)
+        self.probes.append(slot.index, slot.round, slot.instance.identity, probe)
+
     def _record(self, out, slot, rows):
         finished = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
         stamp = {"schema_version": schema.SCHEMA_VERSION, "run_id": self.info["run_id"],
@@ -543,6 +554,8 @@ class BenchRun:
             self.errored.add(slot.instance.name)
 
     def finish(self, done):
+        if self.probes is not None:
+            self.probes.close()
         complete = done == len(self.slots) and not self.stop.requested
         pack_raw(self.run_dir)
         table = self._write_summary()

@@ -143,6 +143,7 @@ class PairedRun:
                 progress.end("interrupted")
                 return False
             run._record(outs[side], own, done.rows)
+            run.record_probe(own, done.probe)
             self.done[side] += 1
             heads.append(f"{side} {bench_all.headline(done.rows, f'raw/{slot.index:04d}.log')}")
             if self.done[side] == run.calibration_slots:
