@@ -43,22 +43,26 @@ def processes(run_dir):
 
 
 def label(row):
-    roles = f" {row.producers}p/{row.consumers}c" if row.producers or row.consumers else ""
-    return f"{row.family}/{row.benchmark}/{row.impl} {row.mode} x{row.threads}{roles}"
+    """A panel's title (row: a pandas Series; its `mode` is Series.mode, so by key)."""
+    roles = f" {row['producers']}p/{row['consumers']}c" if row["producers"] or row["consumers"] else ""
+    params = f" [{row['params']}]" if row["params"] else ""
+    return f"{row['family']}/{row['benchmark']}/{row['impl']}{params} {row['mode']} x{row['threads']}{roles}"
 
 
 def figure(frame):
     """The figure: one panel per instance, throughput against the probe."""
     groups = sorted(frame.groupby(schema.INSTANCE, dropna=False), key=lambda g: -len(g[1]))[:MAX_PANELS]
-    fig = Figure(figsize=(5.0 * len(groups), 4.2), dpi=DPI)
+    cols = min(2, len(groups))
+    rows = -(-len(groups) // cols)
+    fig = Figure(figsize=(6.0 * cols, 4.2 * rows), dpi=DPI)
     for i, (_, g) in enumerate(groups, 1):
-        ax = fig.add_subplot(1, len(groups), i)
+        ax = fig.add_subplot(rows, cols, i)
         ax.scatter(g["state_probe_ns"], g["items_per_second"], s=18, alpha=0.7)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("core-to-core round trip this process found (ns)")
         ax.set_ylabel("items/s (median of the process)")
-        ax.set_title(label(g.iloc[0]), fontsize=9)
+        ax.set_title(label(g.iloc[0]), fontsize=8)
         ax.grid(True, which="both", alpha=0.3)
     fig.suptitle(f"Machine states: {len(frame)} processes, throughput vs the state probe",
                  fontsize=10)
