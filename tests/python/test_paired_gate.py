@@ -15,7 +15,7 @@ import pytest
 
 from contend.core import slowdown
 from contend.core.cli import UsageError
-from contend.gate import ab, evidence, judge, paired
+from contend.gate import ab, evidence, judge, paired, power
 from support import synthetic_runs as synth
 from support.tools import run_tool, stderr_lines
 
@@ -224,3 +224,27 @@ def test_ab_refuses_a_slowdown_in_its_own_environment(monkeypatch):
     monkeypatch.delenv(slowdown.VARIABLE)
     with pytest.raises(UsageError, match="CONTEND_SLOWDOWN"):
         ab.parse(["main", "topic", "--slow-candidate", "std_mutex"])
+
+
+# ---- scripts/power (the tool itself runs for an hour; its parts here) -------------
+
+def test_power_parses_its_cells_and_refuses_bad_ones():
+    args = power.parse(["--impls", "ring_mpmc:fifo,std_mutex:counter", "--factors", "0.8,0.7",
+                        "--", "--quick"])
+    assert args.impls == [("ring_mpmc", "fifo"), ("std_mutex", "counter")]
+    assert args.factors == [0.8, 0.7] and args.bench_args[-1] == "--quick"
+    assert [c.name for c in power.cells(args.impls, args.factors)] == [
+        "ring_mpmc-0.8", "ring_mpmc-0.7", "std_mutex-0.8", "std_mutex-0.7"]
+    for bad in (["--impls", "ring_mpmc"], ["--factors", "1.2"], ["--factors", "x"]):
+        with pytest.raises(UsageError):
+            power.parse(bad)
+
+
+def test_power_table_counts_caught_and_false_alarms():
+    rows = [dict(cell="ring_mpmc-0.7", impl="ring_mpmc", family="fifo", factor=0.7, trial=k,
+                 exit=1, named=int(k != 2), detectable=0.3, seconds=100) for k in range(4)]
+    rows += [dict(cell="aa-fifo", impl="", family="fifo", factor=1.0, trial=k, exit=int(k == 0),
+                  named=0, detectable=0.4, seconds=90) for k in range(5)]
+    text = power.table(rows)
+    assert "| ring_mpmc (fifo) | 0.7 | 4 | 3 | 4 | 30% | 100 |" in text
+    assert "| A/A (fifo) | 1 | 5 | - | 1 | 40% | 90 |" in text

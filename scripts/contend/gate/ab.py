@@ -374,12 +374,16 @@ def gate_from_args(args):
 
 # ---- command line -----------------------------------------------------------
 
-def parse(argv):
-    # Everything after "--" goes to bench_all untouched.
+def split_bench_args(argv):
+    """(own flags, bench_all flags): everything after "--" goes to bench_all untouched."""
     cut = argv.index("--") if "--" in argv else len(argv)
-    argv, bench_args = argv[:cut], argv[cut + 1:]
+    return argv[:cut], argv[cut + 1:]
+
+
+def parse(argv):
+    argv, bench_args = split_bench_args(argv)
     parser = Parser(prog=PROG, description="A/B throughput gate: builds REV_A and REV_B, "
-                    "alternates their bench_all runs on this machine and judges B against A "
+                    "runs their processes in back-to-back pairs on this machine and judges B against A "
                     "like scripts/regress: exit 0 no regression, 1 regression, 2 bad input.")
     parser.add_argument("revs", nargs="*", metavar="REV",
                         help="REV_A REV_B: git revisions, A = baseline")

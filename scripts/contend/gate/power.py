@@ -243,8 +243,7 @@ def factors(text):
 
 
 def parse(argv):
-    cut = argv.index("--") if "--" in argv else len(argv)
-    argv, bench_args = argv[:cut], argv[cut + 1:]
+    argv, bench_args = ab.split_bench_args(argv)
     p = Parser(prog=PROG, description="The A/B gate's power on this machine: scripts/ab of this "
                "build against itself with one impl slowed by known factors (test-only "
                "CONTEND_SLOWDOWN), and its A/A false alarms. Runs for an hour or more.")
