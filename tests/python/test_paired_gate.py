@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from contend.core import slowdown
+from contend.run import paired_run
 from contend.core.cli import UsageError
 from contend.gate import ab, evidence, judge, paired, power
 from support import synthetic_runs as synth
@@ -248,3 +249,13 @@ def test_power_table_counts_caught_and_false_alarms():
     text = power.table(rows)
     assert "| ring_mpmc (fifo) | 0.7 | 4 | 3 | 4 | 30% | 100 |" in text
     assert "| A/A (fifo) | 1 | 5 | - | 1 | 40% | 90 |" in text
+
+
+def test_paired_runs_give_both_builds_environments_of_one_size():
+    """A's no-op CONTEND_SLOWDOWN matches B's value in length, and slows nothing."""
+    for slowed in ("ring_mpmc=0.7", "a=0.5", "std_mutex=0.85"):
+        no_op = paired_run.no_op_slowdown(slowed)
+        assert len(no_op) == len(slowed)
+        impl, factor = slowdown.parse(no_op)
+        assert factor == 1.0 and impl not in slowed
+    assert paired_run.no_op_slowdown("") is None

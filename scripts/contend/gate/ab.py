@@ -147,7 +147,7 @@ class GitWorktreeRunner:
         results_a = self.pair_root(tree_a)
         before = _result_csvs([results_a])
         pair = ["--pair-bench-dir", str(self.pair_bench_dir(tree_a)),
-                "--pair-repo", str(tree_a), "--pair-out", str(results_a)]
+                "--pair-repo", str(self.pair_repo(tree_a)), "--pair-out", str(results_a)]
         produced_b = self.bench(tree_b, [*bench_args, *pair], extra_env)
         new = sorted(_result_csvs([results_a]) - before, key=lambda p: p.stat().st_mtime)
         if not new:
@@ -161,6 +161,10 @@ class GitWorktreeRunner:
     def pair_bench_dir(self, tree_a):
         """A's bench binaries, as A's build made them."""
         return Path(tree_a) / "build" / "release" / "bench"
+
+    def pair_repo(self, tree_a):
+        """A's checkout, whose git sha A's runs record."""
+        return Path(tree_a)
 
     def pair_root(self, tree_a):
         """Where B's paired bench_all writes A's runs: apart from B's own

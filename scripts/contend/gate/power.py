@@ -70,6 +70,11 @@ class ThisBuild(ab.GitWorktreeRunner):
     def pair_bench_dir(self, tree_a):
         return self.snapshot / "bench"
 
+    def pair_repo(self, tree_a):
+        # The snapshot names its sha the same way for both sides: A's and
+        # B's processes then get environments of one size (paired_run.py).
+        return self.snapshot
+
     def resolve(self, rev):
         return "0" * 40
 

@@ -36,6 +36,18 @@ SHA_VARIABLE = "CONTEND_GIT_SHA"
 PAIRED_WITH = "paired_with"
 
 
+def no_op_slowdown(slowed):
+    """A's CONTEND_SLOWDOWN beside B's `slowed`: a value of the same length
+    that slows nothing (an impl id no binary has, factor 1), or none when B
+    has none. The two builds' processes must see environments of one size:
+    with ASLR off (bench_all's default) the environment's size moves every
+    address on the stack, and a shifted layout alone changed 2-worker
+    counters by ~20% between the halves of A/A pairs on the 2-core VM."""
+    if not slowed:
+        return None
+    return "~" * max(1, len(slowed) - 2) + "=1"
+
+
 @contextmanager
 def side_environment(values):
     """os.environ with `values` set (None: removed) while a side's process runs."""
@@ -72,8 +84,9 @@ def execute(args, argv, the_plan, chosen_b, bench_all):
         os.environ.pop(SHA_VARIABLE, None)   # each side's sha from its own checkout
         runs[side] = bench_all.start_run(args, argv, the_plan, chosen, slowed if side == "B" else "",
                                          repo=repo, out=out)
-        env[side] = {SHA_VARIABLE: runs[side].info["git_sha"],
-                     slowdown.VARIABLE: slowed if side == "B" else None}
+        env[side] = {SHA_VARIABLE: runs[side].info["git_sha"]}
+    env["B"][slowdown.VARIABLE] = slowed or None
+    env["A"][slowdown.VARIABLE] = no_op_slowdown(slowed)
     # Each run names its partner: its rounds are pairs, one sample each
     # (gate/evidence.py side_of_run), not rounds of one machine state.
     runs["A"].info[PAIRED_WITH], runs["B"].info[PAIRED_WITH] = (runs["B"].info["run_id"],
