@@ -41,8 +41,9 @@ def no_op_slowdown(slowed):
     that slows nothing (an impl id no binary has, factor 1), or none when B
     has none. The two builds' processes must see environments of one size:
     with ASLR off (bench_all's default) the environment's size moves every
-    address on the stack, and a shifted layout alone changed 2-worker
-    counters by ~20% between the halves of A/A pairs on the 2-core VM."""
+    address on the stack. Before this, A/A pairs on the 2-core VM (B with an
+    empty CONTEND_SLOWDOWN and a 6-byte shorter sha) read 2-worker counters
+    ~20% slower on B (docs/gate.md); a layout shift is the suspected cause."""
     if not slowed:
         return None
     return "~" * max(1, len(slowed) - 2) + "=1"
