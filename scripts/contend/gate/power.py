@@ -3,7 +3,7 @@
     scripts/power [--impls ring_mpmc:fifo,std_mutex:counter] [--factors 0.9,0.8,0.7]
                   [--trials 10] [--aa-trials 20] [--runs 12] [--confirm-runs 6]
                   [--out DIR] [--markdown FILE] -- [bench_all flags]
-    scripts/power --replay DIR [--markdown FILE]
+    scripts/power --replay DIR [--probe-ratio R] [--unpaired] [--markdown FILE]
 
 A tool run on purpose (an hour or more), never a test. Each trial is one
 whole scripts/ab gate (ab.gate: the paired runs, the verdict, the confirm
@@ -133,23 +133,24 @@ def trial(runner, cell, k, out, args):
     return row
 
 
-def replay_trial(where, cell_impl, threshold, alpha, probe_ratio=None):
+def replay_trial(where, cell_impl, threshold, alpha, probe_ratio=None, paired=None):
     """The verdict of one kept trial, judged again as the gate judges now
-    (probe_ratio: regress.verdict_for_runs's, to compare designs)."""
-    first = _judge(where / "A", where / "B", threshold, alpha, probe_ratio)
+    (probe_ratio, paired: regress.verdict_for_runs's, to compare designs)."""
+    first = _judge(where / "A", where / "B", threshold, alpha, probe_ratio, paired)
     confirm = where / "confirm"
     if not (confirm / "A").is_dir():
         return first
     flagged = judge.flagged_for_confirm(first)
     if not flagged:
         return first
-    return judge.confirm(first, _judge(confirm / "A", confirm / "B", threshold, alpha, probe_ratio),
-                         flagged)
+    return judge.confirm(first, _judge(confirm / "A", confirm / "B", threshold, alpha, probe_ratio,
+                                       paired), flagged)
 
 
-def _judge(a, b, threshold, alpha, probe_ratio=None):
+def _judge(a, b, threshold, alpha, probe_ratio=None, paired=None):
     return regress.verdict_for_runs(results.load_run(a), results.load_run(b), threshold, alpha,
-                                    suite_threshold=threshold, probe_ratio=probe_ratio)
+                                    suite_threshold=threshold, probe_ratio=probe_ratio,
+                                    paired=paired)
 
 
 def table(rows):
@@ -220,7 +221,7 @@ def replay(args):
     rows = read_rows(out / "trials.csv")
     for r in rows:
         v = replay_trial(out / r["cell"] / f"{int(r['trial']):02d}", r["impl"], args.threshold,
-                         args.alpha, args.probe_ratio)
+                         args.alpha, args.probe_ratio, False if args.unpaired else None)
         r.update(exit=v.exit_code, named=int(named(v, r["impl"])), detectable=round(v.detectable, 4))
     return out, rows
 
@@ -267,6 +268,9 @@ def parse(argv):
     p.add_argument("--probe-ratio", type=float, metavar="R",
                    help="with --replay: leave out pairs whose halves' state probes differ "
                         "more than R-fold (gate/paired.py), to compare with the default")
+    p.add_argument("--unpaired", action="store_true",
+                   help="with --replay: judge the same runs unpaired (moderated t on the "
+                        "processes), the design before issue 21")
     p.add_argument("--threshold", type=float, default=judge.DEFAULT_THRESHOLD, help=argparse.SUPPRESS)
     p.add_argument("--alpha", type=float, default=judge.DEFAULT_ALPHA, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
