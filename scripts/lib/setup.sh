@@ -96,6 +96,7 @@ declare -gA CONTEND_TOOL_MODULE=(
   [regress]=contend.gate.regress
   [ab]=contend.gate.ab
   [fleet]=contend.fleet.main
+  [power]=contend.gate.power
 )
 
 # What each tool's module imports beyond the standard library; Debian's
@@ -111,6 +112,7 @@ declare -gA CONTEND_TOOL_NEEDS=(
   [regress]="numpy pandas scipy"
   [ab]="numpy pandas scipy"
   [fleet]="matplotlib numpy pandas plotly scipy"
+  [power]="numpy pandas scipy"
 )
 
 # contend_exec_python <tool> [args...]: replaces the shell with

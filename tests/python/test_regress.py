@@ -314,7 +314,7 @@ def test_aa_alternated_judges_windows_as_ab_pools_them(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == ["runs 1-4", "runs 2-5", "runs 3-6"]
-    assert lines[-1] == ("A/A (alternated, 2 run(s) a side, overlapping windows): "
+    assert lines[-1] == ("A/A (alternated, 2 run(s) a side, paired, overlapping windows): "
                          "0 false alarm(s) in 3 (0.0%)")
     assert "needs at least 8 runs" in _one_line_exit_2(
         run_tool("regress", "--aa", "--alternated", "4", *runs))
@@ -451,21 +451,23 @@ class StubRunner:
 
 def test_ab_pools_rounds_per_side_and_cleans_up(tmp_path):
     runner = StubRunner(tmp_path, factor=0.7)
-    a, b = ab.run_ab(runner, "main", "topic", 3, ["--quick"], tmp_path / "out")
+    a, b = ab.run_ab(runner, "main", "topic", 8, ["--quick"], tmp_path / "out")
     benches = [c for c in runner.calls if c[0] == "bench"]
-    assert [c[1] for c in benches] == ["A", "B", "B", "A", "A", "B"]
+    assert [c[1] for c in benches][:6] == ["A", "B", "B", "A", "A", "B"] and len(benches) == 16
     assert all(c[2] == ("--quick",) for c in benches)
     assert runner.calls[-2:] == [("cleanup", "A"), ("cleanup", "B")]
     for run, side in ((a, "A"), (b, "B")):
         assert run.run_dir == tmp_path / "out" / side and run.run_id.startswith(f"ab-{side}-")
-        # 3 runs of 3 rounds: 9 processes, renumbered 0..8, per instance.
+        # 8 runs of 3 rounds: 24 processes, renumbered 0..23, per instance.
         rounds = run.df.groupby(schema.INSTANCE)["round"].agg(["nunique", "max"])
-        assert (rounds["nunique"] == 9).all() and (rounds["max"] == 8).all()
+        assert (rounds["nunique"] == 24).all() and (rounds["max"] == 23).all()
         assert json.loads((run.run_dir / "machine.json").read_text())["ab_rounds"]
-    assert len(list((tmp_path / "out" / "runs").iterdir())) == 6
+    assert len(list((tmp_path / "out" / "runs").iterdir())) == 16
     v = regress.verdict_for_runs(a, b, 0.05, 0.05)
     # Everything 30% slower: the suite test names it (relative to the
-    # suite no single impl stands out).
+    # suite no single impl stands out). 8 pairs: the suite's signed-rank
+    # test can reach p = 2^-8 (3 pairs could not go below 1/8).
+    assert v.baseline_kind == "pairs"
     assert v.exit_code == 1 and not v.warnings and v.suite_regression
 
 
@@ -547,11 +549,14 @@ def test_ab_end_to_end_on_a_scratch_repository(tmp_path):
     git(repo, "commit", "-q", "-am", "slow")
 
     out = tmp_path / "ab"
-    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--runs", "2",
+    # A bench_all without --pair-bench-dir: whole runs alternate, run i of A
+    # pairs with run i of B; 6 pairs let the signed-rank tests reach 2^-6.
+    done = run_tool("ab", "HEAD~1", "HEAD", "--repo", repo, "--runs", "6",
                     "--out", out, "--markdown", tmp_path / "ab.md", "--", "--quick")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "REGRESSION" in done.stdout and "pooled runs" in done.stderr
-    assert sorted(p.name for p in (out / "runs").iterdir()) == ["A-0", "A-1", "B-0", "B-1"]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [f"{s}-{i}" for s in "AB"
+                                                                 for i in range(6)]
     assert not (repo / "build" / "ab" / "worktrees").exists() or not any(
         (repo / "build" / "ab" / "worktrees").iterdir())
     listed = subprocess.run(["git", "-C", str(repo), "worktree", "list"], capture_output=True,

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include "contend/harness/build_info.h"
 #include "contend/harness/latency_export.h"
 #include "contend/harness/scratch_dir.h"
+#include "contend/harness/state_probe.h"
 
 namespace contend {
 
@@ -45,6 +47,21 @@ void add_build_context(const BenchEnvironment& env) {
   benchmark::AddCustomContext("contend_quick", env.quick ? "true" : "false");
   benchmark::AddCustomContext("contend_warmup_episodes", std::to_string(env.warmup_episodes));
   benchmark::AddCustomContext("contend_episodes", std::to_string(env.episodes));
+  // Test-only (slowdown.h): a slowed run says so in every JSON it writes.
+  if (env.slowdown) {
+    benchmark::AddCustomContext("contend_slowdown",
+                                env.slowdown->impl + "=" + std::to_string(env.slowdown->factor));
+  }
+}
+
+// The machine's state as this process found it (state_probe.h), before
+// any benchmark of it runs.
+void add_state_probe_context(const BenchEnvironment& env) {
+  const StateProbe probe = probe_state(env.topology);
+  if (!(probe.round_trip_ns > 0)) return;  // NaN: not measured
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", probe.round_trip_ns);
+  benchmark::AddCustomContext("contend_state_probe_ns", text);
 }
 
 // --contend_hgrm: the latencies the benchmarks reported, into `path`. Runs
@@ -64,6 +81,8 @@ int write_latency_file(const char* prog, const std::string& path) {
 // register_instance has no environment to read (bench files call it from
 // deep inside their loops); bench_main sets this once, before registering.
 int episodes_per_repetition = 0;
+// CONTEND_SLOWDOWN (slowdown.h), parsed by parse_contend_flags, set likewise.
+std::optional<Slowdown> process_slowdown;
 
 }  // namespace
 
@@ -95,6 +114,8 @@ BenchEnvironment parse_contend_flags(int& argc, char** argv) {
     }
   }
   argc = kept;
+  const char* slowdown = std::getenv(kSlowdownVariable);
+  env.slowdown = parse_slowdown(slowdown ? slowdown : "");
   env.episode = std::chrono::milliseconds(episode_ms ? episode_ms : env.quick ? 2 : 10);
   static_cast<PlanInput&>(env) = PlanInput::of(Topology::discover(), env.quick);
   return env;
@@ -104,9 +125,12 @@ void register_instance(const BenchmarkId& id, std::function<void(benchmark::Stat
   // begin_call tells the latency export whose calls come next (it keeps
   // only an instance's reported calls, latency_export.h).
   auto* bench = benchmark::RegisterBenchmark(
-      id.name().c_str(), [name = id.name(), run = std::move(run)](benchmark::State& s) {
+      id.name().c_str(), [name = id.name(), factor = slowdown_factor(process_slowdown, id.impl),
+                          run = std::move(run)](benchmark::State& s) {
         process_latency_export().begin_call(name);
+        set_current_slowdown(factor);
         run(s);
+        set_current_slowdown(1.0);
       });
   bench->UseManualTime();
   if (episodes_per_repetition > 0) bench->Iterations(episodes_per_repetition);
@@ -126,7 +150,9 @@ int bench_main(int argc, char** argv, const Registrar& register_benchmarks) {
   try {
     BenchEnvironment env = parse_contend_flags(argc, argv);
     add_build_context(env);
+    add_state_probe_context(env);
     episodes_per_repetition = env.episodes;
+    process_slowdown = env.slowdown;
     if (!env.hgrm_path.empty()) process_latency_export().enable();
     register_benchmarks(env);
     benchmark::Initialize(&argc, argv);

@@ -32,6 +32,9 @@
 //                             exit status 2. Without it, a fresh directory
 //                             under $TMPDIR, removed at exit (scratch_dir.h).
 //
+// Environment: CONTEND_SLOWDOWN=IMPL=FACTOR, test-only, slows one impl's
+// reported throughput by FACTOR (slowdown.h); a bad value is a bad flag.
+//
 // Exit status: 0 when every benchmark ran (an error row is a row, not a
 // failure of the binary), 2 on a bad flag, and kExitHistogramNotWritten
 // when everything ran and was reported but FILE could not be written (one
@@ -46,6 +49,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +57,7 @@
 #include "contend/harness/benchmark_id.h"
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/plan_input.h"
+#include "contend/harness/slowdown.h"
 #include "contend/harness/worker_group.h"
 #include "contend/topology/placement.h"
 
@@ -66,6 +71,7 @@ struct BenchEnvironment : PlanInput {
   int episodes = 0;         // timed episodes per repetition; 0: min_time decides
   std::string hgrm_path;    // --contend_hgrm; empty: no latency export
   std::string scratch_dir;  // --contend_scratch; empty: scratch_dir.h's fallback
+  std::optional<Slowdown> slowdown;  // CONTEND_SLOWDOWN, test-only (slowdown.h)
 };
 
 // bench_main's exit status when the benchmarks ran but --contend_hgrm's file

@@ -1,6 +1,7 @@
 #include "contend/harness/episode_runner.h"
 
 #include "contend/harness/counter_names.h"
+#include "contend/harness/slowdown.h"
 
 namespace contend {
 
@@ -48,7 +49,8 @@ void run_episodes(benchmark::State& state, const EpisodeSource& source, const Ep
       state.SkipWithError(verdict.error.c_str());
       break;
     }
-    state.SetIterationTime(result.makespan_seconds);
+    // Test-only: padded when CONTEND_SLOWDOWN names this instance's impl.
+    state.SetIterationTime(slowed_episode_seconds(result.makespan_seconds));
     items += verdict.items;
     if (!result.worker_ops.empty()) {
       fairness += result.fairness();

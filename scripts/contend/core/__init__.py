@@ -17,4 +17,5 @@ draws nothing, runs no benchmark.
     args              the argument parser and argument types every tool uses
     cli               one-line errors and exit codes
     repo              the checkout these scripts belong to
+    slowdown          CONTEND_SLOWDOWN, the test-only slowdown knob
 """

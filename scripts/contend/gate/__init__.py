@@ -9,4 +9,6 @@ it runs where matplotlib and plotly are not installed.
     pooled_run    one run folder from several runs of one build
     aa            A/A: false alarms over pairs and alternated windows
     ab            scripts/ab: two revisions built and run alternately
+    paired        the paired design's rank tests (A and B back to back)
+    power         scripts/power: the A/B gate's power with a known slowdown
 """

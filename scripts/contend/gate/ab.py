@@ -1,35 +1,37 @@
-"""scripts/ab: two revisions, one machine, interleaved runs, regress's verdict.
+"""scripts/ab: two revisions, one machine, paired processes, regress's verdict.
 
-    scripts/ab REV_A REV_B [--runs 9] [--confirm-runs 6] [--keep-worktrees] [--out DIR]
+    scripts/ab REV_A REV_B [--runs 12] [--confirm-runs 6] [--keep-worktrees] [--out DIR]
                [--repo DIR] [--threshold 0.05] [--markdown FILE] [...] -- [bench_all flags]
 
 Two runs made one after the other differ by more than the code: the machine
-warms up, a neighbour's CI job starts, the governor changes its mind. On a
-shared 2-core runner those drifts are as large as the regressions we hunt.
-Interleaving the two builds (A B, B A, A B, ...) exposes both to the same
-drifts, and swapping who goes first every pair cancels a steady trend too.
-The grain matters more than the count: the 2-core VM changes state (slow
-vCPU wake-ups, a neighbour's memory traffic) for tens of seconds at a time
-and moves a subset of instances by 20% or more while it lasts. So each side
-runs many short runs, one round each (--runs 9, bench_all --rounds 1: about
-15 s per quick run here), rather than a few long ones. Measured on 40 real
-quick runs of one build: 0 of 23 alternated windows of 9 single-round runs
-a side failed, against 3 of 23 with 3 runs of 3 rounds a side (README).
-Pooling gives each side every run; machine.json's run_of_round keeps which
-run each round came from, because the gate's samples are the runs
-(evidence.side_of_run). B is judged against A by judge.py and shown by
-verdict_text.py, as scripts/regress would (exit 0, 1, 2 alike).
+warms up, a neighbour's CI job starts, the governor changes its mind. On the
+shared 2-core VM it switches between machine states for seconds to tens of
+seconds, and an instance reads 2-5x apart between them (issue 21). Samples
+of whole runs are then a mixture of modes, and no test on them has power.
+
+The paired design (issue 21): B's bench_all runs A's process and B's
+process of every instance back to back (bench_all --pair-bench-dir,
+run/paired_run.py: A B on even slots, B A on odd ones), --runs rounds of
+them in one run. Both halves of a pair almost always share the machine's
+state, which cancels in their ratio; judge.py tests the pairs' log ratios
+with Wilcoxon signed-rank tests (paired.py), per instance, per impl (all its
+pairs) and for the suite. Where B's bench_all cannot pair (a revision from
+before this design), whole one-round runs alternate instead (A B, B A, ...),
+--runs a side, and run i of A pairs with run i of B.
 
 Confirm stage: instances the first verdict flags are measured again, and
-only they, in --confirm-runs more alternated runs (bench_all --only FILE);
-the gate fails only if the pooled evidence still says regression, as
-Chromium's Pinpoint and Mozilla's retriggers do before blaming a commit.
+only they, in --confirm-runs more pairs (bench_all --only FILE); the gate
+fails only if the pooled evidence still says regression, as Chromium's
+Pinpoint and Mozilla's retriggers do before blaming a commit.
 
 Each revision is checked out as a git worktree under build/ab/worktrees/ and
-built and run with *its own* scripts (bench_all of that revision), so a
-change to the harness is measured as part of the change. The worktrees are
-removed afterwards unless --keep-worktrees.
+built with its own presets; B's bench_all drives both builds' binaries (a
+change to the C++ harness is measured as part of the change; a change to
+bench_all's Python is B's on both sides). The worktrees are removed
+afterwards unless --keep-worktrees. The test-only --slow-candidate IMPL=F
+(hidden; scripts/power) runs B under CONTEND_SLOWDOWN.
 """
+import argparse
 import datetime
 import json
 import os
@@ -39,7 +41,7 @@ import sys
 from pathlib import Path
 
 
-from ..core import repo, schema
+from ..core import repo, schema, slowdown
 from ..core.args import Parser, non_negative_int, positive_int
 from ..core.cli import UsageError, run_main
 from ..history import store
@@ -47,7 +49,7 @@ from . import evidence, judge, pooled_run, regress, verdict_text
 
 PROG = "ab"
 SIDES = ("A", "B")
-DEFAULT_RUNS = 9
+DEFAULT_RUNS = 12
 DEFAULT_CONFIRM_RUNS = 6
 # bench_all rounds per alternated run, unless the flags after "--" say otherwise.
 ROUNDS_PER_RUN = 1
@@ -117,17 +119,19 @@ class GitWorktreeRunner:
                 if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT).returncode:
                     raise UsageError(f"building {worktree.name} failed: see {log}")
 
-    def bench(self, worktree, bench_args):
+    def bench(self, worktree, bench_args, extra_env=None):
         """Runs that revision's bench_all; returns the run folder it wrote
-        (found as the results.csv that was not there before)."""
+        (found as the results.csv that was not there before). extra_env:
+        variables for that run alone (the power tool's CONTEND_SLOWDOWN)."""
         roots = [Path(worktree) / "results"] + [Path(worktree) / o for o in _out_flags(bench_args)]
         before = _result_csvs(roots)
-        command = [str(worktree / "scripts" / "bench_all"), *bench_args]
-        self.log(f"{worktree.name}: {' '.join(command[1:]) or '(no flags)'}")
+        command = [*self.bench_command(worktree), *bench_args]
+        self.log(f"{Path(worktree).name}: {' '.join(bench_args) or '(no flags)'}")
         # bench_all's progress goes to our stderr: stdout is the verdict's.
         # CONTEND_GIT_SHA would label both sides with one sha: each worktree
         # is a real checkout and names its own commit.
         env = {k: v for k, v in os.environ.items() if k != "CONTEND_GIT_SHA"}
+        env.update(extra_env or {})
         code = subprocess.run(command, cwd=worktree, stdout=sys.stderr, env=env).returncode
         new = sorted(_result_csvs(roots) - before, key=lambda p: p.stat().st_mtime)
         if not new:
@@ -136,23 +140,63 @@ class GitWorktreeRunner:
             self.log(f"{worktree.name}: bench_all exited {code}; using what it recorded")
         return new[-1].parent
 
+    def bench_pair(self, tree_a, tree_b, bench_args, extra_env=None):
+        """B's bench_all runs every process of A's build (tree_a's bench
+        binaries) back to back with its own (bench_all --pair-bench-dir,
+        run/paired_run.py); returns (A's run folder, B's run folder)."""
+        results_a = self.pair_root(tree_a)
+        before = _result_csvs([results_a])
+        pair = ["--pair-bench-dir", str(self.pair_bench_dir(tree_a)),
+                "--pair-repo", str(self.pair_repo(tree_a)), "--pair-out", str(results_a)]
+        produced_b = self.bench(tree_b, [*bench_args, *pair], extra_env)
+        new = sorted(_result_csvs([results_a]) - before, key=lambda p: p.stat().st_mtime)
+        if not new:
+            raise UsageError(f"bench_all of {Path(tree_b).name} wrote no results.csv for {Path(tree_a).name}")
+        return new[-1].parent, produced_b
+
+    def bench_command(self, worktree):
+        """That revision's bench_all (the flags follow)."""
+        return [str(Path(worktree) / "scripts" / "bench_all")]
+
+    def pair_bench_dir(self, tree_a):
+        """A's bench binaries, as A's build made them."""
+        return Path(tree_a) / "build" / "release" / "bench"
+
+    def pair_repo(self, tree_a):
+        """A's checkout, whose git sha A's runs record."""
+        return Path(tree_a)
+
+    def pair_root(self, tree_a):
+        """Where B's paired bench_all writes A's runs: apart from B's own
+        (results/<machine>/<run>), inside the worktree, removed with it."""
+        return Path(tree_a) / "results" / "paired-A"
+
+    def supports_pairs(self, worktree):
+        """Whether that revision's bench_all can pair processes (--pair-bench-dir)."""
+        return '"--pair-bench-dir"' in _bench_all_source(worktree)
+
     def supports_only(self, worktree):
         """Whether that revision's bench_all has --only (older ones do not).
         Its code is scripts/contend/run/bench_all.py, or scripts/contend/
         bench_all.py in revisions from before the package had layers."""
-        package = Path(worktree) / "scripts" / "contend"
-        for path in (package / "run" / "bench_all.py", package / "bench_all.py"):
-            try:
-                return '"--only"' in path.read_text(encoding="utf-8")
-            except OSError:
-                continue
-        return False
+        return '"--only"' in _bench_all_source(worktree)
 
     def cleanup(self, worktree):
         self.git("worktree", "remove", "--force", str(worktree), check=False)
         if Path(worktree).exists():
             shutil.rmtree(worktree, ignore_errors=True)
         self.git("worktree", "prune", check=False)
+
+
+def _bench_all_source(worktree):
+    """The text of that revision's bench_all module ('' if none)."""
+    package = Path(worktree) / "scripts" / "contend"
+    for path in (package / "run" / "bench_all.py", package / "bench_all.py"):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+    return ""
 
 
 def _first_line(text):
@@ -193,8 +237,10 @@ class Session:
     as asked (the runs, then the confirm stage); removes the worktrees on
     exit unless keep_worktrees."""
 
-    def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False):
+    def __init__(self, runner, rev_a, rev_b, out_dir, keep_worktrees=False, slow_candidate=""):
         self.runner, self.out_dir, self.keep = runner, Path(out_dir), keep_worktrees
+        # Test-only (core/slowdown.py): B's runs alone get CONTEND_SLOWDOWN.
+        self.env_of = {"A": {}, "B": {slowdown.VARIABLE: slow_candidate} if slow_candidate else {}}
         self.revs = {"A": rev_a, "B": rev_b}
         self.sha, self.trees = {}, {}
         self.runs_of = {side: [] for side in SIDES}
@@ -220,17 +266,36 @@ class Session:
     def measure(self, runs, args_of, stage="runs"):
         """`runs` alternated runs; args_of: side -> bench_all flags. Returns
         (A, B): each side's every run so far pooled (out_dir/A, out_dir/B for
-        the first stage, out_dir/<stage>/A, /B after later ones)."""
-        for side, r in alternation(runs):
-            produced = Path(self.runner.bench(self.trees[side], args_of[side]))
-            kept = self.out_dir / stage / f"{side}-{r}"
-            if kept.exists():
-                shutil.rmtree(kept)
-            shutil.copytree(produced, kept)
-            self.runs_of[side].append(kept)
+        the first stage, out_dir/<stage>/A, /B after later ones). Where B's
+        bench_all can pair processes, each run is one paired bench_all call
+        (both builds' processes of an instance back to back); else whole
+        runs alternate, A B, B A, ..."""
+        supports = getattr(self.runner, "supports_pairs", lambda tree: False)
+        if supports(self.trees["B"]):
+            # One paired bench_all run of `runs` rounds: each round is one pair
+            # of processes per instance (a later --rounds wins over the flags').
+            env = self.env_of["B"]
+            produced = self.runner.bench_pair(self.trees["A"], self.trees["B"],
+                                              [*args_of["B"], "--rounds", str(runs)],
+                                              **({"extra_env": env} if env else {}))
+            for side, run_dir in zip(SIDES, produced):
+                self._keep(side, len(self.runs_of[side]), run_dir, stage)
+        else:
+            for side, r in alternation(runs):
+                env = self.env_of[side]
+                produced = self.runner.bench(self.trees[side], args_of[side],
+                                             **({"extra_env": env} if env else {}))
+                self._keep(side, r, produced, stage)
         where = self.out_dir if stage == "runs" else self.out_dir / stage
         return tuple(pooled_run.pool(self.runs_of[side], where / side, f"ab-{side}-{self.sha[side][:12]}")
                      for side in SIDES)
+
+    def _keep(self, side, r, produced, stage):
+        kept = self.out_dir / stage / f"{side}-{r}"
+        if kept.exists():
+            shutil.rmtree(kept)
+        shutil.copytree(Path(produced), kept)
+        self.runs_of[side].append(kept)
 
     def only_args(self, side, names_file, keys):
         """bench_all flags that measure exactly `keys`: --only where that
@@ -257,11 +322,11 @@ def run_ab(runner, rev_a, rev_b, runs, bench_args, out_dir, keep_worktrees=False
 
 
 def gate(runner, rev_a, rev_b, runs, bench_args, out_dir, confirm_runs=0,
-         keep_worktrees=False, **judging):
+         keep_worktrees=False, slow_candidate="", **judging):
     """The whole A/B gate: runs, verdict, then the confirm stage for what
     it flagged. Returns (candidate run, verdict). `judging`: threshold,
     alpha, suite_threshold, allow_missing (regress.verdict_for_runs)."""
-    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees) as session:
+    with Session(runner, rev_a, rev_b, out_dir, keep_worktrees, slow_candidate) as session:
         baseline, candidate = session.measure(runs, {side: bench_args for side in SIDES})
         v = _verdict(baseline, candidate, judging)
         flagged = judge.flagged_for_confirm(v)
@@ -304,7 +369,7 @@ def gate_from_args(args):
     runner = GitWorktreeRunner(root, root / "build" / "ab")
     suite = args.threshold if args.suite_threshold is None else args.suite_threshold
     candidate, v = gate(runner, args.revs[0], args.revs[1], args.runs, args.bench_args,
-                        out_dir, args.confirm_runs, args.keep_worktrees,
+                        out_dir, args.confirm_runs, args.keep_worktrees, args.slow_candidate,
                         threshold=args.threshold, alpha=args.alpha,
                         suite_threshold=suite, allow_missing=args.allow_missing)
     _log(f"pooled runs: {out_dir / 'A'} (A) and {out_dir / 'B'} (B)")
@@ -313,20 +378,25 @@ def gate_from_args(args):
 
 # ---- command line -----------------------------------------------------------
 
-def parse(argv):
-    # Everything after "--" goes to bench_all untouched.
+def split_bench_args(argv):
+    """(own flags, bench_all flags): everything after "--" goes to bench_all untouched."""
     cut = argv.index("--") if "--" in argv else len(argv)
-    argv, bench_args = argv[:cut], argv[cut + 1:]
+    return argv[:cut], argv[cut + 1:]
+
+
+def parse(argv):
+    argv, bench_args = split_bench_args(argv)
     parser = Parser(prog=PROG, description="A/B throughput gate: builds REV_A and REV_B, "
-                    "alternates their bench_all runs on this machine and judges B against A "
+                    "runs their processes in back-to-back pairs on this machine and judges B against A "
                     "like scripts/regress: exit 0 no regression, 1 regression, 2 bad input.")
     parser.add_argument("revs", nargs="*", metavar="REV",
                         help="REV_A REV_B: git revisions, A = baseline")
     parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS,
-                        help=f"alternated bench_all runs per side (default {DEFAULT_RUNS}), "
-                             f"each of {ROUNDS_PER_RUN} round unless the bench_all flags set --rounds")
+                        help=f"A/B pairs per instance (default {DEFAULT_RUNS}): rounds of one paired "
+                             "bench_all run (where B's bench_all cannot pair: alternated one-round "
+                             "runs per side)")
     parser.add_argument("--confirm-runs", type=non_negative_int, default=DEFAULT_CONFIRM_RUNS,
-                        help="extra alternated runs of only the flagged instances before "
+                        help="extra pairs of only the flagged instances before "
                              f"failing (default {DEFAULT_CONFIRM_RUNS}; 0 = no confirm stage)")
     parser.add_argument("--keep-worktrees", action="store_true",
                         help="keep build/ab/worktrees for a faster next run")
@@ -334,10 +404,17 @@ def parse(argv):
                         help="where pooled runs go (default REPO/build/ab/runs/<time>)")
     parser.add_argument("--repo", metavar="DIR",
                         help="the git checkout to build (default: the one holding this script)")
+    # Test-only (the power tool, scripts/contend/gate/power.py): B's runs get
+    # CONTEND_SLOWDOWN=IMPL=F; hidden, as no real gate wants it.
+    parser.add_argument("--slow-candidate", metavar="IMPL=F", default="", help=argparse.SUPPRESS)
     regress.add_judging_arguments(parser, "the threshold itself")
     args = parser.parse_args(argv)
     if len(args.revs) != 2:
         raise UsageError("expected two git revisions: REV_A REV_B")
+    if os.environ.get(slowdown.VARIABLE):
+        raise UsageError(f"{slowdown.VARIABLE} is set: it would slow the baseline (A) too; "
+                         "unset it (it is a test-only knob)")
+    slowdown.parse(args.slow_candidate)
     args.bench_args = ["--rounds", str(ROUNDS_PER_RUN), *bench_args]   # a later --rounds wins
     return args
 

@@ -14,6 +14,7 @@ was offered, not a throughput to gate on; its errors still count.
 """
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ class Evidence:
     oversubscribed: bool = False
     placements: str = ""
     open_loop: bool = False  # items/s is an offered schedule: never a sample
+    # The machine state each sample's process found (run/state_probe.py,
+    # ns), aligned with samples; empty where the run has no state_probe.csv.
+    probes: np.ndarray = field(default_factory=lambda: np.array([]))
 
     @property
     def median(self):
@@ -82,7 +86,11 @@ def side_of_run(run):
     independent samples are the runs, as with a history baseline."""
     side = side_from_results(run.df)
     run_of_round = run.machine.get("run_of_round")
-    if not isinstance(run_of_round, list) or not run_of_round:
+    if not isinstance(run_of_round, list) or not run_of_round or run.machine.get("paired_with"):
+        # Runs made in pairs with the other build's (bench_all --pair-bench-dir):
+        # each round's process had its partner right beside it, so each round
+        # is one sample, and round i of A pairs with round i of B (gate/paired.py).
+        attach_probes(side, run)
         return side
     for e in side.values():
         per_run = {}
@@ -92,6 +100,22 @@ def side_of_run(run):
         e.rounds = np.array(sorted(per_run), dtype=int)
         e.samples = np.array([np.median(per_run[i]) for i in e.rounds], dtype=float)
     return side
+
+
+def attach_probes(side, run):
+    """Each sample's state probe from the run's state_probe.csv (pooled_run
+    keeps one), matched by instance and round; NaN where a process gave none."""
+    path = Path(run.run_dir) / "state_probe.csv" if run.csv_path is not None else None
+    if path is None or not path.is_file():
+        return
+    probes = pd.read_csv(path, dtype={"params": str}, keep_default_na=False)
+    values = pd.to_numeric(probes["state_probe_ns"], errors="coerce").to_numpy(dtype=float)
+    at = {}
+    for i, row in enumerate(probes[schema.INSTANCE + ["round"]].itertuples(index=False)):
+        at[tuple(str(x) for x in row)] = values[i]
+    for key, e in side.items():
+        k = tuple(str(x) for x in key)
+        e.probes = np.array([at.get(k + (str(int(r)),), math.nan) for r in e.rounds], dtype=float)
 
 
 def side_from_history(history, run_ids):

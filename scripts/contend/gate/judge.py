@@ -69,6 +69,7 @@ from scipy import special as _special
 from ..core import schema, stats
 from ..core.cli import UsageError
 from . import evidence
+from . import paired as paired_stats
 from .verdict import (ALWAYS_GATING, ERROR_BOTH, ERROR_FIXED, EXPECTED_TIMEOUT, FASTER_NS,
                       IMPROVEMENT, INVALID, MISSING, NEW_ERROR, NOT_CONFIRMED, ONLY_BASELINE,
                       ONLY_CANDIDATE, OPEN_LOOP, REGRESSION, SLOWER_NS, UNCHANGED, Verdict)
@@ -189,8 +190,11 @@ def judge(baseline_df, candidate_df, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_
 
 def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
                 suite_threshold=None, allow_missing=False, prior_df=None,
-                baseline_kind="rounds"):
-    """The verdict for two {instance key: Evidence} maps; see the module doc."""
+                baseline_kind="rounds", paired=False, probe_ratio=None):
+    """The verdict for two {instance key: Evidence} maps; see the module doc.
+    paired: A's and B's samples i were measured back to back (scripts/ab):
+    signed-rank tests on the paired log ratios (paired.py) replace the
+    moderated t-tests; the rest (suite shift, BH, floor, verdicts) is shared."""
     if suite_threshold is None:
         suite_threshold = 2 * threshold
     if prior_df is None:
@@ -200,29 +204,32 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     keys = sorted(set(base) | set(cand))
     tested = [k for k in keys if k in base and k in cand and len(base[k].samples)
               and len(cand[k].samples) and not cand[k].errors and not cand[k].invalid]
-    priors, fallback = family_priors(tested, base, cand)
-    tests = {}
-    for k in tested:
-        group = (k[0], base[k].oversubscribed or cand[k].oversubscribed)
-        tests[k] = instance_test(base[k].samples, cand[k].samples,
-                                 priors.get(group, fallback), prior_df)
+    tests = (_paired_tests(tested, base, cand, probe_ratio) if paired
+             else _moderated_tests(tested, base, cand, prior_df))
     over = {k: base.get(k, cand.get(k)).oversubscribed or (k in cand and cand[k].oversubscribed)
             for k in keys}
     gating = [k for k in tested if not over[k]]
-    d_gating = [tests[k]["d"] for k in gating]
+    d_gating = [tests[k]["d"] for k in gating if tests[k]["d"] == tests[k]["d"]]
     shift = float(np.median(d_gating)) if len(d_gating) >= MIN_FOR_SHIFT else 0.0
 
     for k in tested:
         t = tests[k]
-        t["p_slower"] = slower_p(t["d"], t["se"], t["df"], shift)
-        t["p_faster"] = faster_p(t["d"], t["se"], t["df"])
+        if paired:
+            t["p_slower"], t["p_faster"] = paired_stats.slower_p(t["r"], shift), paired_stats.faster_p(t["r"])
+        else:
+            t["p_slower"] = slower_p(t["d"], t["se"], t["df"], shift)
+            t["p_faster"] = faster_p(t["d"], t["se"], t["df"])
     df = instance_frame(keys, base, cand, tests, over)
     position = {k: i for i, k in enumerate(keys)}
     gating_at = [position[k] for k in gating]
     over_at = [position[k] for k in tested if over[k]]
-    impls = impl_frame(gating, tests, shift)
-    suite_raw = (stats.shift_less_p(*evidence.round_levels((base, cand), gating))
-                 if len(gating) >= MIN_FOR_SHIFT else math.nan)
+    impls = paired_impl_frame(gating, tests, shift) if paired else impl_frame(gating, tests, shift)
+    if len(gating) < MIN_FOR_SHIFT:
+        suite_raw = math.nan
+    elif paired:
+        suite_raw = paired_stats.suite_p(tests, gating)
+    else:
+        suite_raw = stats.shift_less_p(*evidence.round_levels((base, cand), gating))
 
     # One BH family for every specific test (instances, impls); oversubscribed
     # points get their own, so their (never gating) verdicts still mean
@@ -240,8 +247,7 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
                                (over_at, stats.benjamini_hochberg(p_faster[over_at])))
 
     n_tests = len([p for p in family if p == p]) + 1
-    df["mde"] = [mde_of(tests[k]["se"], tests[k]["df"], n_tests, alpha, threshold)
-                 if k in tests else math.nan for k in keys]
+    df["mde"] = [_mde(tests.get(k), paired, n_tests, alpha, threshold) for k in keys]
     shift_ratio = math.exp(shift)
     df["rel_ratio"] = df["ratio"] / shift_ratio
     df["verdict"] = [_verdict(r, alpha, threshold, allow_missing) for r in df.itertuples(index=False)]
@@ -257,11 +263,33 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     geomean = stats.geometric_mean(ratios)
     v = Verdict(instances=df, impls=impls, threshold=threshold,
                 alpha=alpha, geomean=geomean, shift=shift_ratio, suite_p=suite_p,
-                suite_threshold=suite_threshold, baseline_kind=baseline_kind,
+                suite_threshold=suite_threshold, baseline_kind="pairs" if paired else baseline_kind,
                 suite_regression=bool(geomean < 1 - suite_threshold and suite_p <= alpha),
-                prior_df=prior_df, power=POWER)
+                prior_df=math.nan if paired else prior_df, power=POWER)
     v.warnings = power_warnings(v, gating)
     return v
+
+
+def _moderated_tests(tested, base, cand, prior_df):
+    priors, fallback = family_priors(tested, base, cand)
+    tests = {}
+    for k in tested:
+        group = (k[0], base[k].oversubscribed or cand[k].oversubscribed)
+        tests[k] = instance_test(base[k].samples, cand[k].samples,
+                                 priors.get(group, fallback), prior_df)
+    return tests
+
+
+def _paired_tests(tested, base, cand, probe_ratio):
+    return {k: paired_stats.instance_test(base[k], cand[k], probe_ratio) for k in tested}
+
+
+def _mde(test, paired, n_tests, alpha, threshold):
+    if test is None:
+        return math.nan
+    if paired:
+        return paired_stats.mde(test["r"], n_tests, alpha, threshold, POWER)
+    return mde_of(test["se"], test["df"], n_tests, alpha, threshold)
 
 
 def instance_frame(keys, base, cand, tests, over):
@@ -313,6 +341,18 @@ def impl_frame(gating, tests, shift):
         rows.append({"impl": impl, "instances": len(group), "ratio": math.exp(d),
                      "p_slower": slower_p(d, se, df, shift), "se": se, "df": df})
     return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "p_slower", "se", "df"])
+
+
+def paired_impl_frame(gating, tests, shift):
+    """impl_frame for the paired design: every impl with at least two gating
+    instances, its pairs pooled into one signed-rank test (paired.impl_test)."""
+    by_impl = {}
+    for k in gating:
+        if tests[k]["n"]:
+            by_impl.setdefault(k[3], []).append(tests[k])
+    rows = [{"impl": impl, "instances": len(group), **paired_stats.impl_test(group, shift)}
+            for impl, group in sorted(by_impl.items()) if len(group) >= 2]
+    return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "p_slower", "n"])
 
 
 def _slower(q, ratio, rel_ratio, alpha, threshold):

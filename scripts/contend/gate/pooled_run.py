@@ -13,14 +13,30 @@ from ..core import results, schema
 from ..core.cli import UsageError
 
 
+# run/state_probe.py's file (the gate does not import the run layer).
+PROBE_FILE = "state_probe.csv"
+
+
+def _probes(run):
+    """The run's state_probe.csv as a frame, or None."""
+    path = Path(run.run_dir) / PROBE_FILE
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype={"params": str}, keep_default_na=False)
+
+
 def pool(run_dirs, out_dir, run_id):
     """One run folder from several: every process of every run becomes one
     round of the pooled run (rounds renumbered 0..n-1 per run, in order), so
     no two processes share a round. Complete only if every run was."""
     runs = [results.load_run(d) for d in run_dirs]
-    frames, offset, run_of_round = [], 0, []
+    frames, offset, run_of_round, probes = [], 0, [], []
     for i, run in enumerate(runs):
         df = run.df.copy()
+        probe = _probes(run)
+        if probe is not None:
+            probe["round"] = probe["round"] + offset
+            probes.append(probe)
         df["round"] = df["round"] + offset
         top = df["round"].max()
         next_offset = (offset if pd.isna(top) else int(top)) + 1
@@ -35,6 +51,8 @@ def pool(run_dirs, out_dir, run_id):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pooled[schema.COLUMNS].to_csv(out_dir / "results.csv", index=False)
+    if probes:
+        pd.concat(probes, ignore_index=True).to_csv(out_dir / PROBE_FILE, index=False)
     machine = dict(runs[0].machine)
     machine.pop("summary", None)    # it names the first run's results.csv, not this one
     machine.update(run_id=run_id, ab_rounds=[r.run_id for r in runs], run_of_round=run_of_round,

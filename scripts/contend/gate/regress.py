@@ -15,7 +15,7 @@ Exit status: 0 no regression, 1 regression, 2 bad input.
 """
 import sys
 
-from ..core import results
+from ..core import results, slowdown
 from ..core.args import Parser, fraction, positive_int, probability
 from ..core.cli import EXIT_OK, UsageError, run_main
 from ..history import store
@@ -78,11 +78,18 @@ def label(run):
 
 
 def verdict_for_runs(baseline, candidate, threshold, alpha, any_machine=False,
-                     suite_threshold=None, allow_missing=False):
+                     suite_threshold=None, allow_missing=False, paired=None, probe_ratio=None):
+    """paired: None = when both runs are pooled alternated runs (scripts/ab,
+    regress --aa --alternated): their run i of A and run i of B were made
+    back to back, and judge_sides tests the pairs."""
     check_runs(baseline, candidate, any_machine)
+    slowdown.refuse_as_baseline(baseline)
     check_baseline_numbers(baseline)
+    if paired is None:
+        paired = all("run_of_round" in run.machine for run in (baseline, candidate))
     v = judge.judge_sides(evidence.side_of_run(baseline), evidence.side_of_run(candidate),
-                          threshold, alpha, suite_threshold, allow_missing)
+                          threshold, alpha, suite_threshold, allow_missing, paired=paired,
+                          probe_ratio=probe_ratio)
     v.baseline_label, v.candidate_label = label(baseline), label(candidate)
     if not any("run_of_round" in run.machine for run in (baseline, candidate)):
         v.notes.append(SEPARATE_RUNS_NOTE)
@@ -159,6 +166,9 @@ def parse(argv):
     parser.add_argument("--alternated", type=positive_int, metavar="N",
                         help="with --aa: judge every window of 2N consecutive runs, alternated "
                              "A B B A ... and pooled as scripts/ab pools them")
+    parser.add_argument("--unpaired", action="store_true",
+                        help="with --aa --alternated: judge the windows' runs as unpaired "
+                             "samples (moderated t), the design before the paired rank tests")
     parser.add_argument("--any-machine", action="store_true",
                         help="allow baseline and candidate from different machines")
     args = parser.parse_args(argv)
@@ -166,6 +176,8 @@ def parse(argv):
         raise UsageError(f"--baseline-history needs at least 2 runs, got {args.baseline_history}")
     if args.aa and args.baseline_history is not None:
         raise UsageError("--aa and --baseline-history are separate modes: give one")
+    if args.unpaired and args.alternated is None:
+        raise UsageError("--unpaired goes with --aa --alternated")
     if args.alternated is not None and not args.aa:
         raise UsageError("--alternated N goes with --aa")
     return args
@@ -213,9 +225,12 @@ def main_aa(args):
     suite = args.threshold if args.suite_threshold is None else args.suite_threshold
 
     def judge_pair(a, b):
-        return verdict_for_runs(a, b, args.threshold, args.alpha, False, suite)
+        return verdict_for_runs(a, b, args.threshold, args.alpha, False, suite,
+                                paired=False if args.unpaired else None)
+    design = "unpaired" if args.unpaired else "paired"
     print(verdict_text.aa_report(aa.alternated_windows(runs, args.alternated, judge_pair),
-                           f"alternated, {args.alternated} run(s) a side, overlapping windows"))
+                           f"alternated, {args.alternated} run(s) a side, {design}, "
+                           "overlapping windows"))
     return EXIT_OK
 
 

@@ -50,6 +50,12 @@ def _ordered(df):
 
 
 def method_line(v):
+    if v.baseline_kind == "pairs":
+        return (f"samples: A/B pairs measured back to back (one per alternated run); threshold "
+                f"{formatting.percent(v.threshold, 1)} (absolute and vs the suite's shift), suite "
+                f"threshold {formatting.percent(v.suite_threshold, 1)}, Benjamini-Hochberg at "
+                f"{v.alpha:g} over instances, impls and the suite; Wilcoxon signed-rank on the "
+                "pairs' log ratios, Hodges-Lehmann ratios")
     samples = ("recorded runs (one median each) vs the candidate's median"
                if v.baseline_kind == "runs" else "round medians (one per process)")
     return (f"samples: {samples}; threshold {formatting.percent(v.threshold, 1)} (absolute and vs the suite's "

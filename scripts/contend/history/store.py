@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core import instance_summary, repo, results, schema
+from ..core import instance_summary, repo, results, schema, slowdown
 from ..core.cli import UsageError
 
 # The columns every history file has (the first version wrote only these).
@@ -67,6 +67,8 @@ def record(run, history_dir=None):
         raise UsageError(f"{run.csv_path}: cannot record: no single machine_id in the run")
     if not run.run_id or run.run_id == "mixed":
         raise UsageError(f"{run.csv_path}: cannot record: no single run_id in the run")
+    # A history is every later run's baseline: a test-only slowed run stays out.
+    slowdown.refuse_as_baseline(run, "cannot record: run")
     path = history_path(machine_id, history_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = history_rows(run)

@@ -21,4 +21,5 @@ history.
     locks                locks against critical-section length
     history_figure       the history figure, PNG and interactive from one model
     history_page         scripts/plot --history: the page
+    state_figure         throughput against the state probe (machine modes)
 """

@@ -2,6 +2,8 @@
 
     bench_all      scripts/bench_all: plan -> episode -> process -> CSV ->
                    summary.csv and the end-of-run table
+    paired_run     bench_all --pair-bench-dir: two builds' processes back to back
+    state_probe    state_probe.csv: the machine state each process found
     plan           contend_plan's view of the machine (topology, ladder)
     machine        machine.json and machine_id
     instances      which benchmark instances a run measures

@@ -34,8 +34,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import budget, calibration, child, gbench, instances, machine, only_list, plan, schedule
-from ..core import formatting, instance_name, repo, schema
+from . import (budget, calibration, child, gbench, instances, machine, only_list, paired_run, plan,
+               schedule, state_probe)
+from ..core import formatting, instance_name, repo, schema, slowdown
 from ..core.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                          positive_int, positive_seconds)
 from ..core.cli import EXIT_FAILURE, EXIT_OK, UsageError, run_main
@@ -132,6 +133,12 @@ def build_parser():
     p.add_argument("--plot-command", default=DEFAULT_PLOT, help=argparse.SUPPRESS)
     # For scripts/ab's confirm stage: a file of exact instance names.
     p.add_argument("--only", metavar="FILE", help=argparse.SUPPRESS)
+    # For scripts/ab's paired design (paired_run.py): the baseline's bench
+    # binaries, its checkout (for its git sha) and its results root; each
+    # instance's process of that build runs back to back with this one's.
+    p.add_argument("--pair-bench-dir", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--pair-repo", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--pair-out", metavar="DIR", help=argparse.SUPPRESS)
     return p
 
 
@@ -139,6 +146,8 @@ def parse_args(argv):
     args = build_parser().parse_args(argv)
     if args.budget and (args.rounds or args.episodes or args.min_time):
         raise UsageError("--budget chooses --rounds and --min-time; give either, not both")
+    if bool(args.pair_bench_dir) != bool(args.pair_out):
+        raise UsageError("--pair-bench-dir and --pair-out go together")
     if args.min_time and args.episodes:
         raise UsageError("--episodes and --min-time both say how long a repetition is; give one")
     for name, (full, quick) in DEFAULTS.items():
@@ -258,6 +267,7 @@ def measure(inst, args, run_dir, slot, stop):
     if hgrm_failed:   # the rows are whole: only the file is missing
         outcome = child.Outcome(0, False, outcome.timeout)
     rows = _rows_of(inst, outcome, json_path, log_path, stem)
+    probe = state_probe.read_probe(json_path)
     failed = any(r.get("error") for r in rows)
     if failed:
         # A histogram beside error rows would stand for numbers the CSV does not have.
@@ -269,15 +279,17 @@ def measure(inst, args, run_dir, slot, stop):
     if hgrm_failed:   # the binary's one line, naming the file relative to the run
         why = child.last_line(log_path, limit=1000).replace(str(run_dir) + "/", "")
         note = f"no .hgrm: {why[:200]} ({stem}.log)"
-    return Measured(rows, note)
+    return Measured(rows, note, probe)
 
 
 @dataclass
 class Measured:
-    """One process's rows (one error row if it gave none) and, when its
-    latency histogram could not be written, why (its rows are kept)."""
+    """One process's rows (one error row if it gave none), when its
+    latency histogram could not be written, why (its rows are kept), and
+    the machine state it found (state_probe.py; None if none)."""
     rows: list
     hgrm_note: str = ""
+    probe: float = None
 
 
 def _hgrm_partial(hgrm_path):
@@ -433,6 +445,9 @@ def main(argv):
     the_plan = plan.load(str(bench_dir / "contend_plan"))
     if args.estimate:
         return print_estimate(args, bench_dir)
+    # Test-only (core/slowdown.py): a malformed value is refused before anything runs.
+    slowed = os.environ.get(slowdown.VARIABLE, "")
+    slowdown.parse(slowed)
     for var in plan.HWLOC_OVERRIDES:
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
@@ -440,12 +455,20 @@ def main(argv):
     if the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
+    chosen = choose(args, bench_dir)
+    if args.pair_bench_dir:
+        return paired_run.execute(args, argv, the_plan, chosen, sys.modules[__name__])
+    run = start_run(args, argv, the_plan, chosen, slowed=slowed)
+    return run.execute()
+
+
+def choose(args, bench_dir):
+    """The instances of bench_dir's binaries the flags select."""
     found = instances.list_all(bench_dir, args.quick)
     chosen = instances.select(found, {flag: getattr(args, flag) for flag in instances.SELECTORS})
     if args.only:
         chosen = only_list.restrict(found, chosen, args.only)
-    run = start_run(args, argv, the_plan, chosen)
-    return run.execute()
+    return chosen
 
 
 class BenchRun:
@@ -461,6 +484,7 @@ class BenchRun:
         self.calibration_slots = sum(1 for s in self.slots if is_calibration(s.instance))
         self.floors = None   # calibration.Floors once the calibration is known
         self.rows, self.errored, self.hgrm_notes = [], set(), []
+        self.probes = None   # state_probe.ProbeFile once a process finished
         self.stop = Stop()
         self.started = time.monotonic()
 
@@ -484,6 +508,7 @@ class BenchRun:
                     progress.end("interrupted")
                     break
                 self._record(out, slot, done.rows)
+                self.record_probe(slot, done.probe)
                 measured += 1
                 result = headline(done.rows, f"raw/{slot.index:04d}.log")
                 if done.hgrm_note:
@@ -506,6 +531,12 @@ class BenchRun:
         machine.write(self.run_dir / "machine.json", self.info)
         self.floors = calibration.Floors(summary, self.info.get("placements"))
 
+    def record_probe(self, slot, probe):
+        """The process's machine state, into state_probe.csv (opened on first use)."""
+        if self.probes is None:
+            self.probes = state_probe.ProbeFile(self.run_dir / state_probe.FILE)
+        self.probes.append(slot.index, slot.round, slot.instance.identity, probe)
+
     def _record(self, out, slot, rows):
         finished = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
         stamp = {"schema_version": schema.SCHEMA_VERSION, "run_id": self.info["run_id"],
@@ -523,6 +554,8 @@ class BenchRun:
             self.errored.add(slot.instance.name)
 
     def finish(self, done):
+        if self.probes is not None:
+            self.probes.close()
         complete = done == len(self.slots) and not self.stop.requested
         pack_raw(self.run_dir)
         table = self._write_summary()
@@ -567,14 +600,16 @@ def is_calibration(inst):
     return inst.identity["family"] == "calibration"
 
 
-def start_run(args, argv, the_plan, chosen):
-    """Creates the run folder and machine.json (complete: false until the end)."""
+def start_run(args, argv, the_plan, chosen, slowed="", repo=REPO, out=None):
+    """Creates the run folder and machine.json (complete: false until the end).
+    slowed: the CONTEND_SLOWDOWN its children run under (recorded); repo:
+    the checkout whose git sha it records; out: results root (--out)."""
     run_id = new_run_id()
     # The wrapper script tells us how the user called it; else we were run by hand.
     invoked_as = ([os.environ["CONTEND_ARGV0"]] if os.environ.get("CONTEND_ARGV0")
                   else [sys.executable, "-m", "contend.run.bench_all"])
     info = machine.describe(the_plan, run_id=run_id, quick=args.quick,
-                            command=shlex.join(invoked_as + list(argv)), repo=REPO)
+                            command=shlex.join(invoked_as + list(argv)), repo=repo)
     if args.budget:
         from . import noise
         between_sd, source = noise.typical_between_sd(Path(args.out).absolute(),
@@ -589,9 +624,11 @@ def start_run(args, argv, the_plan, chosen):
                 episodes=args.episodes, min_time=args.min_time, warmup_episodes=args.warmup,
                 aslr="kept" if args.keep_aslr else "disabled",
                 aslr_effective=args.keep_aslr or child.disable_aslr_for_children())
+    if slowed:   # test-only: such a run is never a baseline
+        info[slowdown.MACHINE_KEY] = slowed
     # The binaries record the sha in their own context; give them this one.
     os.environ["CONTEND_GIT_SHA"] = info["git_sha"]
-    run_dir = Path(args.out).absolute() / info["machine_id"] / run_id
+    run_dir = Path(out or args.out).absolute() / info["machine_id"] / run_id
     (run_dir / "raw").mkdir(parents=True)
     (run_dir / instance_name.HGRM_DIR).mkdir()
     machine.write(run_dir / "machine.json", info)
