@@ -42,7 +42,7 @@ def main(argv):
     args = parser.parse_args(argv)
     if len(args.runs) < 2:
         raise UsageError("compare needs at least two runs")
-    runs = results.load_runs(args.runs)
+    runs = results.load_measured_runs(args.runs, "compare")
     labels = align.unique_labels(runs)
     points = [align.machine_points(r) for r in runs]
     evidence = [ranking.RoundSamples.of(r) for r in runs]

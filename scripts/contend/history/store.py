@@ -67,6 +67,9 @@ def record(run, history_dir=None):
         raise UsageError(f"{run.csv_path}: cannot record: no single machine_id in the run")
     if not run.run_id or run.run_id == "mixed":
         raise UsageError(f"{run.csv_path}: cannot record: no single run_id in the run")
+    if results.emulated(run.machine):
+        raise UsageError(f"{run.csv_path}: an emulated run checks that the plan runs, it "
+                         "measures nothing; history refuses it")
     path = history_path(machine_id, history_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = history_rows(run)

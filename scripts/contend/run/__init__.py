@@ -4,6 +4,7 @@
                    summary.csv and the end-of-run table
     plan           contend_plan's view of the machine (topology, ladder)
     machine        machine.json and machine_id
+    emulation      bench_all --emulate: another machine's plan run here
     instances      which benchmark instances a run measures
     only_list      bench_all --only FILE
     schedule       the order of a run: rounds, interleaved, shuffled

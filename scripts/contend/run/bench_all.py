@@ -34,7 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import budget, calibration, child, gbench, instances, machine, only_list, plan, schedule
+from . import (budget, calibration, child, emulation, gbench, instances, machine, only_list, plan,
+               schedule)
 from ..core import formatting, instance_name, repo, schema
 from ..core.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                          positive_int, positive_seconds)
@@ -89,6 +90,12 @@ def build_parser():
                    help="print how many instances and processes the run would measure and "
                         "about how long it would take, run nothing; honours HWLOC_SYNTHETIC / "
                         "HWLOC_XMLFILE like --plan")
+    p.add_argument("--emulate", metavar="TOPOLOGY",
+                   help="plan for another machine (an hwloc XML file, or a synthetic "
+                        "description such as 'pack:2 l3:4 core:8 pu:2') and run every planned "
+                        "instance here, each worker on this machine's PU (its logical index "
+                        "modulo the PUs this process may use): a functional check, not a "
+                        "measurement (docs/emulation.md); with --plan or --estimate, plans only")
     p.add_argument("--families", type=choice_list(schema.FAMILIES, "family"), metavar="A,B",
                    help=f"only these families ({', '.join(schema.FAMILIES)})")
     p.add_argument("--impls", type=name_list, metavar="A,B",
@@ -426,6 +433,9 @@ def print_estimate(args, bench_dir):
 def main(argv):
     args = parse_args(argv)
     bench_dir = Path(args.bench_dir).absolute()
+    if args.emulate is not None:
+        # Read by Topology::discover() in contend_plan and every bench binary.
+        os.environ[emulation.VARIABLE] = emulation.describe_argument(args.emulate)
     if args.plan:
         exec_plan(bench_dir)
     # First, before any bench_* is listed or anything written: an HWLOC_*
@@ -437,7 +447,10 @@ def main(argv):
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
                              "unset it to run benchmarks")
-    if the_plan["source"] != "this_system":
+    if args.emulate is not None and the_plan["source"] != "emulated":
+        raise UsageError(f"contend_plan did not emulate {args.emulate} (it says "
+                         f"{the_plan['source']}); rebuild the benchmarks")
+    if args.emulate is None and the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
     found = instances.list_all(bench_dir, args.quick)
@@ -569,7 +582,7 @@ def is_calibration(inst):
 
 def start_run(args, argv, the_plan, chosen):
     """Creates the run folder and machine.json (complete: false until the end)."""
-    run_id = new_run_id()
+    run_id = new_run_id() + ("-emulated" if the_plan.get("emulated") else "")
     # The wrapper script tells us how the user called it; else we were run by hand.
     invoked_as = ([os.environ["CONTEND_ARGV0"]] if os.environ.get("CONTEND_ARGV0")
                   else [sys.executable, "-m", "contend.run.bench_all"])
