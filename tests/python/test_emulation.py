@@ -109,3 +109,9 @@ def test_the_tools_refuse_it_in_one_line(tmp_path, tool, args):
     assert len(stderr_lines(done)) == 1, done.stderr
     assert "emulated run" in done.stderr and "measures nothing" in done.stderr
     assert not (tmp_path / "history").exists()
+
+
+def test_an_emulated_timeout_says_whether_slow_is_expected():
+    shared = emulation.timeout_note({"threads": "64"}, 2)
+    assert "64 workers time-share this machine's 2 PUs (32 per PU)" in shared
+    assert "hang" in emulation.timeout_note({"threads": "2"}, 2)

@@ -265,6 +265,8 @@ def measure(inst, args, run_dir, slot, stop):
     if hgrm_failed:   # the rows are whole: only the file is missing
         outcome = child.Outcome(0, False, outcome.timeout)
     rows = _rows_of(inst, outcome, json_path, log_path, stem)
+    if outcome.timed_out and getattr(args, "host_pus", None):
+        rows[0]["error"] += emulation.timeout_note(inst.identity, args.host_pus)
     failed = any(r.get("error") for r in rows)
     if failed:
         # A histogram beside error rows would stand for numbers the CSV does not have.
@@ -450,6 +452,8 @@ def main(argv):
     if args.emulate is not None and the_plan["source"] != "emulated":
         raise UsageError(f"contend_plan did not emulate {args.emulate} (it says "
                          f"{the_plan['source']}); rebuild the benchmarks")
+    if args.emulate is not None:
+        args.host_pus = len(the_plan["emulated"].get("host_pus", [])) or None
     if args.emulate is None and the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")

@@ -73,3 +73,18 @@ def _provenance(path):
         except OSError:
             continue
     return None
+
+
+def timeout_note(identity, host_pus):
+    """What an emulated instance's timeout says: its workers time-share this
+    machine's few PUs, so slow is expected; only a longer --timeout tells a
+    slow instance from a stuck one."""
+    try:
+        workers = int(identity.get("threads") or 0)
+    except (TypeError, ValueError):
+        workers = 0
+    if workers <= host_pus:
+        return "; emulated, yet its workers had a PU each here: look for a hang"
+    return (f"; emulated: {workers} workers time-share this machine's {host_pus} PUs "
+            f"({-(-workers // host_pus)} per PU), so slow is expected here; a larger --timeout "
+            "tells slow from stuck")
