@@ -14,7 +14,8 @@
 //                     there is the scheduler's, asked once, under compact.
 //   full_grid()       whether a scenario grid (queue shapes, payloads and
 //                     capacities; the lock dial) is measured whole at a
-//                     worker count: up to kFullGridWorkers. Past it a plan
+//                     worker count: up to kFullGridWorkers (2: the pair,
+//                     where every split is 1:1). Past it a plan
 //                     keeps one entry per thinned axis (the n:n split, the
 //                     first payload and capacity, the middle dial), so a
 //                     large machine's ladder points cost a few instances
@@ -49,7 +50,7 @@ enum class QuickPoints {
 // The placement policies a quick run tries; a full run tries every one.
 enum class QuickPlacements { kAll, kCompact };
 
-inline constexpr int kFullGridWorkers = 4;
+inline constexpr int kFullGridWorkers = 2;
 
 struct PlanInput {
   Topology topology;

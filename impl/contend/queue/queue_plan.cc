@@ -66,13 +66,15 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
   };
 
   const std::vector<size_t> capacities = stream_capacities(traits, input.quick);
+  // The capacity a thinned grid keeps: the quick run's, so quick stays within full.
+  const size_t kept_capacity = stream_capacities(traits, /*quick=*/true).front();
   for (size_t payload : payloads) {
     const std::string bytes = std::to_string(payload);
     for (size_t capacity : capacities) {
       for (WaitMode wait : wait_modes(traits)) {
         for (const QueueShape& shape : shapes) {
           // Past the full grid's counts: the first payload and capacity only.
-          const bool first = payload == payloads.front() && capacity == capacities.front();
+          const bool first = payload == payloads.front() && capacity == kept_capacity;
           if (!first && !input.full_grid(shape.threads())) continue;
           add("throughput", shape,
               {{"payload", bytes},
@@ -172,11 +174,18 @@ std::vector<QueueShape> queue_shapes(const PlanInput& input, const QueueTraits& 
   for (const LadderPoint& point : input.points(QuickPoints::kFitting, 2)) {
     const int w = point.workers;
     const int n = point.oversubscribed ? (w + 1) / 2 : w / 2;
-    if (!input.quick && input.full_grid(w)) {  // the lopsided splits: a small-count question
+    const bool whole = !input.quick && input.full_grid(w);
+    if (whole) {  // the lopsided splits: a small-count question
       add(1, w - 1);
       add(w - 1, 1);
     }
     add(n, n);  // at W = 2 (or 3, rounded down) this is 1:1
+    // A thinned point keeps one split per queue: n:n, or where the queue
+    // allows no n:n (one producer or one consumer), its own lopsided one.
+    if (!input.quick && !whole && !traits.allows(n, n)) {
+      add(w - 1, 1);
+      add(1, w - 1);
+    }
   }
   return shapes;
 }
