@@ -57,3 +57,10 @@ def test_the_full_run_fits(topology, limit):
 def test_the_quick_run_on_128_pus_fits_five_minutes():
     instances, minutes = estimate(MACHINES[0][0], "--quick")
     assert minutes <= 5, f"{instances} instances, {minutes:.1f} min"
+
+
+def test_a_busy_machine_is_told_the_estimate_assumes_an_idle_one():
+    from contend.run import budget
+    assert budget.load_note(0.5, 2) == ""
+    note = budget.load_note(18.0, 2)
+    assert "idle machine" in note and "18.0 on 2 PUs" in note

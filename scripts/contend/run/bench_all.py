@@ -429,6 +429,11 @@ def print_estimate(args, bench_dir):
           f"{len(chosen) * settings.rounds} processes of {settings.repetitions} repetitions "
           f"x --min-time {settings.min_time:g}: about "
           f"{formatting.duration(settings.seconds(len(chosen)))} on this plan")
+    if args.emulate is None:   # the plan is this machine's: its load matters
+        note = budget.load_note(os.getloadavg()[0], os.cpu_count() or 1)
+        if note:
+            sys.stdout.flush()   # the estimate's line first
+            print(f"{PROG}: {note}", file=sys.stderr)
     return EXIT_OK
 
 
