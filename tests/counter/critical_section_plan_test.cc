@@ -83,19 +83,21 @@ TEST(CriticalSectionPlan, QuickIsOneDialPointAtTheFullMachine) {
   EXPECT_EQ(lone.front().dial, kMiddleDial);
 }
 
-TEST(CriticalSectionPlan, FullIsTheWholeDialWhereItFitsAndItsMiddleOversubscribed) {
+TEST(CriticalSectionPlan, FullIsTheWholeDialUpToTheGridsCountsAndItsMiddlePast) {
   const Dials whole{{0, 0},      {0, 1000},      {0, 10000},   {100, 0},     {100, 1000},
                     {100, 10000}, {1000, 0},     {1000, 1000}, {1000, 10000}};
   const Dials middle{{kMiddleDial.cs_ns, kMiddleDial.think_ns}};
-  // Ladder 1 2 4 8 16 17*, on one core per worker.
-  const auto full = critical_section_plan(plan_input("core:16 pu:1", false));
+  // Ladder 1 2 8 9*, on one core per worker; the whole grid up to
+  // kFullGridWorkers (2), its middle past that and oversubscribed.
+  const auto full = critical_section_plan(plan_input("core:8 pu:1", false));
   std::set<int> counts;
   for (const CriticalSectionScenario& s : full) counts.insert(s.id.threads);
-  EXPECT_EQ(counts, (std::set<int>{2, 4, 8, 16, 17}));
-  for (int n : {2, 4, 8, 16}) EXPECT_EQ(dials_of(full, n), whole) << n;
-  EXPECT_EQ(dials_of(full, 17), middle);
+  EXPECT_EQ(counts, (std::set<int>{2, 8, 9}));
+  EXPECT_EQ(dials_of(full, 2), whole);
+  EXPECT_EQ(dials_of(full, 8), middle);
+  EXPECT_EQ(dials_of(full, 9), middle);
   for (const CriticalSectionScenario& s : full)
-    EXPECT_EQ(s.id.oversubscribed, s.id.threads == 17) << s.id.name();
+    EXPECT_EQ(s.id.oversubscribed, s.id.threads == 9) << s.id.name();
 }
 
 // On the 2-core VM: 6 instances quick, 6 x (9 + 1) full.

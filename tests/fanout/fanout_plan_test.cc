@@ -42,7 +42,7 @@ TEST(SpawnPlan, KeepsItsPromisesOnEveryMachine) {
 }
 
 TEST(SpawnPlan, QuickHasTheBigParentAtTheFullMachineOnly) {
-  // 8 cores, 16 PUs: ladder 1 2 4 8 16 17*.
+  // 8 cores, 16 PUs: ladder 1 2 8 16 17*.
   using Runs = std::set<std::pair<size_t, int>>;  // parent_mib, n
   auto runs = [](bool quick) {
     Runs out;
@@ -51,8 +51,8 @@ TEST(SpawnPlan, QuickHasTheBigParentAtTheFullMachineOnly) {
     return out;
   };
   EXPECT_EQ(runs(true), (Runs{{0, 1}, {0, 16}, {64, 16}}));
-  EXPECT_EQ(runs(false), (Runs{{0, 1}, {0, 2}, {0, 4}, {0, 8}, {0, 16}, {0, 17},
-                               {256, 1}, {256, 2}, {256, 4}, {256, 8}, {256, 16}, {256, 17}}));
+  EXPECT_EQ(runs(false), (Runs{{0, 1}, {0, 2}, {0, 8}, {0, 16}, {0, 17},
+                               {256, 1}, {256, 2}, {256, 8}, {256, 16}, {256, 17}}));
 }
 
 TEST(FanoutPlan, KeepsItsPromisesOnEveryMachine) {
@@ -101,7 +101,7 @@ TEST(FanoutPlans, CountsOnTheTwoCoreMachine) {
     return spawn_plan(input).size() + fanout_plan(input).size() + pool_plan(input).size();
   };
   EXPECT_EQ(count(true), 19u);
-  EXPECT_EQ(count(false), 51u);
+  EXPECT_EQ(count(false), 47u);  // the pool's large task not at the oversubscribed 3
 }
 
 }  // namespace

@@ -60,12 +60,33 @@ TEST(PlanInput, QuickSubsetsOnTwoCores) {
 }
 
 TEST(PlanInput, TheFullMachineIsTheLargestPointThatFits) {
-  // 8 cores with SMT: ladder 1 2 4 8 16 17*.
+  // 8 cores with SMT: ladder 1 2 8 16 17*.
   const PlanInput quick = plan_input("core:8 pu:2", true);
   EXPECT_EQ(rungs(quick.points(QuickPoints::kFullMachine)), (Rungs{{16, false}}));
   EXPECT_EQ(rungs(quick.points(QuickPoints::kOneAndFull)), (Rungs{{1, false}, {16, false}}));
   EXPECT_EQ(rungs(quick.points(QuickPoints::kFitting, 2)),
-            (Rungs{{2, false}, {4, false}, {8, false}, {16, false}}));
+            (Rungs{{2, false}, {8, false}, {16, false}}));
+}
+
+// A full run measures each grid whole up to kFullGridWorkers; the points
+// past it are thinned. Quick runs keep their own rules.
+TEST(PlanInput, GridsAreWholeAtSmallCountsAndOnTheFullMachine) {
+  const PlanInput full = plan_input("pack:2 l3:4 core:8 pu:2", false);  // 64 cores
+  EXPECT_TRUE(full.full_grid(1));
+  EXPECT_TRUE(full.full_grid(kFullGridWorkers));
+  EXPECT_FALSE(full.full_grid(kFullGridWorkers * 2));
+  EXPECT_FALSE(full.full_grid(64));
+  EXPECT_FALSE(full.full_grid(129));
+  EXPECT_TRUE(plan_input("pack:2 l3:4 core:8 pu:2", true).full_grid(129));
+}
+
+// Past the PU count every map wraps: one map, under compact.
+TEST(PlanInput, OversubscribedPointsGetOnePlacement) {
+  const PlanInput full = plan_input("pack:2 l3:2 core:4 pu:1", false);
+  EXPECT_EQ(full.placements(16, QuickPlacements::kAll).size(), 2u);
+  const std::vector<DistinctPlacement> past = full.placements(17, QuickPlacements::kAll);
+  ASSERT_EQ(past.size(), 1u);
+  EXPECT_EQ(past[0].canonical, PlacementPolicy::kCompact);
 }
 
 // One PU: the full machine is one worker, and a scenario of two workers

@@ -236,3 +236,19 @@ def test_closeness_names_each_familys_instance_nearest_its_floor():
     assert [(r["family"], r["impl"], r["floor_ratio"]) for r in best] == [
         ("counter", "atomic_relaxed", 0.9), ("spsc", "boost_spsc_queue", 1.1)]
     assert calibration_figures.closeness(summary.drop(columns="floor_ratio")) == []
+
+
+def test_the_heatmap_orders_pus_by_package_and_l3_and_names_them():
+    pairs = [{"pu_a": a, "pu_b": b, "level": level, "round_trip_ns": 2.0 * ns, "one_way_ns": ns}
+             for a, b, level, ns in [(0, 64, "other_package", 120), (1, 8, "other_l3", 60),
+                                     (0, 1, "same_l3", 25)]]
+    machine = {"calibration": {"pairs": pairs, "sampled": True},
+               "placements": {"compact": [{"pu": pu, "package": pu // 64, "l3": pu // 8}
+                                          for pu in range(128)]}}
+    groups = calibration_figures.groups_of(machine)
+    pus, _ = calibration_figures.matrix(machine["calibration"], groups)
+    assert pus == [0, 1, 8, 64]
+    [(_, _, fig, _)] = calibration_figures.interactive(machine)
+    assert list(fig.data[0].x) == ["0 (p0 L3 0)", "1 (p0 L3 0)", "8 (p0 L3 1)", "64 (p1 L3 8)"]
+    assert "other_package" in fig.data[0].customdata[0][3]
+    assert len(fig.layout.shapes) == 4   # an L3 line and a package line, each both ways

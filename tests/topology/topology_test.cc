@@ -226,5 +226,72 @@ TEST(TopologyOverrides, EmptyValuesCountAsUnset) {
   EXPECT_TRUE(Topology::discover().is_this_system());
 }
 
+// ---- CONTEND_EMULATE: another machine's plan, pinned to this one ----------
+
+TEST(TopologyEmulation, PlansForTheDescribedMachine) {
+  Topology t = Topology::emulate("pack:2 l3:2 core:4 pu:2");
+  EXPECT_EQ(t.source(), "emulated");
+  EXPECT_TRUE(t.is_emulated());
+  EXPECT_FALSE(t.is_this_system());
+  EXPECT_TRUE(t.can_pin());
+  EXPECT_EQ(t.pu_count(), 32);
+  EXPECT_EQ(t.l3_count(), 4);
+  EXPECT_EQ(t.emulated_from(), "pack:2 l3:2 core:4 pu:2");
+  EXPECT_EQ(static_cast<int>(t.host_pus().size()), Topology::discover().pu_count());
+}
+
+// Synthetic PU OS indices are their logical indices, so PU p lands on this
+// machine's allowed PU number p mod (their count), in order.
+TEST(TopologyEmulation, EveryPuMapsToAnAllowedHostPuByLogicalIndex) {
+  Topology t = Topology::emulate("pack:2 core:8 pu:2");
+  const std::vector<int>& host = t.host_pus();
+  ASSERT_FALSE(host.empty());
+  for (int pu = 0; pu < t.pu_count(); ++pu)
+    EXPECT_EQ(t.host_pu(pu), host[static_cast<size_t>(pu) % host.size()]) << pu;
+  EXPECT_THROW(t.host_pu(t.pu_count()), std::runtime_error);  // no such emulated PU
+}
+
+TEST(TopologyEmulation, PinningBindsToTheHostPu) {
+  Topology t = Topology::emulate("pack:2 core:8 pu:2");
+  const int pu = t.pu_count() - 1;
+  std::string binding;
+  std::thread([&] {
+    t.pin_current_thread(pu);
+    binding = t.current_thread_binding();
+  }).join();
+  EXPECT_EQ(binding, std::to_string(t.host_pu(pu)));
+}
+
+TEST(TopologyEmulation, TheEnvironmentVariableIsRead) {
+  ScopedEnv env("CONTEND_EMULATE", "pack:3 core:2 pu:1");
+  Overrides none(nullptr, nullptr);
+  Topology t = Topology::discover();
+  EXPECT_TRUE(t.is_emulated());
+  EXPECT_EQ(t.package_count(), 3);
+}
+
+TEST(TopologyEmulation, AnXmlFileIsEmulated) {
+  const TempFile xml("emulated.xml");
+  write_xml("pack:2 core:5 pu:1", xml.path);
+  Topology t = Topology::emulate(xml.path);
+  EXPECT_TRUE(t.is_emulated());
+  EXPECT_EQ(t.core_count(), 10);
+}
+
+TEST(TopologyEmulation, BadDescriptionsAreOneLineErrors) {
+  ScopedEnv env("CONTEND_EMULATE", "bogus 3");
+  Overrides none(nullptr, nullptr);
+  EXPECT_EQ(discover_error(), "CONTEND_EMULATE=bogus 3 is not a valid hwloc synthetic description");
+  const TempFile missing("missing-emulated.xml");
+  EXPECT_THROW(Topology::emulate(missing.path), std::invalid_argument);
+}
+
+TEST(TopologyEmulation, EmulationAndAnHwlocOverrideTogetherAreAnError) {
+  ScopedEnv env("CONTEND_EMULATE", "core:2 pu:1");
+  Overrides also("core:3 pu:1", nullptr);
+  EXPECT_EQ(discover_error(),
+            "CONTEND_EMULATE and HWLOC_SYNTHETIC both describe another machine; set one");
+}
+
 }  // namespace
 }  // namespace contend

@@ -10,9 +10,12 @@ namespace contend {
 
 namespace {
 
-// Pairs of all 32 PUs: 496. Quick: all pairs of 8 PUs, 28; a quick run on
-// a big machine gets a sample of that size.
-constexpr size_t kFullPairBudget = 32 * 31 / 2;
+// 64 pairs: every pair of up to 11 PUs; a bigger machine gets a sample that
+// size, every level covered (the floors are per level; 496 pairs, the
+// budget before, were a sixth of a 128-PU full run, and a 16-core machine's
+// 120 an eighth of its 15 minutes). Quick: all pairs of 8 PUs, 28, a
+// sample of the full run's on a big machine.
+constexpr size_t kFullPairBudget = 64;
 constexpr size_t kQuickPairBudget = 8 * 7 / 2;
 
 // Quick episodes are about a millisecond on a 2-PU VM; full ones a few.
@@ -61,13 +64,11 @@ std::string_view pair_level(const Topology& topology, int pu_a, int pu_b) {
 
 size_t pair_budget(bool quick) { return quick ? kQuickPairBudget : kFullPairBudget; }
 
-std::vector<PuPair> calibration_pairs(const Topology& topology, size_t budget) {
-  std::vector<int> pus;
-  for (const Core& core : topology.cores()) pus.insert(pus.end(), core.pus.begin(), core.pus.end());
-  std::sort(pus.begin(), pus.end());
-  std::vector<PuPair> all;
-  for (size_t i = 0; i < pus.size(); ++i)
-    for (size_t j = i + 1; j < pus.size(); ++j) all.push_back({pus[i], pus[j]});
+namespace {
+
+// `budget` pairs of `all`, dealt over the levels (see the header).
+std::vector<PuPair> sample_pairs(const Topology& topology, const std::vector<PuPair>& all,
+                                 size_t budget) {
   if (all.size() <= budget) return all;
 
   std::array<std::vector<PuPair>, std::size(kPairLevels)> by_level;
@@ -91,6 +92,21 @@ std::vector<PuPair> calibration_pairs(const Topology& topology, size_t budget) {
   std::sort(sample.begin(), sample.end(),
             [](const PuPair& x, const PuPair& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
   return sample;
+}
+
+}  // namespace
+
+std::vector<PuPair> calibration_pairs(const Topology& topology, size_t budget) {
+  std::vector<int> pus;
+  for (const Core& core : topology.cores()) pus.insert(pus.end(), core.pus.begin(), core.pus.end());
+  std::sort(pus.begin(), pus.end());
+  std::vector<PuPair> all;
+  for (size_t i = 0; i < pus.size(); ++i)
+    for (size_t j = i + 1; j < pus.size(); ++j) all.push_back({pus[i], pus[j]});
+  // A smaller budget samples the full run's sample: every quick pair is one
+  // a full run measures too.
+  if (budget < kFullPairBudget) all = sample_pairs(topology, all, kFullPairBudget);
+  return sample_pairs(topology, all, budget);
 }
 
 Place place_of_pu(const Topology& topology, int pu, int worker) {

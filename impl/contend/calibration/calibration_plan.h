@@ -17,7 +17,7 @@
 // (scripts/contend/run/calibration.py).
 //
 // Pairs: every pair while there are at most `pair_budget(quick)` of them (a
-// full run: all pairs of up to 32 PUs; quick: of up to 8 PUs). Past that,
+// full run: 64, all pairs of up to 11 PUs; quick: of up to 8 PUs). Past that,
 // a deterministic sample of that many pairs that covers every level the
 // machine has: the budget is dealt round-robin over the levels, and each
 // level's share is spread evenly over its pairs in PU order. bench_all

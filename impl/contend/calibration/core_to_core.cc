@@ -5,7 +5,7 @@
 
 #include "contend/harness/clock.h"
 #include "contend/harness/stall_watch.h"
-#include "contend/sync/cpu_relax.h"
+#include "contend/calibration/peer_wait.h"
 
 namespace contend {
 
@@ -35,7 +35,7 @@ bool CoreToCoreWorkload::advance(uint64_t from) {
   for (uint64_t expected = from; !line_.compare_exchange_weak(expected, from + 1);
        expected = from) {
     if (watch.stalled()) return false;
-    cpu_relax();
+    wait_for_peer(config_.share_pu);
   }
   return true;
 }
@@ -53,7 +53,7 @@ uint64_t CoreToCoreWorkload::ping() {
     if (last) {
       StallWatch watch(stall_, config_.stall_timeout);
       while (line_.load() != back) {
-        cpu_relax();
+        wait_for_peer(config_.share_pu);
         if (watch.stalled()) return done;
       }
     } else if (!advance(back)) {

@@ -36,6 +36,7 @@ namespace contend {
 struct CoreToCoreConfig {
   uint64_t round_trips = 1000;  // per episode
   std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);
+  bool share_pu = false;  // both workers run on one PU: wait_for_peer yields
 };
 
 class CoreToCoreWorkload {

@@ -6,7 +6,7 @@
 #include "contend/harness/clock.h"
 #include "contend/harness/futex.h"
 #include "contend/harness/stall_watch.h"
-#include "contend/sync/cpu_relax.h"
+#include "contend/calibration/peer_wait.h"
 
 namespace contend {
 
@@ -71,12 +71,12 @@ uint64_t FutexWakeWorkload::waker() {
     StallWatch watch(stall_, config_.stall_timeout);
     // Pairs with the sleeper's release store of its announcement.
     while (sleeping_.load(std::memory_order_acquire) != done + 1) {
-      cpu_relax();
+      wait_for_peer(config_.share_pu);
       if (watch.stalled()) return done;
     }
     // Let the sleeper reach the kernel: the sample should be a wake-up.
     const int64_t settled = monotonic_ns() + config_.settle.count();
-    while (monotonic_ns() < settled) cpu_relax();
+    while (monotonic_ns() < settled) wait_for_peer(config_.share_pu);
     woken_at_.store(monotonic_ns(), std::memory_order_relaxed);
     // Release: the stamp above is visible to a sleeper that sees the word.
     word_.store(static_cast<uint32_t>(done + 1), std::memory_order_release);

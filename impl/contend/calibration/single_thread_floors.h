@@ -50,6 +50,7 @@ struct FutexWakeConfig {
   uint64_t wakes = 100;  // samples per episode
   std::chrono::nanoseconds settle = std::chrono::microseconds(50);
   std::chrono::nanoseconds stall_timeout = std::chrono::seconds(10);
+  bool share_pu = false;  // both workers run on one PU: wait_for_peer yields
 };
 
 class FutexWakeWorkload {

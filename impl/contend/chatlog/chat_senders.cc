@@ -68,7 +68,7 @@ SendTally send_chat(uint16_t port, int senders, uint32_t per_sender, const Topol
   for (int s = 0; s < senders; ++s) {
     threads.emplace_back([&, s] {
       SenderResult& out = results[static_cast<size_t>(s)];
-      if (!places.empty() && topology.is_this_system()) {
+      if (!places.empty() && topology.can_pin()) {
         try {
           topology.pin_current_thread(places[static_cast<size_t>(s) % places.size()].pu);
         } catch (const std::exception&) {

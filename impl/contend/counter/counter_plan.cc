@@ -12,11 +12,21 @@ namespace contend {
 
 std::vector<CounterScenario> counter_plan(const PlanInput& input) {
   std::vector<CounterScenario> plan;
+  // The largest ladder point that fits the machine (the oversubscribed one
+  // where none does).
+  int full_machine = input.ladder.front().workers;
+  for (const LadderPoint& point : input.ladder)
+    if (!point.oversubscribed) full_machine = point.workers;
   for_each_counter_strategy([&]<class Counter>(std::type_identity<Counter>, std::string_view impl) {
     for (WorkerMode mode : {WorkerMode::kThread, WorkerMode::kProcess}) {
       const QuickPoints quick =
           mode == WorkerMode::kThread ? QuickPoints::kAll : QuickPoints::kFullMachine;
       for (const LadderPoint& point : input.points(quick)) {
+        // Processes, a second mode of the same question, at the grid's
+        // small counts and at the full machine only.
+        if (mode == WorkerMode::kProcess && !input.full_grid(point.workers) &&
+            point.workers != full_machine)
+          continue;
         for (DistinctPlacement& map : input.placements(point.workers, QuickPlacements::kAll)) {
           plan.push_back({BenchmarkId{.family = "counter",
                                       .benchmark = "increment",

@@ -22,8 +22,8 @@ std::vector<LadderPoint> contended_points(const PlanInput& input) {
   return points;
 }
 
-std::vector<ContentionDial> dials_at(const PlanInput& input, bool oversubscribed) {
-  if (input.quick || oversubscribed) return {kMiddleDial};
+std::vector<ContentionDial> dials_at(const PlanInput& input, int workers, bool oversubscribed) {
+  if (input.quick || oversubscribed || !input.full_grid(workers)) return {kMiddleDial};
   std::vector<ContentionDial> dials;
   for (int64_t cs_ns : kCriticalSectionNs)
     for (int64_t think_ns : kThinkNs) dials.push_back({.cs_ns = cs_ns, .think_ns = think_ns});
@@ -42,9 +42,16 @@ std::vector<CriticalSectionScenario> critical_section_plan(const PlanInput& inpu
     if constexpr (has_critical_section<Counter>) {
       for (const LadderPoint& point : contended_points(input)) {
         const bool oversubscribed = input.oversubscribed(point.workers);
-        for (const DistinctPlacement& map :
-             input.placements(point.workers, QuickPlacements::kCompact)) {
-          for (const ContentionDial& dial : dials_at(input, oversubscribed)) {
+        const std::vector<DistinctPlacement> maps =
+            input.placements(point.workers, QuickPlacements::kCompact);
+        for (size_t m = 0; m < maps.size(); ++m) {
+          const DistinctPlacement& map = maps[m];
+          // The dial under the first map; other maps at its middle setting:
+          // placement is asked once, not at every dial setting.
+          const std::vector<ContentionDial> dials =
+              m == 0 ? dials_at(input, point.workers, oversubscribed)
+                     : std::vector<ContentionDial>{kMiddleDial};
+          for (const ContentionDial& dial : dials) {
             plan.push_back({BenchmarkId{.family = "counter",
                                         .benchmark = "critical_section",
                                         .impl = std::string(impl),

@@ -30,6 +30,8 @@ std::vector<PoolScenario> pool_plan(const PlanInput& input) {
       for (const TaskSize& size : sizes) {
         for (const LadderPoint& point : input.points(QuickPoints::kFullMachine)) {
           const int runnable = point.workers + 1;
+          // Past the full grid's counts, the grid's first task size only.
+          if (!input.full_grid(point.workers) && size.name != sizes.front().name) continue;
           for (DistinctPlacement& map : input.placements(runnable, QuickPlacements::kCompact)) {
             plan.push_back(
                 {BenchmarkId{.family = "pool",

@@ -57,7 +57,7 @@ PoolWorkload::PoolWorkload(PoolKind kind, WorkerMode mode, const PoolShape& shap
       mode_(mode),
       shape_(shape),
       places_(std::move(places)),
-      pin_(topology.is_this_system()),
+      pin_(topology.can_pin()),
       expected_(expected_hash_sum(shape.tasks * shape.task_items)),
       region_(align64(sizeof(Report)) + static_cast<size_t>(shape.workers) * sizeof(TaskResult)) {
   if (shape.workers < 1 || shape.tasks < 1)
@@ -68,7 +68,9 @@ PoolWorkload::PoolWorkload(PoolKind kind, WorkerMode mode, const PoolShape& shap
   for (int i = 1; i <= shape.workers; ++i) {
     cpu_set_t set;
     CPU_ZERO(&set);
-    CPU_SET(places_[i].pu, &set);
+    // A raw affinity call names this machine's PU (emulation maps it).
+    task_pus_.push_back(topology.host_pu(places_[i].pu));
+    CPU_SET(task_pus_.back(), &set);
     task_cpus_.push_back(set);
   }
   if (kind == PoolKind::kWorkerPool) {
@@ -248,10 +250,11 @@ void PoolWorkload::client_spawn_per_task(Report& report) {
       return;
     }
     // A task not on its place would make the numbers mean something else.
-    if (pin_ && out[slot].worker != static_cast<uint32_t>(places_[slot + 1].pu)) {
+    const int expected_pu = task_pus_[static_cast<size_t>(slot)];
+    if (pin_ && out[slot].worker != static_cast<uint32_t>(expected_pu)) {
       error = "task " + std::to_string(id) + " ran on PU " +
               std::to_string(static_cast<int32_t>(out[slot].worker)) + ", not on its place's PU " +
-              std::to_string(places_[slot + 1].pu);
+              std::to_string(expected_pu);
       return;
     }
     try {

@@ -93,6 +93,7 @@ class PoolWorkload {
   std::vector<Place> places_;
   bool pin_;
   std::vector<cpu_set_t> task_cpus_;
+  std::vector<int> task_pus_;  // this machine's PU of each task slot (Topology::host_pu)
   uint64_t expected_;
   SharedRegion region_;  // Report, then TaskResult[workers]
   std::unique_ptr<ShmQueue> tasks_;

@@ -40,6 +40,7 @@ std::vector<DistinctPlacement> PlanInput::placements(int workers,
   std::vector<DistinctPlacement> distinct = distinct_placements(topology, workers);
   // Compact is first in kAllPlacements, so the first map is compact's.
   if (quick && quick_placements == QuickPlacements::kCompact) distinct.resize(1);
+  if (workers > topology.pu_count()) distinct.resize(1);
   return distinct;
 }
 

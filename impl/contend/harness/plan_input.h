@@ -9,7 +9,18 @@
 //                     naming which subset answers its question (QuickPoints).
 //   placements()      which worker-to-PU maps: each distinct map once, and
 //                     in a quick run compact's alone where placement is not
-//                     the family's question (QuickPlacements).
+//                     the family's question (QuickPlacements). Past the PU
+//                     count every map wraps and shares PUs: the question
+//                     there is the scheduler's, asked once, under compact.
+//   full_grid()       whether a scenario grid (queue shapes, payloads and
+//                     capacities; the lock dial) is measured whole at a
+//                     worker count: up to kFullGridWorkers (2: the pair,
+//                     where every split is 1:1). Past it a plan
+//                     keeps one entry per thinned axis (the n:n split, the
+//                     first payload and capacity, the middle dial), so a
+//                     large machine's ladder points cost a few instances
+//                     each; the grid's questions are asked where they are
+//                     cheap, and the scaling question at every point.
 //
 // A plan is pure data: a function of a PlanInput, with no Google Benchmark
 // in it, so it can be tested on synthetic machines (Topology::synthetic).
@@ -39,6 +50,8 @@ enum class QuickPoints {
 // The placement policies a quick run tries; a full run tries every one.
 enum class QuickPlacements { kAll, kCompact };
 
+inline constexpr int kFullGridWorkers = 2;
+
 struct PlanInput {
   Topology topology;
   std::vector<LadderPoint> ladder;  // build_ladder(topology)
@@ -63,6 +76,10 @@ struct PlanInput {
   // under the first, and stands for both).
   std::vector<DistinctPlacement> placements(int workers,
                                             QuickPlacements quick_placements) const;
+
+  // See above: true at up to kFullGridWorkers workers; in a quick run,
+  // whatever the plan's own quick rules keep.
+  bool full_grid(int workers) const { return quick || workers <= kFullGridWorkers; }
 };
 
 }  // namespace contend

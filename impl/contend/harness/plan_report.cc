@@ -101,12 +101,23 @@ std::string distinct_json(const std::vector<DistinctPlacement>& distinct) {
   return out + "]";
 }
 
+// What an emulated plan runs on: the description and this machine's PUs.
+std::string emulation_json(const Topology& t) {
+  std::string pus;
+  for (int pu : t.host_pus()) pus += (pus.empty() ? "" : ", ") + std::to_string(pu);
+  return "{\"from\": " + json_string(t.emulated_from()) + ", \"host_pus\": [" + pus + "]}";
+}
+
 }  // namespace
 
 std::string plan_as_text(const Topology& t) {
   std::ostringstream out;
-  out << "machine: " << t.cpu_model() << " (topology from " << t.source() << ")\n"
-      << "  " << t.package_count() << " package(s), " << t.numa_count() << " NUMA node(s), "
+  out << "machine: " << t.cpu_model() << " (topology from " << t.source() << ")\n";
+  if (t.is_emulated())
+    out << "  emulated from " << t.emulated_from() << " on this machine's " << t.host_pus().size()
+        << " PU(s): a worker on PU p runs on this machine's PU (logical index of p) mod "
+        << t.host_pus().size() << "\n";
+  out << "  " << t.package_count() << " package(s), " << t.numa_count() << " NUMA node(s), "
       << t.l3_count() << " L3 cache(s), " << t.core_count() << " core(s), " << t.pu_count()
       << " PU(s)" << (t.smt() ? " (SMT)" : "") << ", allowed cpuset " << t.allowed_cpuset()
       << "\n";
@@ -147,7 +158,9 @@ std::string plan_as_json(const Topology& t) {
       << ", \"numa_nodes\": " << t.numa_count() << ", \"l3_caches\": " << t.l3_count()
       << ", \"cores\": " << t.core_count() << ", \"pus\": " << t.pu_count()
       << ", \"smt\": " << (t.smt() ? "true" : "false")
-      << ", \"allowed_cpuset\": " << json_string(t.allowed_cpuset()) << ",\n \"ladder\": [";
+      << ", \"allowed_cpuset\": " << json_string(t.allowed_cpuset()) << ",\n";
+  if (t.is_emulated()) out << " \"emulated\": " << emulation_json(t) << ",\n";
+  out << " \"ladder\": [";
   const auto ladder = build_ladder(t);
   for (size_t i = 0; i < ladder.size(); ++i)
     out << (i ? ", " : "") << "{\"threads\": " << ladder[i].workers

@@ -153,7 +153,7 @@ void WorkerGroup::start_processes() {
 }
 
 void WorkerGroup::pin_self(int index) {
-  if (!topology_.is_this_system()) return;
+  if (!topology_.can_pin()) return;
   try {
     if (mode_ == WorkerMode::kThread) {
       topology_.pin_current_thread(places_[index].pu);

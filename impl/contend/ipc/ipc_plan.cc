@@ -54,6 +54,8 @@ std::vector<IpcScenario> ipc_plan(const PlanInput& input) {
         // One entry per distinct placement map of the split's workers.
         auto add = [&](const char* benchmark, const Split& split, const auto& shape) {
           const int workers = split.producers + split.consumers;
+          // Past the full grid's counts, one payload: the middle one.
+          if (!input.full_grid(workers) && payload != payloads[payloads.size() / 2]) return;
           for (DistinctPlacement& map : input.placements(workers, QuickPlacements::kCompact)) {
             plan.push_back({BenchmarkId{.family = "ipc",
                                         .benchmark = benchmark,

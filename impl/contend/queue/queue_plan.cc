@@ -40,11 +40,17 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
   const std::vector<QueueShape> shapes = queue_shapes(input, traits);
   const std::string family(queue_family(traits));
   std::vector<QueueScenario> plan;
-  // One entry per distinct placement map of the shape's workers.
+  // One entry per distinct placement map of the shape's workers. A grid's
+  // other entries (`grid_first` false: another payload, capacity, load)
+  // are asked under the first map only: placement is asked once per
+  // scenario, at the grid's first entry, not again for every combination.
   auto add = [&](const char* benchmark, const QueueShape& shape, const BenchmarkId::Params& params,
                  size_t payload, const auto& config,
-                 QuickPlacements quick_placements = QuickPlacements::kAll) {
-    for (DistinctPlacement& map : input.placements(shape.threads(), quick_placements)) {
+                 QuickPlacements quick_placements = QuickPlacements::kAll,
+                 bool grid_first = true) {
+    std::vector<DistinctPlacement> maps = input.placements(shape.threads(), quick_placements);
+    if (!grid_first && !maps.empty()) maps.resize(1);
+    for (DistinctPlacement& map : maps) {
       plan.push_back({BenchmarkId{.family = family,
                                   .benchmark = benchmark,
                                   .impl = std::string(impl),
@@ -59,11 +65,17 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
     }
   };
 
+  const std::vector<size_t> capacities = stream_capacities(traits, input.quick);
+  // The capacity a thinned grid keeps: the quick run's, so quick stays within full.
+  const size_t kept_capacity = stream_capacities(traits, /*quick=*/true).front();
   for (size_t payload : payloads) {
     const std::string bytes = std::to_string(payload);
-    for (size_t capacity : stream_capacities(traits, input.quick)) {
+    for (size_t capacity : capacities) {
       for (WaitMode wait : wait_modes(traits)) {
         for (const QueueShape& shape : shapes) {
+          // Past the full grid's counts: the first payload and capacity only.
+          const bool first = payload == payloads.front() && capacity == kept_capacity;
+          if (!first && !input.full_grid(shape.threads())) continue;
           add("throughput", shape,
               {{"payload", bytes},
                {"capacity", std::to_string(capacity)},
@@ -74,7 +86,8 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
                                      .consumers = shape.consumers,
                                      .items_per_producer = sizes.items_per_producer,
                                      .wait = wait,
-                                     .capacity = capacity});
+                                     .capacity = capacity},
+              QuickPlacements::kAll, first);
         }
       }
     }
@@ -87,7 +100,8 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
                                    .producers = shape.producers,
                                    .consumers = shape.consumers,
                                    .items_per_producer = per_producer,
-                                   .capacity = traits.can_be_unbounded() ? 0 : items});
+                                   .capacity = traits.can_be_unbounded() ? 0 : items},
+            QuickPlacements::kAll, /*grid_first=*/false);
       }
     }
     const QueueShape pair{1, 1, input.oversubscribed(2)};
@@ -95,7 +109,8 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
       add("pingpong", pair, {{"payload", bytes}, {"wait", std::string(to_string(wait))}}, payload,
           QueuePingPongConfig{.round_trips = sizes.round_trips,
                               .wait = wait,
-                              .capacity = pingpong_capacity(traits)});
+                              .capacity = pingpong_capacity(traits)},
+          QuickPlacements::kAll, payload == payloads.front());
     }
   }
   const size_t latency_capacity = stream_capacities(traits, true).front();
@@ -116,7 +131,7 @@ std::vector<QueueScenario> queue_plan(const PlanInput& input, std::string_view i
                                   .load_pct = load,
                                   .schedule = kLatencySchedule,
                                   .min_items = kLatencyMinItems},
-            QuickPlacements::kCompact);
+            QuickPlacements::kCompact, load == latency_loads(/*quick=*/true).front());
       }
     }
   }
@@ -159,11 +174,18 @@ std::vector<QueueShape> queue_shapes(const PlanInput& input, const QueueTraits& 
   for (const LadderPoint& point : input.points(QuickPoints::kFitting, 2)) {
     const int w = point.workers;
     const int n = point.oversubscribed ? (w + 1) / 2 : w / 2;
-    if (!input.quick) {
+    const bool whole = !input.quick && input.full_grid(w);
+    if (whole) {  // the lopsided splits: a small-count question
       add(1, w - 1);
       add(w - 1, 1);
     }
     add(n, n);  // at W = 2 (or 3, rounded down) this is 1:1
+    // A thinned point keeps one split per queue: n:n, or where the queue
+    // allows no n:n (one producer or one consumer), its own lopsided one.
+    if (!input.quick && !whole && !traits.allows(n, n)) {
+      add(w - 1, 1);
+      add(1, w - 1);
+    }
   }
   return shapes;
 }

@@ -38,7 +38,13 @@ struct ServerSide {
   int64_t rss_before = 0;
 };
 
-ServerSide start_server(const ServerScenario& s) {
+// The server's PUs on this machine: its tasks pin with a raw affinity call.
+std::vector<int> host_pus(const Topology& topology, std::vector<int> pus) {
+  for (int& pu : pus) pu = topology.host_pu(pu);
+  return pus;
+}
+
+ServerSide start_server(const BenchEnvironment& env, const ServerScenario& s) {
   if (s.model == ServerModel::kThreadPool && s.workload != ServerWorkload::kConnectPerRequest &&
       s.connections > kThreadPoolWorkers)
     throw std::runtime_error("thread_pool: " + std::to_string(s.connections) +
@@ -48,7 +54,7 @@ ServerSide start_server(const ServerScenario& s) {
   ServerSide side;
   side.rss_before = resident_bytes();
   side.server = make_echo_server(
-      s.model, ServerConfig{.pus = s.server_pus,
+      s.model, ServerConfig{.pus = host_pus(env.topology, s.server_pus),
                             .pool_workers = kThreadPoolWorkers,
                             .loops = static_cast<int>(s.server_pus.size())});
   side.server->start();
@@ -97,7 +103,7 @@ void finish(benchmark::State& state, ServerSide& side, uint64_t requests, int re
 }
 
 void run_persistent(benchmark::State& state, const BenchEnvironment& env, const ServerScenario& s) {
-  ServerSide side = start_server(s);
+  ServerSide side = start_server(env, s);
   EchoClientLoad load(EchoLoadConfig{
       .port = side.server->port(),
       .connections = s.connections,
@@ -128,7 +134,7 @@ void run_persistent(benchmark::State& state, const BenchEnvironment& env, const 
 }
 
 void run_churn(benchmark::State& state, const BenchEnvironment& env, const ServerScenario& s) {
-  ServerSide side = start_server(s);
+  ServerSide side = start_server(env, s);
   const int clients = static_cast<int>(s.client_places.size());
   ConnectChurnLoad load(ChurnLoadConfig{
       .port = side.server->port(),

@@ -1,18 +1,66 @@
 // The ladder of worker counts. See ladder.h.
 #include "contend/topology/ladder.h"
 
+#include <algorithm>
+
 namespace contend {
 
-std::vector<LadderPoint> build_ladder(const Topology& topology) {
+namespace {
+
+// Cores sharing the first core's group (`field`: its L3, NUMA node or
+// package): how many workers compact placement puts there before leaving it.
+int cores_in_first(const Topology& topology, int Core::*field) {
+  const Core& first = topology.cores().front();
+  return static_cast<int>(std::count_if(topology.cores().begin(), topology.cores().end(),
+                                        [&](const Core& c) { return c.*field == first.*field; }));
+}
+
+// The largest power of two at or below the geometric mean of `low` and
+// `high`, nudged to lie strictly between them.
+int geometric_fill(int low, int high) {
+  const double mean = static_cast<double>(low) * high;
+  int point = 1;
+  while (static_cast<double>(point) * 2 * point * 2 <= mean) point *= 2;
+  return std::clamp(point, low + 1, high - 1);
+}
+
+}  // namespace
+
+std::vector<int> ladder_boundaries(const Topology& topology) {
   const int cores = topology.core_count();
   const int pus = topology.pu_count();
+  std::vector<int> marks = {1,
+                            static_cast<int>(topology.cores().front().pus.size()),
+                            cores_in_first(topology, &Core::l3),
+                            cores_in_first(topology, &Core::numa),
+                            cores_in_first(topology, &Core::package),
+                            cores,
+                            pus};
+  std::sort(marks.begin(), marks.end());
+  marks.erase(std::unique(marks.begin(), marks.end()), marks.end());
+  return marks;
+}
+
+// Splits (low, high) at its geometric middle until no step is more than
+// kMaxLadderRatio; appends the points strictly between, in order.
+static void fill_gap(int low, int high, std::vector<LadderPoint>& ladder) {
+  if (high <= low * kMaxLadderRatio) return;
+  const int middle = geometric_fill(low, high);
+  fill_gap(low, middle, ladder);
+  ladder.push_back({middle, false});
+  fill_gap(middle, high, ladder);
+}
+
+std::vector<LadderPoint> build_ladder(const Topology& topology) {
+  const std::vector<int> marks = ladder_boundaries(topology);
   std::vector<LadderPoint> ladder;
-  for (int n = 1; n < cores; n *= 2) ladder.push_back({n, false});
-  ladder.push_back({cores, false});
-  if (pus > cores) ladder.push_back({pus, false});
+  for (size_t i = 0; i < marks.size(); ++i) {
+    if (i > 0) fill_gap(marks[i - 1], marks[i], ladder);
+    ladder.push_back({marks[i], false});
+  }
   // Past the PU count, not the core count: with SMT, cores + 1 still has a
   // hardware thread of its own.
-  ladder.push_back({pus + 1, true});
+  ladder.push_back({topology.pu_count() + 1, true});
   return ladder;
 }
 

@@ -1,8 +1,15 @@
 // Ladder: the worker counts a benchmark is run at on this machine.
 //
-// 1, 2, 4, ... below the core count, the exact core count, all PUs where SMT
-// exists, then one oversubscribed point (PUs + 1) so that the cost of more
-// runnable workers than hardware threads is measured, and marked as such.
+// The points where the hardware changes, as compact placement fills the
+// machine: 1 worker, one core's PUs, one L3's cores, one NUMA node's cores,
+// one package's cores, all cores, all PUs (with SMT), and one oversubscribed
+// point past the PUs (PUs + 1), so that the cost of more runnable workers
+// than hardware threads is measured and marked as such. Between two
+// boundaries more than kMaxLadderRatio apart, powers of two fill the gap
+// geometrically (each at most that ratio from the next): a 2-core machine
+// gets 1 2 3*, a 16-core single-L3 one 1 4 16 17*, a 2 x 64-core EPYC
+// (8 cores per L3) 1 2 8 16 64 128 129*. A curve keeps its shape where it
+// can bend (a boundary) and loses points where nothing changes.
 #pragma once
 
 #include <vector>
@@ -16,6 +23,12 @@ struct LadderPoint {
   bool oversubscribed = false;
 };
 
+inline constexpr int kMaxLadderRatio = 4;
+
 std::vector<LadderPoint> build_ladder(const Topology& topology);
+
+// The boundary worker counts above, sorted, without duplicates (the
+// oversubscribed point not included): what build_ladder fills between.
+std::vector<int> ladder_boundaries(const Topology& topology);
 
 }  // namespace contend

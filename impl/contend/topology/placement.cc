@@ -127,6 +127,11 @@ std::optional<DistinctPlacement> distinct_placement(const Topology& topology,
   return std::nullopt;
 }
 
+std::vector<Place> on_host(const Topology& topology, std::vector<Place> places) {
+  for (Place& place : places) place.pu = topology.host_pu(place.pu);
+  return places;
+}
+
 std::string join_placements(const std::vector<PlacementPolicy>& policies,
                             std::string_view separator) {
   std::string out;

@@ -67,6 +67,12 @@ std::vector<DistinctPlacement> distinct_placements(const Topology& topology, int
 std::optional<DistinctPlacement> distinct_placement(const Topology& topology,
                                                     PlacementPolicy policy, int workers);
 
+// The same places with each `pu` replaced by the PU of this machine a
+// worker pinned there runs on (Topology::host_pu): what sched_getcpu()
+// reports, and what a raw sched_setaffinity must name. The identity
+// unless the topology is emulated.
+std::vector<Place> on_host(const Topology& topology, std::vector<Place> places);
+
 // "compact+scatter" for separator "+": policy names in the given order.
 std::string join_placements(const std::vector<PlacementPolicy>& policies,
                             std::string_view separator);

@@ -103,6 +103,8 @@ std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allo
   return cores;
 }
 
+constexpr const char* kEmulateVariable = "CONTEND_EMULATE";
+
 // An hwloc override set in the environment: which one, and its value.
 struct Override {
   std::string variable;  // HWLOC_SYNTHETIC or HWLOC_XMLFILE
@@ -197,6 +199,13 @@ Topology Topology::load(std::shared_ptr<Handle> handle, std::string source,
 // bench_all run on) the wrong machine. Once a backend is set explicitly,
 // hwloc_topology_load no longer reads these variables itself.
 Topology Topology::discover() {
+  const char* emulated = std::getenv(kEmulateVariable);
+  if (emulated && *emulated) {
+    if (const std::optional<Override> also = override_from_environment())
+      throw std::invalid_argument(std::string(kEmulateVariable) + " and " + also->variable +
+                                  " both describe another machine; set one");
+    return emulate(emulated);
+  }
   auto handle = std::make_shared<Handle>();
   hwloc_topology_init(&handle->topo);
   const std::optional<Override> given = override_from_environment();
@@ -219,6 +228,38 @@ Topology Topology::discover() {
   if (hwloc_topology_set_xml(handle->topo, given->value.c_str()) != 0)
     throw std::invalid_argument(invalid);
   return load(std::move(handle), "xml", invalid);
+}
+
+// A description naming a file (a path: it has a '/' or ends in .xml) is an
+// XML topology; anything else is hwloc's synthetic syntax.
+Topology Topology::emulate(const std::string& description) {
+  const std::string shown = std::string(kEmulateVariable) + "=" + escaped(description, false);
+  auto handle = std::make_shared<Handle>();
+  hwloc_topology_init(&handle->topo);
+  const bool is_file = description.find('/') != std::string::npos ||
+                       description.ends_with(".xml");
+  if (is_file) {
+    if (std::string why = unreadable(description); !why.empty())
+      throw std::invalid_argument(shown + ": " + why);
+    if (hwloc_topology_set_xml(handle->topo, description.c_str()) != 0)
+      throw std::invalid_argument(shown + " is not a valid hwloc XML topology");
+  } else if (hwloc_topology_set_synthetic(handle->topo, description.c_str()) != 0) {
+    throw std::invalid_argument(shown + " is not a valid hwloc synthetic description");
+  }
+  Topology result = load(std::move(handle), "emulated",
+                         shown + " is not a valid hwloc topology");
+  // load() calls an override HWLOC_THISSYSTEM=1 claims "this_system"; an
+  // emulated machine is never this one.
+  result.source_ = "emulated";
+  result.cpu_model_ = cpu_model_of(result.handle_->topo);
+  auto host_handle = std::make_shared<Handle>();
+  hwloc_topology_init(&host_handle->topo);
+  Topology host = load(std::move(host_handle), "this_system", {});
+  result.host_ = host.handle_;
+  for (const Core& core : host.cores_)
+    result.host_pus_.insert(result.host_pus_.end(), core.pus.begin(), core.pus.end());
+  result.emulated_from_ = description;
+  return result;
 }
 
 Topology Topology::synthetic(std::string_view description) {
@@ -266,13 +307,22 @@ std::string Topology::allowed_cpuset() const {
   return to_list(set.set);
 }
 
+int Topology::host_pu(int pu_os_index) const {
+  if (!is_emulated()) return pu_os_index;
+  hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(handle_->topo, static_cast<unsigned>(pu_os_index));
+  if (!pu) throw std::runtime_error("the emulated machine has no PU " + std::to_string(pu_os_index));
+  return host_pus_[pu->logical_index % host_pus_.size()];
+}
+
 void Topology::pin(int pu_os_index, int flags) const {
-  if (!is_this_system())
+  if (!can_pin())
     throw std::runtime_error("cannot pin to a " + source_ + " topology");
+  const int target = host_pu(pu_os_index);
   Bitmap set;
-  hwloc_bitmap_only(set.set, pu_os_index);
-  if (hwloc_set_cpubind(handle_->topo, set.set, flags) != 0)
-    throw std::runtime_error("hwloc could not bind to PU " + std::to_string(pu_os_index));
+  hwloc_bitmap_only(set.set, target);
+  hwloc_topology_t topo = is_emulated() ? host_->topo : handle_->topo;
+  if (hwloc_set_cpubind(topo, set.set, flags) != 0)
+    throw std::runtime_error("hwloc could not bind to PU " + std::to_string(target));
 }
 
 void Topology::pin_current_thread(int pu_os_index) const {
@@ -285,7 +335,8 @@ void Topology::pin_current_process(int pu_os_index) const {
 
 std::string Topology::current_thread_binding() const {
   Bitmap set;
-  if (hwloc_get_cpubind(handle_->topo, set.set, HWLOC_CPUBIND_THREAD) != 0)
+  hwloc_topology_t topo = is_emulated() ? host_->topo : handle_->topo;
+  if (hwloc_get_cpubind(topo, set.set, HWLOC_CPUBIND_THREAD) != 0)
     throw std::runtime_error("hwloc could not read the thread binding");
   return to_list(set.set);
 }

@@ -6,6 +6,14 @@
 // environment make discover() describe a machine we do not have; such a
 // topology can be planned for but not pinned to. One that hwloc cannot use
 // is an error, not this machine.
+//
+// CONTEND_EMULATE (an hwloc XML file, or a synthetic description) makes
+// discover() plan for another machine and run on this one: an "emulated"
+// topology. Its cores, groups and PU numbers are the other machine's; a
+// worker placed on one of its PUs is pinned to a PU of this machine, the
+// emulated PU's hwloc logical index modulo the PUs this process may use
+// (host_pu). That checks that every planned instance runs; it measures
+// nothing about the other machine.
 #pragma once
 
 #include <memory>
@@ -34,6 +42,10 @@ class Topology {
   // description, an unreadable or invalid file), and std::runtime_error
   // when no PU is left.
   static Topology discover();
+  // The machine `description` describes (a path to an hwloc XML file, or a
+  // synthetic description), emulated on this one (see above). Throws
+  // std::invalid_argument naming it when hwloc cannot use it.
+  static Topology emulate(const std::string& description);
   // A synthetic machine, e.g. "pack:2 l3:2 core:8 pu:2" (tests, --plan).
   static Topology synthetic(std::string_view description);
 
@@ -54,10 +66,23 @@ class Topology {
   const std::string& source() const { return source_; }  // this_system | synthetic | xml
   const std::string& cpu_model() const { return cpu_model_; }
   bool is_this_system() const { return source_ == "this_system"; }
+  bool is_emulated() const { return source_ == "emulated"; }
+  // Whether workers placed on this topology's PUs can be pinned: this
+  // machine's own, or an emulated one (pinned to host_pu).
+  bool can_pin() const { return is_this_system() || is_emulated(); }
+  // The PU of this machine that a worker placed on `pu_os_index` runs on:
+  // the PU itself, or under emulation the emulated PU's logical index modulo
+  // the PUs this process may use. The identity for planning-only topologies.
+  int host_pu(int pu_os_index) const;
+  // CONTEND_EMULATE's value for an emulated topology, empty otherwise.
+  const std::string& emulated_from() const { return emulated_from_; }
+  // This machine's allowed PUs under emulation (the set host_pu maps
+  // onto), empty otherwise.
+  const std::vector<int>& host_pus() const { return host_pus_; }
 
-  // Binds the calling thread (or the whole calling process) to one PU.
-  // Throws std::runtime_error when the topology is not this system's or the
-  // kernel refuses.
+  // Binds the calling thread (or the whole calling process) to one PU
+  // (host_pu of it when emulated). Throws std::runtime_error when the
+  // topology cannot be pinned (can_pin) or the kernel refuses.
   void pin_current_thread(int pu_os_index) const;
   void pin_current_process(int pu_os_index) const;
   // The PU set the calling thread is bound to, list format.
@@ -71,6 +96,11 @@ class Topology {
   std::vector<Core> cores_;
   std::string source_;
   std::string cpu_model_;
+  // Emulation only: this machine's topology (the one pinned to), its
+  // allowed PUs in logical order, and the description emulated.
+  std::shared_ptr<Handle> host_;
+  std::vector<int> host_pus_;
+  std::string emulated_from_;
 
   // `invalid`: for an override from the environment, the error to throw
   // when hwloc cannot load it; empty otherwise.

@@ -62,7 +62,7 @@ def main(argv):
     args = parser.parse_args(argv)
     if len(args.runs) < 2:
         raise UsageError("compare needs at least two runs")
-    runs = results.load_runs(args.runs)
+    runs = results.load_measured_runs(args.runs, "compare")
     c = analyse(runs)
     labels, points, wins, head, sections, verdict = (c.labels, c.points, c.wins, c.head,
                                                      c.sections, c.verdict)

@@ -124,6 +124,29 @@ def load_runs(paths):
     return [load_run(p) for p in paths]
 
 
+def emulated(machine):
+    """machine.json's "emulated" record (bench_all --emulate), or None."""
+    record = machine.get("emulated") if isinstance(machine, dict) else None
+    return record or None
+
+
+def load_measured_run(path, tool):
+    """load_run, refusing an emulated run in one line: it ran another
+    machine's plan on this one, a functional check whose numbers measure
+    neither machine, so no tool that compares or judges numbers reads it."""
+    run = load_run(path)
+    record = emulated(run.machine)
+    if record:
+        raise UsageError(f"{path}: an emulated run ({record.get('topology', '?')} on "
+                         f"{record.get('real_machine', {}).get('cpu_model', 'this machine')}) "
+                         f"checks that the plan runs, it measures nothing; {tool} refuses it")
+    return run
+
+
+def load_measured_runs(paths, tool):
+    return [load_measured_run(p, tool) for p in paths]
+
+
 def read_results_csv(csv):
     """The typed DataFrame of one results.csv, or UsageError saying what is wrong."""
     return validate(read_csv_text(csv, "results"), csv)

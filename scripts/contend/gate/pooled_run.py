@@ -29,7 +29,7 @@ def pool(run_dirs, out_dir, run_id):
     """One run folder from several: every process of every run becomes one
     round of the pooled run (rounds renumbered 0..n-1 per run, in order), so
     no two processes share a round. Complete only if every run was."""
-    runs = [results.load_run(d) for d in run_dirs]
+    runs = [results.load_measured_run(d, "ab") for d in run_dirs]
     frames, offset, run_of_round, probes = [], 0, [], []
     for i, run in enumerate(runs):
         df = run.df.copy()

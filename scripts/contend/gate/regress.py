@@ -186,7 +186,7 @@ def parse(argv):
 def main(argv):
     args = parse(argv)
     if args.record and len(args.inputs) == 1 and args.baseline_history is None:
-        verdict_text.print_recorded("regress", *store.record(results.load_run(args.inputs[0]),
+        verdict_text.print_recorded("regress", *store.record(results.load_measured_run(args.inputs[0], "history"),
                                                         args.history_dir))
         return EXIT_OK
     if args.aa:
@@ -194,14 +194,14 @@ def main(argv):
     if args.baseline_history is not None:
         if len(args.inputs) != 1:
             raise UsageError("expected one CANDIDATE with --baseline-history K")
-        candidate = results.load_run(args.inputs[0])
+        candidate = results.load_measured_run(args.inputs[0], "regress")
         path = store.history_path(candidate.machine_id, args.history_dir)
         v = verdict_from_history(path, args.baseline_history, candidate, args.threshold,
                                  args.alpha, args.suite_threshold, args.allow_missing)
     else:
         if len(args.inputs) != 2:
             raise UsageError("expected BASELINE and CANDIDATE")
-        baseline, candidate = (results.load_run(p) for p in args.inputs)
+        baseline, candidate = (results.load_measured_run(p, "regress") for p in args.inputs)
         v = verdict_for_runs(baseline, candidate, args.threshold, args.alpha,
                              args.any_machine, args.suite_threshold, args.allow_missing)
     verdict_text.emit(v, args)
@@ -213,7 +213,7 @@ def main(argv):
 def main_aa(args):
     if len(args.inputs) < 2:
         raise UsageError("--aa needs at least two runs of one build")
-    runs = [results.load_run(p) for p in args.inputs]
+    runs = [results.load_measured_run(p, "regress") for p in args.inputs]
     if args.alternated is None:
         def judge_pair(a, b):
             return verdict_for_runs(a, b, args.threshold, args.alpha, False, args.suite_threshold)

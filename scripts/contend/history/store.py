@@ -69,6 +69,9 @@ def record(run, history_dir=None):
         raise UsageError(f"{run.csv_path}: cannot record: no single run_id in the run")
     # A history is every later run's baseline: a test-only slowed run stays out.
     slowdown.refuse_as_baseline(run, "cannot record: run")
+    if results.emulated(run.machine):
+        raise UsageError(f"{run.csv_path}: an emulated run checks that the plan runs, it "
+                         "measures nothing; history refuses it")
     path = history_path(machine_id, history_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = history_rows(run)

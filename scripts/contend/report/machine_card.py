@@ -65,6 +65,21 @@ def partial_banner(machine):
             f"planned have wider intervals; some may be missing.</p>")
 
 
+def emulated_banner(machine):
+    """The banner of an emulated run (bench_all --emulate): its numbers were
+    measured on another machine than the one its plan describes."""
+    record = machine.get("emulated") if isinstance(machine, dict) else None
+    if not record:
+        return ""
+    real = record.get("real_machine") or {}
+    return (f'<p class="banner emulated">Emulated run: the plan of '
+            f"{html.escape(str(record.get('topology', '?')))} ran on "
+            f"{html.escape(str(real.get('cpu_model', 'another machine')))} "
+            f"({html.escape(str(real.get('pus', '?')))} PUs), each worker pinned to a real PU "
+            "by its logical index modulo those. A functional check: the numbers below measure "
+            "neither machine; compare, regress, ab and history refuse this run.</p>")
+
+
 def noise_text(machine):
     """machine.json's noise score in words, or '' when the run has none."""
     noise = machine.get("noise")

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import calibration_figures, family_figures, figures, interactive, winners
 from ..core import formatting, latency, ranking, results, scaling, units
 from .html_parts import Cell, drop_empty_columns, html_table, number_cell, page
-from .machine_card import machine_card, partial_banner
+from .machine_card import emulated_banner, machine_card, partial_banner
 
 READING_GUIDE = """
 <p class="note">How to read the figures. <b>Scaling</b>: per benchmark, a panel per
@@ -178,7 +178,7 @@ def write_run_html(run, summary, drawn, path, evidence=None, extra_figures=None)
                 for family in families]
     hardware = hardware_section(measured)
     guides = READING_GUIDE + (LATENCY_GUIDE if any("heading" in key for key, _ in drawn) else "")
-    parts = [partial_banner(run.machine), machine_card(run),
+    parts = [emulated_banner(run.machine), partial_banner(run.machine), machine_card(run),
              winners.winners_section(summary, evidence),
              hardware,
              contents(families, [s for _, s in sections], hardware=bool(hardware)),

@@ -6,6 +6,7 @@
     state_probe    state_probe.csv: the machine state each process found
     plan           contend_plan's view of the machine (topology, ladder)
     machine        machine.json and machine_id
+    emulation      bench_all --emulate: another machine's plan run here
     instances      which benchmark instances a run measures
     only_list      bench_all --only FILE
     schedule       the order of a run: rounds, interleaved, shuffled

@@ -34,8 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (budget, calibration, child, gbench, instances, machine, only_list, paired_run, plan,
-               schedule, state_probe)
+from . import (budget, calibration, child, emulation, gbench, instances, machine, only_list,
+               paired_run, plan, schedule, state_probe)
 from ..core import formatting, instance_name, repo, schema, slowdown
 from ..core.args import (Parser, choice_list, count_list, duration, name_list, non_negative_int,
                          positive_int, positive_seconds)
@@ -90,6 +90,12 @@ def build_parser():
                    help="print how many instances and processes the run would measure and "
                         "about how long it would take, run nothing; honours HWLOC_SYNTHETIC / "
                         "HWLOC_XMLFILE like --plan")
+    p.add_argument("--emulate", metavar="TOPOLOGY",
+                   help="plan for another machine (an hwloc XML file, or a synthetic "
+                        "description such as 'pack:2 l3:4 core:8 pu:2') and run every planned "
+                        "instance here, each worker on this machine's PU (its logical index "
+                        "modulo the PUs this process may use): a functional check, not a "
+                        "measurement (docs/emulation.md); with --plan or --estimate, plans only")
     p.add_argument("--families", type=choice_list(schema.FAMILIES, "family"), metavar="A,B",
                    help=f"only these families ({', '.join(schema.FAMILIES)})")
     p.add_argument("--impls", type=name_list, metavar="A,B",
@@ -268,6 +274,8 @@ def measure(inst, args, run_dir, slot, stop):
         outcome = child.Outcome(0, False, outcome.timeout)
     rows = _rows_of(inst, outcome, json_path, log_path, stem)
     probe = state_probe.read_probe(json_path)
+    if outcome.timed_out and getattr(args, "host_pus", None):
+        rows[0]["error"] += emulation.timeout_note(inst.identity, args.host_pus)
     failed = any(r.get("error") for r in rows)
     if failed:
         # A histogram beside error rows would stand for numbers the CSV does not have.
@@ -432,12 +440,20 @@ def print_estimate(args, bench_dir):
           f"{len(chosen) * settings.rounds} processes of {settings.repetitions} repetitions "
           f"x --min-time {settings.min_time:g}: about "
           f"{formatting.duration(settings.seconds(len(chosen)))} on this plan")
+    if args.emulate is None:   # the plan is this machine's: its load matters
+        note = budget.load_note(os.getloadavg()[0], os.cpu_count() or 1)
+        if note:
+            sys.stdout.flush()   # the estimate's line first
+            print(f"{PROG}: {note}", file=sys.stderr)
     return EXIT_OK
 
 
 def main(argv):
     args = parse_args(argv)
     bench_dir = Path(args.bench_dir).absolute()
+    if args.emulate is not None:
+        # Read by Topology::discover() in contend_plan and every bench binary.
+        os.environ[emulation.VARIABLE] = emulation.describe_argument(args.emulate)
     if args.plan:
         exec_plan(bench_dir)
     # First, before any bench_* is listed or anything written: an HWLOC_*
@@ -452,7 +468,12 @@ def main(argv):
         if os.environ.get(var):
             raise UsageError(f"{var} describes another machine; it applies to --plan only, "
                              "unset it to run benchmarks")
-    if the_plan["source"] != "this_system":
+    if args.emulate is not None and the_plan["source"] != "emulated":
+        raise UsageError(f"contend_plan did not emulate {args.emulate} (it says "
+                         f"{the_plan['source']}); rebuild the benchmarks")
+    if args.emulate is not None:
+        args.host_pus = len(the_plan["emulated"].get("host_pus", [])) or None
+    if args.emulate is None and the_plan["source"] != "this_system":
         raise UsageError(f"contend_plan describes a {the_plan['source']} topology, "
                          "not this machine; refusing to run benchmarks on it")
     chosen = choose(args, bench_dir)
@@ -604,7 +625,7 @@ def start_run(args, argv, the_plan, chosen, slowed="", repo=REPO, out=None):
     """Creates the run folder and machine.json (complete: false until the end).
     slowed: the CONTEND_SLOWDOWN its children run under (recorded); repo:
     the checkout whose git sha it records; out: results root (--out)."""
-    run_id = new_run_id()
+    run_id = new_run_id() + ("-emulated" if the_plan.get("emulated") else "")
     # The wrapper script tells us how the user called it; else we were run by hand.
     invoked_as = ([os.environ["CONTEND_ARGV0"]] if os.environ.get("CONTEND_ARGV0")
                   else [sys.executable, "-m", "contend.run.bench_all"])

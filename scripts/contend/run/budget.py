@@ -37,6 +37,18 @@ class Settings:
         return instances * self.rounds * per_process
 
 
+def load_note(load, pus):
+    """What --estimate adds on a busy machine: the model assumes an idle one
+    (measured 2026-12-07 on the shared 2-core VM: a quick run took 179 s
+    against its 57 s estimate at a load average of 16 to 22). '' when the
+    load leaves each PU mostly free."""
+    if pus <= 0 or load <= pus / 2:
+        return ""
+    return (f"the estimate assumes an idle machine; the load average here is {load:.1f} on "
+            f"{pus} PUs, so expect longer (a quick run took 3x its estimate at 8 to 11 "
+            "runnable tasks per PU)")
+
+
 def fit(budget_s, instances, repetitions):
     """The Settings that use the budget best: most rounds, then longest min-time."""
     def settings(rounds, min_time):

@@ -16,7 +16,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from . import plan as plan_mod
+from . import emulation, plan as plan_mod
 from ..core import schema
 
 # The fields that define "the same machine" for comparing results.
@@ -96,8 +96,14 @@ def git_sha(repo):
 
 
 def hardware_description(cpu_model, plan):
-    """The fields machine_id hashes, taken from /proc/cpuinfo and the plan."""
+    """The fields machine_id hashes, taken from /proc/cpuinfo and the plan.
+    An emulated plan's machine is the emulated one, marked as such, so that
+    its runs never share a machine_id with a real machine's."""
     hw = {field: plan[field] for field in HARDWARE_FIELDS if field != "cpu_model"}
+    if plan.get("emulated"):
+        hw["cpu_model"] = plan.get("cpu_model") or "unknown"
+        hw["emulated"] = True
+        return hw
     hw["cpu_model"] = cpu_model or plan.get("cpu_model") or "unknown"
     return hw
 
@@ -116,7 +122,8 @@ def slug(cpu_model, cores):
 def machine_id(hw):
     canonical = json.dumps(hw, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
-    return f"{slug(hw['cpu_model'], hw['cores'])}-{digest}"
+    prefix = "emulated-" if hw.get("emulated") else ""
+    return f"{prefix}{slug(hw['cpu_model'], hw['cores'])}-{digest}"
 
 
 def describe(plan, *, run_id, quick, command, repo):
@@ -132,6 +139,8 @@ def describe(plan, *, run_id, quick, command, repo):
     }
     info.update({k: v for k, v in plan_mod.topology(plan).items() if k != "cpu_model"})
     info["hwloc_cpu_model"] = plan.get("cpu_model")
+    if plan.get("emulated"):
+        info["emulated"] = emulation.record(plan, cpu_model_from_cpuinfo(cpuinfo))
     info.update({
         "kernel": platform.release(),
         "governor": governor(),
