@@ -7,9 +7,10 @@
 // Episodes. Each connection makes requests_per_connection requests of
 // `bytes` bytes per episode; a request is complete when its echo has been
 // fully received. Two ways to pace them:
-//   closed loop (offered_per_second = 0): one request in flight per
-//     connection; the next is sent when the previous echo is complete.
-//     Latency = send to echo complete (round_trip), every request.
+//   closed loop (offered_per_second = 0): `depth` requests in flight per
+//     connection (1: the next is sent when the previous echo is complete;
+//     more: pipelined, a new one as each echo completes). Latency = send
+//     to echo complete (round_trip), every request.
 //   open loop (offered_per_second = R > 0): connection c's k-th request is
 //     due at t0 + (k*N + c) / R, t0 being when the first worker starts; a
 //     worker spins on the clock and sends each request when due, whether or
@@ -57,6 +58,7 @@ struct EchoLoadConfig {
   size_t bytes = 64;               // per request
   uint64_t requests_per_connection = 16;  // per episode
   double offered_per_second = 0;   // 0: closed loop
+  uint64_t depth = 1;              // closed loop: requests in flight per connection
   std::chrono::milliseconds stall_timeout{5000};
 };
 
