@@ -312,25 +312,23 @@ EpisodeVerdict EchoClientLoad::judge(const EpisodeResult& result) {
     const int64_t start = start_ns_.load(std::memory_order_relaxed);
     int64_t end = 0;
     for (const auto& worker : workers_) end = std::max(end, worker->last_completion_ns);
-    achieved_requests_ += completed;
-    achieved_seconds_ += (start > 0 && end > start) ? static_cast<double>(end - start) * 1e-9
-                                                    : result.makespan_seconds;
+    windows_.add(completed, (start > 0 && end > start) ? static_cast<double>(end - start) * 1e-9
+                                                       : result.makespan_seconds);
   }
   return verdict;
 }
 
 void EchoClientLoad::forget() {
   latencies_.clear();
-  achieved_requests_ = 0;
-  achieved_seconds_ = 0;
+  windows_.clear();
 }
 
 double EchoClientLoad::achieved_per_second() const {
-  return achieved_seconds_ > 0 ? static_cast<double>(achieved_requests_) / achieved_seconds_ : 0;
+  return windows_.achieved_per_second();
 }
 
 bool EchoClientLoad::kept_up() const {
-  return kept_up_with(config_.offered_per_second, achieved_per_second());
+  return windows_.kept_up(config_.offered_per_second);
 }
 
 }  // namespace contend

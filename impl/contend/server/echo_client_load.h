@@ -18,8 +18,9 @@
 //     request the socket cannot take yet waits in the connection's backlog
 //     and keeps its due time. Latency = echo complete - due time
 //     (since_intended_send: coordinated omission corrected, as wrk2 and
-//     queue/open_loop_workload.h do). kept_up(): achieved >= 90% of R over
-//     the schedule windows (t0 to the last echo), the queue's rule.
+//     queue/open_loop_workload.h do). kept_up(): the queue's rule, per
+//     window (KeptUpWindows): at least half of the judged episodes
+//     achieved >= 90% of R over their schedule window (t0 to the last echo).
 //
 // Checks, every byte: each connection's stream is EchoPattern's, so every
 // echoed byte is compared with what was sent at that offset. The first
@@ -45,6 +46,7 @@
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
+#include "contend/queue/open_loop_workload.h"
 #include "contend/server/server_support.h"
 
 namespace contend {
@@ -105,8 +107,7 @@ class EchoClientLoad {
   LatencyHistogram latencies_;
   int refused_ = 0;
   uint64_t completed_total_ = 0;
-  uint64_t achieved_requests_ = 0;
-  double achieved_seconds_ = 0;
+  KeptUpWindows windows_;  // the judged episodes' schedule windows
 };
 
 }  // namespace contend
