@@ -157,15 +157,23 @@ static_assert(OpenLoopClock<ScheduleClock>);
 //  - Between stalls the queue keeps up: achieved is the offered rate.
 // Nothing here depends on the machine: a preempted thread stops the clock's
 // users, not the clock, and under ThreadSanitizer the same numbers come out.
-TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
-  using Q = BlockingFifo<QueueItem<8>>;
+// The stall tests' shape: 100 k/s for 100 ms into a blocking queue of 4,
+// the consumer stalling for `stall_for` every `stall_every`.
+OpenLoopConfig stalled_consumer(std::chrono::nanoseconds stall_every,
+                                std::chrono::nanoseconds stall_for) {
   OpenLoopConfig config;
   config.wait = WaitMode::kBlock;
   config.capacity = 4;
   config.offered_per_second = 100e3;
   config.items_per_producer = 10000;  // 100 ms of schedule
-  config.stall_every = 10ms;
-  config.stall_for = 1ms;
+  config.stall_every = stall_every;
+  config.stall_for = stall_for;
+  return config;
+}
+
+TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
+  using Q = BlockingFifo<QueueItem<8>>;
+  const OpenLoopConfig config = stalled_consumer(10ms, 1ms);
   std::atomic<int64_t> now{1'000'000'000};  // any start but 0 (t0 = 0 means "not started")
   OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
   const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
@@ -189,13 +197,7 @@ TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
 // exactly.
 TEST(OpenLoopLatency, AStallAtTheEndSinksOneWindowNotTheRepetition) {
   using Q = BlockingFifo<QueueItem<8>>;
-  OpenLoopConfig config;
-  config.wait = WaitMode::kBlock;
-  config.capacity = 4;
-  config.offered_per_second = 100e3;
-  config.items_per_producer = 10000;  // 100 ms of schedule
-  config.stall_every = 95ms;
-  config.stall_for = 20ms;
+  const OpenLoopConfig config = stalled_consumer(95ms, 20ms);
   std::atomic<int64_t> now{1'000'000'000};
   OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
   const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
