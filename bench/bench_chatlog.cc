@@ -5,7 +5,8 @@
 //                    design -> the chat file, end to end; items/s is lines
 //                    in the file per second, p50..max the receiver's
 //                    receive_to_handoff, `dropped` the datagrams the kernel
-//                    dropped per episode. Every episode's file is checked
+//                    dropped per episode, `cpu_ns_per_item` the logging
+//                    side's CPU per line (log_episode.h). Every episode's file is checked
 //                    (chat_file_check.h): a violation is an error row.
 //   chatlog/crash    (full run) the logging process SIGKILLed mid-episode:
 //                    `lost` accepted messages the file lacks, `acked_missing`
@@ -36,6 +37,8 @@ void run_log(benchmark::State& state, const BenchEnvironment& env,
   if (state.error_occurred()) return;
   set_latency_counters(state, work.latencies());
   state.counters[counter_name::kDropped] = work.dropped_per_episode();
+  if (work.cpu_ns_per_item() > 0)
+    state.counters[counter_name::kCpuNsPerItem] = work.cpu_ns_per_item();
 }
 
 void run_crash(benchmark::State& state, const BenchEnvironment& env,

@@ -56,6 +56,11 @@ if(NOT TBB_FOUND)
   contend_missing("oneTBB" libtbb-dev)
 endif()
 
+pkg_check_modules(URING QUIET IMPORTED_TARGET liburing>=2.3)
+if(NOT URING_FOUND)
+  contend_missing("liburing >= 2.3" liburing-dev)
+endif()
+
 # The layering check (cmake/ContendLayering.cmake) runs on Debian's python3,
 # the one scripts/ use.
 find_program(CONTEND_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)

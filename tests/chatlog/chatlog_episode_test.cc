@@ -40,6 +40,8 @@ TEST_P(Episode, EveryAcceptedMessageIsInTheFileOnceAndInOrder) {
     EXPECT_LE(verdict.items, 600u);
   }
   EXPECT_GT(episodes.latencies().count(), 0u);
+  // The receivers and the writer spent CPU on every line they logged.
+  EXPECT_GT(episodes.cpu_ns_per_item(), 0.0);
   EXPECT_TRUE(dir.empty());  // every episode deleted its file
 }
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from contend.history import steps, store
-from contend.report import figures, history_figure, history_page, plot
+from contend.report import family_figures, figures, history_figure, history_page, plot
 from support.browser import contents_links, open_page, require_browser, screenshot
 
 
@@ -53,7 +53,7 @@ def test_steps_are_marked_with_their_size(built):
     spec = fig.to_plotly_json()
     assert len(steps) >= 4 and {s["impl"] for s in steps} == {"std_mutex"}
     # One dotted line per panel holding a step, just before the first slower run.
-    lines = spec["layout"]["shapes"]
+    lines = [shape for shape in spec["layout"]["shapes"] if shape["type"] == "line"]
     assert len(lines) == len({(s["threads"], s["x"]) for s in steps})
     assert {shape["x0"] for shape in lines} == {6 - 0.5}
     texts = [a["text"] for a in spec["layout"]["annotations"] if "std_mutex" in a["text"]]
@@ -81,6 +81,18 @@ def test_panels_share_one_y_range(built):
     axes = [v for k, v in layout.items() if re.fullmatch(r"yaxis\d*", k)]
     assert len(axes) == 3                       # 1, 2 and 3 (oversubscribed) workers
     assert {tuple(a["range"]) for a in axes} == {tuple(axes[0]["range"])}
+
+
+def test_y_is_the_familys_unit_and_oversubscribed_panels_are_grey(built):
+    _, fig, _ = _figure(built)
+    layout = fig.to_plotly_json()["layout"]
+    assert layout["yaxis"]["title"]["text"] == "increments/s (median)"   # counter, not items/s
+    series = [t for t in fig.data if t.mode == "lines+markers"]
+    assert all("increments/s" in t.hovertemplate for t in series)
+    # Panels 1, 2 and 3 workers on two cores: only the third is oversubscribed.
+    rects = [s for s in layout["shapes"] if s["type"] == "rect"]
+    assert [(r["xref"], r["yref"]) for r in rects] == [("x3 domain", "y3 domain")]
+    assert rects[0]["fillcolor"] == family_figures.OVERSUBSCRIBED_FILL
 
 
 def test_first_screen_and_one_library(built):

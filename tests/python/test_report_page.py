@@ -82,6 +82,24 @@ def test_banner_card_and_winners_come_before_any_figure(report):
     assert "sharded_padded" in dom[winners:dom.index("</section>", winners)]
 
 
+def test_oversubscribed_points_are_shaded_in_the_interactive_figures():
+    import math
+    import pandas as pd
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+    from contend.report import family_figures
+    panel = pd.DataFrame({"threads": [1, 2, 3, 3], "oversubscribed": [False, False, True, True]})
+    fig = make_subplots(rows=1, cols=2)
+    for col in (1, 2):   # (plotly leaves a subplot without traces unshaded)
+        fig.add_trace(go.Scatter(x=[1, 2], y=[1, 1]), row=1, col=col)
+    family_figures.shade_oversubscribed(fig, panel, 1, 2)
+    family_figures.shade_oversubscribed(fig, panel.iloc[:2], 1, 1)   # none there: no shade
+    rect, = fig.layout.shapes
+    assert (rect.xref, rect.fillcolor) == ("x2", family_figures.OVERSUBSCRIBED_FILL)
+    # As the PNGs: from between 2 (the last with a PU each) and 3, to past 3.
+    assert math.isclose(rect.x0, math.sqrt(2 * 3)) and rect.x1 > 3
+
+
 def test_units_are_named_per_family(report):
     _, dom, _ = report
     assert "counter / increment</b></a> (increments/s)" in dom
@@ -108,10 +126,12 @@ def test_one_plotly_per_folder_and_a_light_page(report):
     assert all(f'href="{p.name}"' in index.read_text() for p in folder.glob("*.png"))
 
 
-def test_the_first_screen_is_not_blank(report, tmp_path):
+@pytest.mark.parametrize("anchor", [None, "fifo"])
+def test_the_first_screen_is_not_blank(report, tmp_path, anchor):
+    """The page's first screen, and the screen a contents link lands on."""
     import matplotlib.image
     index, _, _ = report
-    png = screenshot(index, tmp_path / "first-screen.png", tmp_path)
+    png = screenshot(index, tmp_path / "first-screen.png", tmp_path, anchor=anchor)
     pixels = matplotlib.image.imread(png)
     assert pixels.shape[0] >= 800 and pixels.shape[1] >= 1200
     grey = pixels[..., :3].mean(axis=2)

@@ -14,6 +14,7 @@
 #include "contend/server/connect_churn_load.h"
 #include "contend/server/echo_client_load.h"
 #include "contend/server/echo_server.h"
+#include "contend/server/uring_loop.h"
 #include "server/server_test_support.h"
 #include "support/no_leftovers.h"
 
@@ -25,6 +26,12 @@ using testing::run_load;
 
 class EchoServerTest : public testing::NoLeftoversWithParam<ServerModel> {
  protected:
+  void SetUp() override {
+    NoLeftoversWithParam::SetUp();
+    if (GetParam() != ServerModel::kIoUring) return;
+    const std::string refusal = uring_refusal();  // a kernel or seccomp filter's choice
+    if (!refusal.empty()) GTEST_SKIP() << "io_uring refused: " << refusal;
+  }
   std::unique_ptr<EchoServer> started(ServerConfig config = {}) {
     config.pool_workers = 8;
     config.loops = 2;
@@ -46,6 +53,18 @@ TEST_P(EchoServerTest, EchoesEveryByteToConcurrentClients) {
     EXPECT_EQ(load.completed_total(), 3u * 8u * 20u);
     EXPECT_EQ(load.latencies().count(), 3u * 8u * 20u);
   }
+}
+
+// depth 4: four requests in flight per connection, a new one per echo.
+TEST_P(EchoServerTest, ClosedLoopPipelinesAtItsDepth) {
+  auto server = started();
+  EchoClientLoad load(EchoLoadConfig{.port = server->port(), .connections = 4, .clients = 2,
+                                     .bytes = 700, .requests_per_connection = 40, .depth = 4});
+  load.connect_all();
+  const EpisodeVerdict verdict = run_load(load, 2, 2);
+  EXPECT_EQ(verdict.error, "");
+  EXPECT_EQ(verdict.items, 160u);
+  EXPECT_EQ(load.latencies().count(), 2u * 160u);
 }
 
 TEST_P(EchoServerTest, OpenLoopPipelinesRequestsAndChecksThem) {
@@ -83,6 +102,7 @@ TEST_P(EchoServerTest, CountsItsTasksAtPeak) {
     case ServerModel::kThreadPool: EXPECT_EQ(peak, 1 + 8); break;
     case ServerModel::kEpollLoop: EXPECT_EQ(peak, 1); break;
     case ServerModel::kEpollPerCore: EXPECT_EQ(peak, 2); break;
+    case ServerModel::kIoUring: EXPECT_EQ(peak, 1); break;
   }
   load.close_all();
   server->stop();

@@ -46,9 +46,10 @@ TEST(ServerPlan, OnePuSharesItAndSaysSo) {
 
 TEST(ServerPlan, QuickIsOneSmallPointPerModel) {
   const auto plan = server_plan(machine("core:2 pu:1", true));
-  EXPECT_EQ(plan.size(), 6u);
+  EXPECT_EQ(plan.size(), 7u);  // echo for each of the 6 models, churn for thread_per_connection
   for (const ServerScenario& s : plan) {
     EXPECT_EQ(s.bytes, 64u);
+    EXPECT_EQ(s.depth, 1);
     if (s.workload == ServerWorkload::kEcho) {
       EXPECT_EQ(s.connections, 16);
     }
@@ -60,11 +61,16 @@ TEST(ServerPlan, FullRunClimbsTheLadderForEveryModel) {
   for (ServerModel model : kAllServerModels) {
     std::set<int> echo_points;
     int latency = 0, churn = 0;
+    std::set<int> pipelined;
     for (const ServerScenario& s : plan) {
       if (s.model != model) continue;
       EXPECT_EQ(s.id.impl, to_string(model));
       EXPECT_EQ(s.id.mode == WorkerMode::kProcess, model == ServerModel::kProcessPerConnection);
       if (s.workload == ServerWorkload::kEcho) echo_points.insert(s.connections);
+      if (s.depth > 1) {
+        pipelined.insert(s.connections);
+        EXPECT_EQ(s.id.params.back(), (std::pair<std::string, std::string>{"depth", "8"}));
+      }
       if (s.workload == ServerWorkload::kLatency) ++latency;
       if (s.workload == ServerWorkload::kConnectPerRequest) ++churn;
     }
@@ -74,6 +80,7 @@ TEST(ServerPlan, FullRunClimbsTheLadderForEveryModel) {
       EXPECT_EQ(echo_points, (std::set<int>{1, 16, 256, 1024, 4096}));
     EXPECT_EQ(latency, 4);
     EXPECT_EQ(churn, 2);
+    EXPECT_EQ(pipelined, (std::set<int>{16, 256}));
   }
 }
 

@@ -13,6 +13,8 @@
 #include <system_error>
 #include <thread>
 
+#include "contend/harness/cpu_time.h"
+
 #include "contend/chatlog/chat_message.h"
 
 namespace contend::chatlog {
@@ -76,6 +78,7 @@ SendTally send_chat(uint16_t port, int senders, uint32_t per_sender, const Topol
         }
       }
       run_sender(port, static_cast<uint32_t>(s), per_sender, out);
+      out.tally.cpu_ns = thread_cpu_ns();  // the thread's last act: all it spent
     });
   }
   for (std::thread& t : threads) t.join();
@@ -84,6 +87,7 @@ SendTally send_chat(uint16_t port, int senders, uint32_t per_sender, const Topol
     if (r.error != 0) throw std::system_error(r.error, std::generic_category(), "udp sender socket");
     total.sent += r.tally.sent;
     total.failed += r.tally.failed;
+    total.cpu_ns += r.tally.cpu_ns;
   }
   return total;
 }

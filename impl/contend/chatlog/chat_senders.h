@@ -28,6 +28,7 @@ inline constexpr int kSentinelCopies = 3;
 struct SendTally {
   uint64_t sent = 0;    // messages (sentinels not counted)
   uint64_t failed = 0;  // send() errors (ENOBUFS, say): never reached the receiver
+  int64_t cpu_ns = 0;   // the sender threads' own CPU time, user + system
 };
 
 SendTally send_chat(uint16_t port, int senders, uint32_t per_sender, const Topology& topology,

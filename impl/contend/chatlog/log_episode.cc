@@ -7,9 +7,11 @@
 
 #include "contend/chatlog/chat_file_check.h"
 #include "contend/chatlog/chat_receivers.h"
+#include "contend/chatlog/chat_senders.h"
 #include "contend/chatlog/log_file.h"
 #include "contend/chatlog/udp_inbox.h"
 #include "contend/harness/clock.h"
+#include "contend/harness/cpu_time.h"
 
 namespace contend::chatlog {
 
@@ -24,6 +26,9 @@ EpisodeResult LogEpisodes::run_episode() {
   sent_ = 0;
   episode_error_.clear();
   file_path_ = setup_.new_file_path();
+  episode_cpu_ns_ = 0;
+  const int64_t process_before = process_cpu_ns();
+  const int64_t waiter_before = thread_cpu_ns();
   try {
     LogFile file(file_path_, config.durability, &setup_.ledger());
     auto log = make_chat_log(config.design, file);
@@ -31,13 +36,16 @@ EpisodeResult LogEpisodes::run_episode() {
     rcvbuf_granted_ = inbox.rcvbuf_granted();
     ChatReceivers receivers(inbox, *log, setup_.ledger());
     const int64_t start_ns = monotonic_ns();
-    sent_ = setup_.send(inbox.port()).sent;
+    const SendTally sent = setup_.send(inbox.port());
+    sent_ = sent.sent;
     receivers.wait_for_sentinels(std::chrono::steady_clock::now() + config.sentinel_wait);
     const int64_t waited_until_ns = monotonic_ns();
     receivers.stop();
     const int64_t close_start_ns = monotonic_ns();
     log->close();
     const int64_t closed_ns = monotonic_ns();
+    episode_cpu_ns_ = (process_cpu_ns() - process_before) - (thread_cpu_ns() - waiter_before) -
+                      sent.cpu_ns;
     episode_error_ = receivers.error();
     // The end of the receivers' work: the last hand-off, wherever it fell
     // (a slow receiver still drains its socket after the sentinel wait
@@ -67,6 +75,10 @@ EpisodeVerdict LogEpisodes::judge() {
                       " accepted messages are missing from the chat file after close()";
     const uint64_t received = setup_.ledger().count_with(MessageLedger::kReceived);
     dropped_.add(sent_ > received ? sent_ - received : 0);
+    if (verdict.error.empty()) {
+      cpu_ns_ += episode_cpu_ns_;
+      lines_ += verdict.items;
+    }
   } catch (const std::exception& e) {  // the file is gone (check_and_remove)
     verdict.error = e.what();
   }
@@ -79,6 +91,8 @@ EpisodePlan LogEpisodes::plan() {
   plan.after_warmup = [this] {
     latencies_.clear();
     dropped_.clear();
+    cpu_ns_ = 0;
+    lines_ = 0;
   };
   return plan;
 }

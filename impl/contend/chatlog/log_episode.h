@@ -17,6 +17,14 @@
 // receive timeout are nobody's work. Items: the lines in the file.
 // Per timed episode it adds up the datagrams lost in the kernel (sent -
 // received, `dropped`) and records every hand-off latency.
+//
+// cpu_ns_per_item: the logging side's CPU time (user + system) per line in
+// the file, over the judged timed episodes: this process's CPU clock from
+// before the file is opened to after close(), less the senders' threads'
+// own CPU (the load generator) and this thread's (it only waits), so the
+// receivers, the design's writer threads (spdlog's pool too) and their
+// system calls (the kernel's UDP receive path and the file writes, fsyncs
+// included). The kernel's send path is charged to the senders.
 #pragma once
 
 #include <chrono>
@@ -42,6 +50,10 @@ class LogEpisodes {
   const LatencyHistogram& latencies() const { return latencies_; }
   double dropped_per_episode() const { return dropped_.mean(); }  // over judged timed episodes
   double granted_rcvbuf() const { return rcvbuf_granted_; }
+  // 0 before a judged timed episode.
+  double cpu_ns_per_item() const {
+    return lines_ > 0 ? static_cast<double>(cpu_ns_) / static_cast<double>(lines_) : 0;
+  }
 
  private:
   EpisodeVerdict judge();
@@ -54,6 +66,9 @@ class LogEpisodes {
   std::string episode_error_;
   PerEpisodeMean dropped_;
   int rcvbuf_granted_ = 0;
+  int64_t episode_cpu_ns_ = 0;  // the last episode's logging side
+  int64_t cpu_ns_ = 0;          // over the judged timed episodes
+  uint64_t lines_ = 0;
 };
 
 }  // namespace contend::chatlog

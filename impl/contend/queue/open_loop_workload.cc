@@ -30,4 +30,23 @@ bool kept_up_with(double offered, double achieved) {
   return offered > 0 && achieved >= kKeptUpShare * offered;
 }
 
+void KeptUpWindows::add(uint64_t items, double seconds) { windows_.emplace_back(items, seconds); }
+
+double KeptUpWindows::achieved_per_second() const {
+  uint64_t items = 0;
+  double seconds = 0;
+  for (const auto& [n, s] : windows_) {
+    items += n;
+    seconds += s;
+  }
+  return seconds > 0 ? static_cast<double>(items) / seconds : 0;
+}
+
+bool KeptUpWindows::kept_up(double offered) const {
+  size_t kept = 0;
+  for (const auto& [n, s] : windows_)  // a span of 0: popped at once, kept up
+    if (offered > 0 && (s <= 0 || kept_up_with(offered, static_cast<double>(n) / s))) ++kept;
+  return kept > 0 && 2 * kept >= windows_.size();
+}
+
 }  // namespace contend

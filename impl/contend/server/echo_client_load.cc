@@ -93,8 +93,8 @@ UniqueFd connect_loopback(uint16_t port, std::chrono::milliseconds timeout, int*
 }
 
 EchoClientLoad::EchoClientLoad(const EchoLoadConfig& config) : config_(config) {
-  if (config.connections < 1 || config.clients < 1 || config.bytes < 1)
-    throw std::invalid_argument("echo load: connections, clients and bytes must be positive");
+  if (config.connections < 1 || config.clients < 1 || config.bytes < 1 || config.depth < 1)
+    throw std::invalid_argument("echo load: connections, clients, bytes and depth must be positive");
   set_pace(config.offered_per_second, config.requests_per_connection);
   const auto n = static_cast<size_t>(config.connections);
   const auto w = static_cast<size_t>(config.clients);
@@ -204,8 +204,10 @@ uint64_t EchoClientLoad::run(const WorkerContext& context) {
   size_t cursor_c = worker.first;
   if (!open) {
     const int64_t now = monotonic_ns();
+    const uint64_t first_requests = std::min(config_.depth, quota);
     for (size_t c = worker.first; c < worker.last; ++c)
-      if (!issue(c, now)) return completed;
+      for (uint64_t k = 0; k < first_requests; ++k)
+        if (!issue(c, now)) return completed;
   }
   const int64_t stall_ns = std::chrono::nanoseconds(config_.stall_timeout).count();
   epoll_event events[64];
@@ -282,7 +284,7 @@ uint64_t EchoClientLoad::run(const WorkerContext& context) {
         worker.last_completion_ns = now;
         if (c.completed == quota) {
           ++done;
-        } else if (!open && c.completed == c.issued) {
+        } else if (!open && c.issued < quota && c.issued - c.completed < config_.depth) {
           if (!issue(events[e].data.u64, monotonic_ns())) return completed;
         }
       }
@@ -310,25 +312,23 @@ EpisodeVerdict EchoClientLoad::judge(const EpisodeResult& result) {
     const int64_t start = start_ns_.load(std::memory_order_relaxed);
     int64_t end = 0;
     for (const auto& worker : workers_) end = std::max(end, worker->last_completion_ns);
-    achieved_requests_ += completed;
-    achieved_seconds_ += (start > 0 && end > start) ? static_cast<double>(end - start) * 1e-9
-                                                    : result.makespan_seconds;
+    windows_.add(completed, (start > 0 && end > start) ? static_cast<double>(end - start) * 1e-9
+                                                       : result.makespan_seconds);
   }
   return verdict;
 }
 
 void EchoClientLoad::forget() {
   latencies_.clear();
-  achieved_requests_ = 0;
-  achieved_seconds_ = 0;
+  windows_.clear();
 }
 
 double EchoClientLoad::achieved_per_second() const {
-  return achieved_seconds_ > 0 ? static_cast<double>(achieved_requests_) / achieved_seconds_ : 0;
+  return windows_.achieved_per_second();
 }
 
 bool EchoClientLoad::kept_up() const {
-  return kept_up_with(config_.offered_per_second, achieved_per_second());
+  return windows_.kept_up(config_.offered_per_second);
 }
 
 }  // namespace contend

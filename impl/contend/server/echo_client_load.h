@@ -7,9 +7,10 @@
 // Episodes. Each connection makes requests_per_connection requests of
 // `bytes` bytes per episode; a request is complete when its echo has been
 // fully received. Two ways to pace them:
-//   closed loop (offered_per_second = 0): one request in flight per
-//     connection; the next is sent when the previous echo is complete.
-//     Latency = send to echo complete (round_trip), every request.
+//   closed loop (offered_per_second = 0): `depth` requests in flight per
+//     connection (1: the next is sent when the previous echo is complete;
+//     more: pipelined, a new one as each echo completes). Latency = send
+//     to echo complete (round_trip), every request.
 //   open loop (offered_per_second = R > 0): connection c's k-th request is
 //     due at t0 + (k*N + c) / R, t0 being when the first worker starts; a
 //     worker spins on the clock and sends each request when due, whether or
@@ -17,8 +18,9 @@
 //     request the socket cannot take yet waits in the connection's backlog
 //     and keeps its due time. Latency = echo complete - due time
 //     (since_intended_send: coordinated omission corrected, as wrk2 and
-//     queue/open_loop_workload.h do). kept_up(): achieved >= 90% of R over
-//     the schedule windows (t0 to the last echo), the queue's rule.
+//     queue/open_loop_workload.h do). kept_up(): the queue's rule, per
+//     window (KeptUpWindows): at least half of the judged episodes
+//     achieved >= 90% of R over their schedule window (t0 to the last echo).
 //
 // Checks, every byte: each connection's stream is EchoPattern's, so every
 // echoed byte is compared with what was sent at that offset. The first
@@ -44,6 +46,7 @@
 #include "contend/harness/episode_runner.h"
 #include "contend/harness/latency_histogram.h"
 #include "contend/harness/worker_group.h"
+#include "contend/queue/open_loop_workload.h"
 #include "contend/server/server_support.h"
 
 namespace contend {
@@ -57,6 +60,7 @@ struct EchoLoadConfig {
   size_t bytes = 64;               // per request
   uint64_t requests_per_connection = 16;  // per episode
   double offered_per_second = 0;   // 0: closed loop
+  uint64_t depth = 1;              // closed loop: requests in flight per connection
   std::chrono::milliseconds stall_timeout{5000};
 };
 
@@ -103,8 +107,7 @@ class EchoClientLoad {
   LatencyHistogram latencies_;
   int refused_ = 0;
   uint64_t completed_total_ = 0;
-  uint64_t achieved_requests_ = 0;
-  double achieved_seconds_ = 0;
+  KeptUpWindows windows_;  // the judged episodes' schedule windows
 };
 
 }  // namespace contend

@@ -8,6 +8,7 @@
 #include "contend/server/process_per_connection_server.h"
 #include "contend/server/thread_per_connection_server.h"
 #include "contend/server/thread_pool_server.h"
+#include "contend/server/uring_server.h"
 
 namespace contend {
 
@@ -18,6 +19,7 @@ std::string_view to_string(ServerModel model) {
     case ServerModel::kThreadPool: return "thread_pool";
     case ServerModel::kEpollLoop: return "epoll_loop";
     case ServerModel::kEpollPerCore: return "epoll_per_core";
+    case ServerModel::kIoUring: return "io_uring";
   }
   return "?";
 }
@@ -37,6 +39,7 @@ std::unique_ptr<EchoServer> make_echo_server(ServerModel model, const ServerConf
     case ServerModel::kThreadPool: return std::make_unique<ThreadPoolServer>(config);
     case ServerModel::kEpollLoop: return std::make_unique<EpollServer>(config, false);
     case ServerModel::kEpollPerCore: return std::make_unique<EpollServer>(config, true);
+    case ServerModel::kIoUring: return std::make_unique<UringServer>(config);
   }
   throw std::invalid_argument("unknown server model");
 }

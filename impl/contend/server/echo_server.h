@@ -83,11 +83,13 @@ enum class ServerModel {
   kThreadPool,            // a fixed pool of blocking workers, fed by a BlockingQueue
   kEpollLoop,             // one thread, non-blocking sockets
   kEpollPerCore,          // one epoll loop per PU, SO_REUSEPORT listeners
+  kIoUring,               // one thread, one io_uring (completions, not readiness)
 };
 
 inline constexpr ServerModel kAllServerModels[] = {
     ServerModel::kThreadPerConnection, ServerModel::kProcessPerConnection,
-    ServerModel::kThreadPool, ServerModel::kEpollLoop, ServerModel::kEpollPerCore};
+    ServerModel::kThreadPool, ServerModel::kEpollLoop, ServerModel::kEpollPerCore,
+    ServerModel::kIoUring};
 
 std::string_view to_string(ServerModel model);
 // Throws std::invalid_argument naming the bad id.

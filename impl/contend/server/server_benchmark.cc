@@ -109,7 +109,8 @@ void run_persistent(benchmark::State& state, const BenchEnvironment& env, const 
       .connections = s.connections,
       .clients = static_cast<int>(s.client_places.size()),
       .bytes = s.bytes,
-      .requests_per_connection = per_connection(echo_requests(env.quick), s.connections)});
+      .requests_per_connection = per_connection(echo_requests(env.quick) * s.depth, s.connections),
+      .depth = static_cast<uint64_t>(s.depth)});
   load.connect_all();
   double offered = 0;
   if (s.workload == ServerWorkload::kLatency) {

@@ -33,12 +33,16 @@ int ladder_top(ServerModel model) {
   return model == ServerModel::kProcessPerConnection ? 1024 : 4096;
 }
 
+// Pipelined echo: requests in flight per connection.
+constexpr int kPipelinedDepth = 8;
+
 struct Shape {
   ServerWorkload workload;
   const char* name;
   size_t bytes;
   int connections;
   int load_pct;
+  int depth = 1;
 };
 
 std::vector<Shape> shapes(bool quick, ServerModel model) {
@@ -53,6 +57,8 @@ std::vector<Shape> shapes(bool quick, ServerModel model) {
     for (int connections : server_ladder(false))
       if (connections <= ladder_top(model))
         list.push_back({ServerWorkload::kEcho, "echo", bytes, connections, 0});
+  for (int connections : {16, 256})
+    list.push_back({ServerWorkload::kEcho, "echo", 64, connections, 0, kPipelinedDepth});
   for (int connections : {16, 256})
     for (int load : {50, 90})
       list.push_back({ServerWorkload::kLatency, "latency", 64, connections, load});
@@ -79,6 +85,7 @@ std::vector<ServerScenario> server_plan(const PlanInput& input) {
       BenchmarkId::Params params = {{"bytes", std::to_string(shape.bytes)}};
       if (!churn) params.push_back({"connections", std::to_string(shape.connections)});
       if (shape.load_pct > 0) params.push_back({"load_pct", std::to_string(shape.load_pct)});
+      if (shape.depth > 1) params.push_back({"depth", std::to_string(shape.depth)});
       const int threads = static_cast<int>(sides.server_pus.size()) + clients;
       ServerScenario scenario{
           .id = BenchmarkId{.family = "server",
@@ -94,6 +101,7 @@ std::vector<ServerScenario> server_plan(const PlanInput& input) {
           .bytes = shape.bytes,
           .connections = churn ? clients : shape.connections,
           .load_pct = shape.load_pct,
+          .depth = shape.depth,
           .server_pus = sides.server_pus,
           .client_places = std::vector<Place>(sides.clients.begin(), sides.clients.begin() + clients)};
       plan.push_back(std::move(scenario));

@@ -3,7 +3,9 @@
 //
 //   echo                 closed loop over persistent connections: requests/s
 //                        and the round trip of every request; bytes=64|4096,
-//                        connections = the ladder.
+//                        connections = the ladder, one request in flight per
+//                        connection; and pipelined: depth=8 requests in
+//                        flight per connection, 64 B, 16 and 256 connections.
 //   latency              open loop over the same connections at load_pct% of
 //                        the closed loop's capacity (measured in-process
 //                        first): latency since the intended send, and
@@ -51,6 +53,7 @@ struct ServerScenario {
   size_t bytes = 64;
   int connections = 1;  // persistent ones; connect_per_request: the client threads
   int load_pct = 0;     // latency only
+  int depth = 1;        // echo: requests in flight per connection (> 1: pipelined)
   std::vector<int> server_pus;
   std::vector<Place> client_places;
 };

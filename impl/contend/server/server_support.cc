@@ -120,12 +120,6 @@ void echo_until_closed(int fd) {
   }
 }
 
-int64_t thread_cpu_ns() {
-  timespec t{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-}
-
 void TaskTally::enter() {
   const int now = live_.fetch_add(1, std::memory_order_relaxed) + 1;
   int peak = peak_.load(std::memory_order_relaxed);

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "contend/harness/cpu_time.h"  // thread_cpu_ns
+
 namespace contend {
 
 // Owns one descriptor; closes it once.
@@ -65,9 +67,6 @@ bool write_all(int fd, const char* data, size_t size);
 // send on the stack, no allocation, no lock), so a child forked from this
 // threaded process may call them (process_per_connection).
 void echo_until_closed(int fd);
-
-// The calling thread's CPU time (user + system) so far, ns.
-int64_t thread_cpu_ns();
 
 // Tasks alive (threads and children), their peak, and the CPU time of the
 // threads that have ended. Lock-free: handlers enter and leave while the

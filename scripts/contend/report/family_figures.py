@@ -34,6 +34,7 @@ WRAP = 3
 PANEL_HEIGHT = 260
 MAX_LABELLED_CELLS = 150        # a heatmap's cells carry their percentage up to this many
 MAX_SCENARIOS_PER_FIGURE = 24    # a wider sweep wraps on, but is folded by the page
+OVERSUBSCRIBED_FILL = "rgba(128,128,128,0.15)"   # the static figures' grey (figures.SHADE)
 
 
 # Benchmarks another module draws better: the calibration's core-to-core
@@ -168,6 +169,7 @@ def scaling_figure(rows, styles, unit):
                 row=r, col=c)
             shown.add(impl)
         ticks = sorted(int(t) for t in panel["threads"].unique())
+        shade_oversubscribed(fig, panel, r, c)
         fig.update_xaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks],
                          title_text="workers" if r == nrows else None, row=r, col=c)
         fig.update_yaxes(type="log", row=r, col=c,
@@ -175,6 +177,30 @@ def scaling_figure(rows, styles, unit):
     height = 120 + PANEL_HEIGHT * nrows
     finish(fig, height)
     return fig, height
+
+
+def oversubscribed_span(panel):
+    """(left, right) in workers of a panel's oversubscribed region, as the
+    static figures shade it (figures.shade_oversubscribed): from between the
+    last point with a PU per worker and the first without, to past the last
+    point; None when no point is oversubscribed."""
+    over = sorted(int(t) for t in panel.loc[panel["oversubscribed"].astype(bool), "threads"].unique())
+    if not over:
+        return None
+    inside = [int(t) for t in panel.loc[~panel["oversubscribed"].astype(bool), "threads"].unique()
+              if t < over[0]]
+    left = math.sqrt(max(inside) * over[0]) if inside else over[0] / 1.12
+    return left, max(int(t) for t in panel["threads"].unique()) * 1.25
+
+
+def shade_oversubscribed(fig, panel, row, col):
+    """Greys the panel's oversubscribed region (the hover also says so). In
+    workers, though x is a log axis: plotly.js places a shape by data
+    values there (its docs' "take the log" is wrong for shapes; seen drawn)."""
+    span = oversubscribed_span(panel)
+    if span:
+        fig.add_vrect(x0=span[0], x1=span[1], row=row, col=col,
+                      layer="below", line_width=0, fillcolor=OVERSUBSCRIBED_FILL)
 
 
 def _measured(rows):

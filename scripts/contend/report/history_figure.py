@@ -23,8 +23,8 @@ import plotly.graph_objects as go
 from matplotlib.lines import Line2D
 from plotly.subplots import make_subplots
 
-from ..core import formatting, schema
-from . import figures, palette
+from ..core import formatting, schema, units
+from . import family_figures, figures, palette
 from .figures import PLACEMENT_STYLE, Figure
 
 PANEL_COLUMNS = 3
@@ -69,6 +69,11 @@ class History:
     tick_labels: list
     last_x: int
     y_range: list             # [log10 low, log10 high], shared by every panel
+
+    @property
+    def unit(self):
+        """The family's rate, 'requests/s' for server/echo (core.units)."""
+        return units.rate(self.key[0], self.key[1])
 
     @property
     def columns(self):
@@ -160,7 +165,7 @@ def static(history, machine_id):
             ax.set_facecolor((0.5, 0.5, 0.5, 0.12))
         ax.set_xticks(history.ticks)
         ax.set_xticklabels(history.tick_labels, rotation=60, fontsize=7)
-        ax.set_ylabel("items/s (median)")
+        ax.set_ylabel(f"{history.unit} (median)")
         ax.grid(True, alpha=0.3)
     fig.suptitle(f"{figures.figure_title(*history.key)} on {machine_id}: "
                  "throughput over commits (triangles: detected steps)", fontsize=11)
@@ -199,14 +204,18 @@ def interactive(history):
     for j, panel in enumerate(history.panels):
         row, col = j // history.columns + 1, j % history.columns + 1
         for line in panel.series:
-            fig.add_trace(_series_trace(line, line.name not in shown), row=row, col=col)
+            fig.add_trace(_series_trace(line, line.name not in shown, history.unit), row=row, col=col)
             shown.add(line.name)
             for k, step in line.steps:
                 fig.add_trace(_step_marker(line, k, step), row=row, col=col)
         for x, found in panel.step_lines.items():
             _step_line(fig, x, found, row, col)
+        if panel.oversubscribed:  # the whole panel, as the PNG's grey background
+            fig.add_shape(type="rect", xref="x domain", yref="y domain", x0=0, x1=1, y0=0, y1=1,
+                          row=row, col=col, layer="below", line_width=0,
+                          fillcolor=family_figures.OVERSUBSCRIBED_FILL)
     fig.update_yaxes(type="log", range=history.y_range, gridcolor="#e4e4e4")
-    fig.update_yaxes(title_text="items/s (median)", col=1)
+    fig.update_yaxes(title_text=f"{history.unit} (median)", col=1)
     fig.update_xaxes(tickvals=history.ticks, ticktext=history.tick_labels, tickangle=-60,
                      range=[-0.6, history.last_x + 0.6], showgrid=False)
     fig.update_layout(template="plotly_white", height=PANEL_HEIGHT_PX * history.rows + 90,
@@ -215,7 +224,7 @@ def interactive(history):
     return fig
 
 
-def _series_trace(line, show_legend):
+def _series_trace(line, show_legend, unit):
     custom = [[commit, run_id, stamp or "-"]
               for commit, run_id, stamp in zip(line.commits, line.run_ids, line.stamps)]
     return go.Scatter(
@@ -226,7 +235,8 @@ def _series_trace(line, show_legend):
         hovertemplate=(f"<b>{html.escape(line.name)}</b> "
                        f"({html.escape(str(line.instance['placement']))})"
                        "<br>commit %{customdata[0]}<br>run %{customdata[1]}<br>"
-                       "time %{customdata[2]}<br>median %{y:.4s} items/s<extra></extra>"))
+                       "time %{customdata[2]}<br>median %{y:.4s} " + html.escape(unit)
+                       + "<extra></extra>"))
 
 
 def _step_line(fig, x, found, row, col):
