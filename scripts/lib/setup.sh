@@ -10,16 +10,15 @@ export CONTEND_ROOT
 
 CONTEND_PACKAGES=(
   cmake g++ pkg-config
-  libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libboost-dev
+  libbenchmark-dev libgtest-dev libgmock-dev relacy-dev libhwloc-dev libboost-dev
   libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev liburing-dev libspdlog-dev
   python3 python3-pandas python3-matplotlib python3-scipy python3-plotly python3-pytest
   git
 )
 
 # What only the tests need beyond that: a real browser for the page tests,
-# pytest-xdist to run the Python tests on every CPU, and Relacy (header-only)
-# for the model checks of contend's own concurrent code.
-CONTEND_TEST_PACKAGES=(chromium python3-pytest-xdist relacy-dev)
+# and pytest-xdist to run the Python tests on every CPU.
+CONTEND_TEST_PACKAGES=(chromium python3-pytest-xdist)
 
 CONTEND_APT_UPDATED=0
 
