@@ -10,7 +10,7 @@ export CONTEND_ROOT
 
 CONTEND_PACKAGES=(
   cmake make g++ pkg-config
-  libbenchmark-dev libgtest-dev libgmock-dev libhwloc-dev libboost-dev
+  libbenchmark-dev libgtest-dev libgmock-dev relacy-dev libhwloc-dev libboost-dev
   libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev liburing-dev libspdlog-dev
   python3 python3-pandas python3-matplotlib python3-scipy python3-plotly python3-pytest
   git
@@ -18,11 +18,10 @@ CONTEND_PACKAGES=(
 
 # What only the tests need beyond that: a real browser for the page tests
 # (and a font for the text it renders: the screenshot tests look at it),
-# pytest-xdist to run the Python tests on every CPU, Relacy (header-only)
-# for the model checks of contend's own concurrent code, and Slurm, munge
-# and iproute2 for the fleet's tests, which start a one-machine cluster
-# (its second node in a network namespace of its own).
-CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist relacy-dev
+# pytest-xdist to run the Python tests on every CPU, and Slurm, munge and
+# iproute2 for the fleet's tests, which start a one-machine cluster (its
+# second node in a network namespace of its own).
+CONTEND_TEST_PACKAGES=(chromium fonts-liberation python3-pytest-xdist
                        slurmctld slurmd slurm-client munge iproute2)
 
 CONTEND_APT_UPDATED=0

@@ -11,11 +11,16 @@
 //   TreiberAba): a stalled pop's stale "next" would be installed by an
 //   untagged compare-and-swap; every item must end up held exactly once
 //   (popped and kept, or still stacked).
+// - BasicMultiQueue's cached tops: a pop that begins after a push finished
+//   (the push's end published by a release store, seen by an acquire load)
+//   must find the item, though it reads the cached tops relaxed and skips
+//   heaps whose top says empty.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <optional>
 
+#include "contend/queue/multiqueue.h"
 #include "contend/queue/ring_spsc.h"
 #include "contend/queue/treiber_stack.h"
 #include "support/relacy_platform.h"  // last: see there
@@ -25,6 +30,7 @@ namespace {
 
 using testing_support::RelacyAtomics;
 using testing_support::RelacySpin;
+using testing_support::RlAtomic;
 using testing_support::RlItem;
 
 template <size_t kCapacity>
@@ -85,6 +91,35 @@ struct TreiberAba : rl::test_suite<TreiberAba, 3> {
   }
 };
 
+struct MultiQueueFindsAnItemPushedBefore : rl::test_suite<MultiQueueFindsAnItemPushedBefore, 2> {
+  std::optional<BasicMultiQueue<int, 1, RelacyAtomics>> queue;  // two heaps
+  std::optional<RlAtomic<int>> pushed;
+  void before() {
+    queue.emplace(0, 1);
+    pushed.emplace(0);
+  }
+  void after() {
+    queue.reset();
+    pushed.reset();
+  }
+  void thread(unsigned index) {
+    if (index == 0) {
+      RL_ASSERT(queue->try_push(5));
+      pushed->store(1, std::memory_order::release);
+      return;
+    }
+    int got = 0;
+    if (queue->try_pop(got)) {  // before or during the push: may find it
+      RL_ASSERT(got == 5);
+      return;
+    }
+    RelacySpin spin;
+    while (pushed->load(std::memory_order::acquire) == 0) spin.pause();
+    RL_ASSERT(queue->try_pop(got));  // after it: must
+    RL_ASSERT(got == 5);
+  }
+};
+
 TEST(RingSpscModel, ItemsPassInOrderAtCapacityOne) {
   CONTEND_EXPECT_MODEL_HOLDS(SpscInOrder<1>, 20000);
 }
@@ -92,6 +127,9 @@ TEST(RingSpscModel, ItemsPassInOrderAtCapacityTwo) {
   CONTEND_EXPECT_MODEL_HOLDS(SpscInOrder<2>, 20000);
 }
 TEST(TreiberStackModel, TagsStopTheAbaCase) { CONTEND_EXPECT_MODEL_HOLDS(TreiberAba, 20000); }
+TEST(MultiQueueModel, FindsAnItemPushedBefore) {
+  CONTEND_EXPECT_MODEL_HOLDS(MultiQueueFindsAnItemPushedBefore, 20000);
+}
 
 }  // namespace
 }  // namespace contend

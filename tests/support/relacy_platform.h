@@ -158,6 +158,7 @@ struct RelacyAtomics {
   template <class U>
   using Atomic = RlAtomic<U>;
   using Spin = RelacySpin;
+  using Backoff = RelacySpin;
 };
 
 // A value whose every read and write Relacy checks for data races: an item

@@ -80,6 +80,7 @@
 #include "contend/harness/cache_line.h"
 #include "contend/queue/queue_item.h"
 #include "contend/queue/queue_traits.h"
+#include "contend/sync/std_atomics.h"
 #include "contend/sync/ttas_lock.h"
 
 namespace contend {
@@ -111,7 +112,9 @@ inline uint64_t multiqueue_random() {
   return state * 0x2545f4914f6cdd1dULL;
 }
 
-template <class T, int kHeapsPerWorker = 2>
+// Platform: std::atomic, or Relacy's in the model check (std_atomics.h,
+// tests/queue/queue_models.cc).
+template <class T, int kHeapsPerWorker = 2, class Platform = StdAtomics>
 class BasicMultiQueue {
   static_assert(kHeapsPerWorker >= 1);
 
@@ -178,8 +181,8 @@ class BasicMultiQueue {
   // One heap and its lock, on cache lines of its own: the threads working
   // on different heaps must not share lines.
   struct alignas(kCacheLineBytes) Heap {
-    TtasLock lock;
-    std::atomic<uint64_t> top{kEmpty};  // cached_key of items.front(), or kEmpty
+    BasicTtasLock<Platform> lock;
+    typename Platform::template Atomic<uint64_t> top{kEmpty};  // cached_key of items.front(), or kEmpty
     std::vector<T> items;               // a min-heap by operator< (Later)
   };
 

@@ -7,6 +7,7 @@
 // A Platform has:
 //   template <class U> using Atomic = ...;  // std::atomic<U>'s interface
 //   using Spin = ...;                       // pause(): one step of a spin wait
+//   using Backoff = ...;                    // pause(): one step of a contended retry
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@ struct StdAtomics {
   template <class U>
   using Atomic = std::atomic<U>;
   using Spin = SpinWait;
+  using Backoff = ExponentialBackoff;
 };
 
 }  // namespace contend

@@ -8,17 +8,18 @@
 
 #include <atomic>
 
-#include "contend/sync/backoff.h"
+#include "contend/sync/std_atomics.h"
 
 namespace contend {
 
-class TtasLock {
+template <class Platform = StdAtomics>
+class BasicTtasLock {
  public:
   // The exchange that takes the lock (acquire) pairs with the store in
   // unlock() (release). The plain loads only guess whether the lock is
   // free, so they are relaxed: nothing is read on their word alone.
   void lock() noexcept {
-    ExponentialBackoff backoff;
+    typename Platform::Backoff backoff;
     for (;;) {
       if (!locked_.exchange(true, std::memory_order_acquire)) return;
       while (locked_.load(std::memory_order_relaxed)) backoff.pause();
@@ -32,7 +33,11 @@ class TtasLock {
 
  private:
   static_assert(std::atomic<bool>::is_always_lock_free);
-  std::atomic<bool> locked_{false};
+  typename Platform::template Atomic<bool> locked_{false};
 };
+
+// Over std::atomic; tests instantiate BasicTtasLock over Relacy's model
+// (std_atomics.h), as multiqueue's heap lock in tests/queue/queue_models.cc.
+using TtasLock = BasicTtasLock<>;
 
 }  // namespace contend
