@@ -50,12 +50,15 @@ void ProcessPerConnectionServer::launch() {
 }
 
 void ProcessPerConnectionServer::fork_handler(int fd) {
+  // Counted before the fork: the child may serve its client completely
+  // before this thread runs again, and a peak read then must include it.
+  tally().enter();
   try {
     const pid_t child = fork_child([fd] { return echo_child(fd); });
     std::lock_guard lock(children_mutex_);
     children_.push_back(child);
-    tally().enter();
   } catch (const std::system_error&) {  // no child: the client sees EOF
+    tally().leave_child();
   }
   ::close(fd);  // the child's copy is the connection now
 }
