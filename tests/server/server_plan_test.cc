@@ -59,14 +59,15 @@ TEST(ServerPlan, QuickIsOneSmallPointPerModel) {
 TEST(ServerPlan, FullRunClimbsTheLadderForEveryModel) {
   const auto plan = server_plan(machine("core:2 pu:1", false));
   for (ServerModel model : kAllServerModels) {
-    std::set<int> echo_points;
+    std::set<int> echo_points, wide_points;
     int latency = 0, churn = 0;
     std::set<int> pipelined;
     for (const ServerScenario& s : plan) {
       if (s.model != model) continue;
       EXPECT_EQ(s.id.impl, to_string(model));
       EXPECT_EQ(s.id.mode == WorkerMode::kProcess, model == ServerModel::kProcessPerConnection);
-      if (s.workload == ServerWorkload::kEcho) echo_points.insert(s.connections);
+      if (s.workload == ServerWorkload::kEcho && s.bytes == 64) echo_points.insert(s.connections);
+      if (s.workload == ServerWorkload::kEcho && s.bytes == 4096) wide_points.insert(s.connections);
       if (s.depth > 1) {
         pipelined.insert(s.connections);
         EXPECT_EQ(s.id.params.back(), (std::pair<std::string, std::string>{"depth", "8"}));
@@ -78,9 +79,13 @@ TEST(ServerPlan, FullRunClimbsTheLadderForEveryModel) {
       EXPECT_EQ(echo_points, (std::set<int>{1, 16, 256, 1024}));
     else
       EXPECT_EQ(echo_points, (std::set<int>{1, 16, 256, 1024, 4096}));
+    EXPECT_EQ(wide_points, (std::set<int>{16, 1024}));
     EXPECT_EQ(latency, 4);
     EXPECT_EQ(churn, 2);
-    EXPECT_EQ(pipelined, (std::set<int>{16, 256}));
+    const bool loop = model == ServerModel::kEpollLoop || model == ServerModel::kEpollPerCore ||
+                      model == ServerModel::kIoUring;
+    const std::set<int> expected_pipelined = loop ? std::set<int>{16, 256} : std::set<int>{};
+    EXPECT_EQ(pipelined, expected_pipelined);
   }
 }
 
