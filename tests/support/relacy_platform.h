@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <source_location>
 #include <string>
 
@@ -159,6 +160,78 @@ struct RelacyAtomics {
   using Atomic = RlAtomic<U>;
   using Spin = RelacySpin;
   using Backoff = RelacySpin;
+};
+
+// std::mutex and std::condition_variable as Relacy models them, for
+// BlockingQueue's Platform (contend/queue/blocking_queue.h). Relacy checks
+// the mutex's use (an unlock by a non-owner, a lock held at the end) and
+// orders what it guards; the condition variable may wake spuriously, and
+// a timed wait may time out at any point (Relacy has no clock: the
+// deadline itself is ignored), so a model that must not see a timeout
+// waits without one. A sleeper that nobody notifies is a deadlock, which
+// Relacy reports with its interleaving.
+class RlMutex {
+  using Where = std::source_location;
+
+ public:
+  RlMutex() = default;
+  RlMutex(const RlMutex&) = delete;
+  RlMutex& operator=(const RlMutex&) = delete;
+  void lock(Where w = Where::current()) { mutex_.lock(relacy_where(w)); }
+  void unlock(Where w = Where::current()) { mutex_.unlock(relacy_where(w)); }
+  rl::mutex& relacy() { return mutex_; }
+
+ private:
+  rl::mutex mutex_;
+};
+
+class RlConditionVariable {
+  using Where = std::source_location;
+  using Lock = std::unique_lock<RlMutex>;
+  // What Relacy's wait unlocks and relocks: the mutex under `lock`, which
+  // stays owned by `lock` as far as std::unique_lock is concerned.
+  struct Relock {
+    Lock& held;
+    void lock(rl::debug_info_param info) { held.mutex()->relacy().lock(info); }
+    void unlock(rl::debug_info_param info) { held.mutex()->relacy().unlock(info); }
+  };
+
+ public:
+  explicit RlConditionVariable(Where w = Where::current()) : where_(w) {
+    cv_.init(/*allow_spurious_wakeups=*/true, relacy_where(w));
+  }
+  ~RlConditionVariable() { cv_.deinit(relacy_where(where_)); }
+  RlConditionVariable(const RlConditionVariable&) = delete;
+  RlConditionVariable& operator=(const RlConditionVariable&) = delete;
+
+  void notify_one(Where w = Where::current()) { cv_.notify_one(relacy_where(w)); }
+  void notify_all(Where w = Where::current()) { cv_.notify_all(relacy_where(w)); }
+
+  template <class Pred>
+  void wait(Lock& lock, Pred ready, Where w = Where::current()) {
+    Relock relock{lock};
+    while (!ready()) cv_.wait(relock, /*is_timed=*/false, relacy_where(w));
+  }
+  template <class Clock, class Duration, class Pred>
+  bool wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>&, Pred ready,
+                  Where w = Where::current()) {
+    Relock relock{lock};
+    while (!ready()) {
+      if (cv_.wait(relock, /*is_timed=*/true, relacy_where(w)) == rl::sema_wakeup_reason_timeout)
+        return ready();
+    }
+    return true;
+  }
+
+ private:
+  struct Tag;
+  rl::condvar<Tag> cv_;
+  Where where_;
+};
+
+struct RelacySync {
+  using Mutex = RlMutex;
+  using ConditionVariable = RlConditionVariable;
 };
 
 // A value whose every read and write Relacy checks for data races: an item

@@ -31,6 +31,14 @@
 // when someone is waiting, after the mutex is released, so an uncontended
 // put/get costs one lock round trip and no system call.
 //
+// The mutex and the condition variables come from a Platform parameter
+// (default BlockingQueueStdSync: std::mutex, std::condition_variable), so
+// that tests/queue/blocking_queue_model.cc checks this very code under
+// Relacy's mutex and condition variable (tests/support/relacy_platform.h:
+// RelacySync). A Platform has Mutex (lock/unlock, for std::unique_lock) and
+// ConditionVariable (notify_one, notify_all, wait(lock, pred),
+// wait_until(lock, steady_clock deadline, pred) -> bool), as std's.
+//
 // Not promised: fairness among waiters (whoever the OS wakes first wins),
 // and a put() given an rvalue keeps the caller's object only when the
 // result is not kOk.
@@ -62,6 +70,12 @@ enum class QueueResult {
 };
 
 std::string_view to_string(QueueResult status);
+
+// BlockingQueue's default Platform (see the header comment).
+struct BlockingQueueStdSync {
+  using Mutex = std::mutex;
+  using ConditionVariable = std::condition_variable;
+};
 
 namespace blocking_queue_detail {
 
@@ -138,9 +152,12 @@ class Storage<T, QueueOrder::kPriority, Compare> {
 
 }  // namespace blocking_queue_detail
 
-template <class T, QueueOrder Order = QueueOrder::kFifo, class Compare = std::less<T>>
+template <class T, QueueOrder Order = QueueOrder::kFifo, class Compare = std::less<T>,
+          class Platform = BlockingQueueStdSync>
 class BlockingQueue {
   static_assert(Order != QueueOrder::kNone, "BlockingQueue orders are FIFO, LIFO or priority");
+  using Mutex = typename Platform::Mutex;
+  using ConditionVariable = typename Platform::ConditionVariable;
 
  public:
   using value_type = T;
@@ -265,7 +282,7 @@ class BlockingQueue {
   // `waiting` counts sleepers on `cv` so that the other side signals only
   // when somebody is there to wake.
   template <class Ready>
-  static bool wait_until_ready(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+  static bool wait_until_ready(std::unique_lock<Mutex>& lock, ConditionVariable& cv,
                                size_t& waiting, bool block, Timeout timeout, Ready ready) {
     if (ready()) return true;
     if (!block) return false;
@@ -291,10 +308,10 @@ class BlockingQueue {
     return now + timeout;
   }
 
-  mutable std::mutex mutex_;
-  std::condition_variable not_empty_;  // getters sleep here
-  std::condition_variable not_full_;   // putters sleep here (bounded queues)
-  std::condition_variable all_tasks_done_;
+  mutable Mutex mutex_;
+  ConditionVariable not_empty_;  // getters sleep here
+  ConditionVariable not_full_;   // putters sleep here (bounded queues)
+  ConditionVariable all_tasks_done_;
   blocking_queue_detail::Storage<T, Order, Compare> storage_;
   const size_t maxsize_;
   size_t getters_waiting_ = 0;
