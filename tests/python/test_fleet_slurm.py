@@ -187,9 +187,13 @@ def test_a_node_that_is_a_host_of_its_own(tmp_path):
 
 
 def test_local_cluster_stops_everything_on_ctrl_c(tmp_path):
+    # As from a terminal: SIGINT at its default, whatever this test inherited
+    # (a runner started in the background ignores SIGINT, and so would the
+    # tool, which Python then never turns into KeyboardInterrupt).
     proc = subprocess.Popen([PYTHON, "-m", "contend.fleet.main", "local-cluster",
                              "--dir", str(tmp_path / "c")], env=script_env(), cwd=REPO,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert "local cluster up" in proc.stderr.readline()
         env = {**script_env(), "SLURM_CONF": str(tmp_path / "c" / "etc" / "slurm.conf")}
