@@ -208,8 +208,10 @@ def test_local_cluster_stops_everything_on_ctrl_c(tmp_path):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=60) == 130
     finally:
-        if proc.poll() is None:
+        if proc.poll() is None:   # it failed the test: still, leave nothing running
             proc.kill()
             proc.wait()
+            for pid in local_cluster.leftovers(tmp_path / "c"):
+                os.kill(pid, signal.SIGKILL)
     assert all(process_gone(pid) for pid in daemons)
     assert local_cluster.leftovers(tmp_path / "c") == []
