@@ -227,6 +227,17 @@ def test_ab_refuses_a_slowdown_in_its_own_environment(monkeypatch):
         ab.parse(["main", "topic", "--slow-candidate", "std_mutex"])
 
 
+def test_the_two_builds_share_a_compiler_cache_only_where_ccache_is(tmp_path, monkeypatch):
+    monkeypatch.setattr(ab.shutil, "which", lambda name: "/usr/bin/ccache")
+    flags, env = ab.compiler_cache(tmp_path)
+    assert "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache" in flags
+    # One base directory over both worktrees: their sources cache as one.
+    assert env["CCACHE_BASEDIR"] == str(tmp_path / "worktrees")
+    assert env["CCACHE_DIR"].startswith(str(tmp_path))
+    monkeypatch.setattr(ab.shutil, "which", lambda name: None)
+    assert ab.compiler_cache(tmp_path) == ([], {})
+
+
 # ---- scripts/power (the tool itself runs for an hour; its parts here) -------------
 
 def test_power_parses_its_cells_and_refuses_bad_ones():

@@ -107,8 +107,9 @@ class GitWorktreeRunner:
         # the revision's git sha "-dirty" in its results.
         log = self.workdir / "logs" / f"{worktree.name}-build.log"
         log.parent.mkdir(parents=True, exist_ok=True)
+        launcher, env = compiler_cache(self.workdir)
         with open(log, "w") as out:
-            steps = [["cmake", "--preset", "release"]]
+            steps = [["cmake", "--preset", "release", *launcher]]
             builds = {p.get("name") for p in presets.get("buildPresets", [])}
             # The benchmarks alone where the revision can say so: its tests are not run here.
             build = "benchmarks" if "benchmarks" in builds else "release"
@@ -116,7 +117,8 @@ class GitWorktreeRunner:
                 steps.append(["cmake", "--build", "--preset", build, "-j", str(os.cpu_count() or 2)])
             for step in steps:
                 self.log(f"{worktree.name}: {' '.join(step)}")
-                if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT).returncode:
+                if subprocess.run(step, cwd=worktree, stdout=out, stderr=subprocess.STDOUT,
+                                  env={**os.environ, **env}).returncode:
                     raise UsageError(f"building {worktree.name} failed: see {log}")
 
     def bench(self, worktree, bench_args, extra_env=None):
@@ -186,6 +188,21 @@ class GitWorktreeRunner:
         if Path(worktree).exists():
             shutil.rmtree(worktree, ignore_errors=True)
         self.git("worktree", "prune", check=False)
+
+
+def compiler_cache(workdir):
+    """The two builds share a compiler cache when ccache is installed: the
+    (cmake configure flags, build environment) that make B's build reuse A's
+    object file for every source the change does not touch. Both worktrees
+    sit under one base directory, so their sources' absolute paths cache as
+    the same relative ones. The cache stays under the ab folder for the next
+    gate. ([], {}) without ccache: each build compiles everything."""
+    if shutil.which("ccache") is None:
+        return [], {}
+    workdir = Path(workdir).absolute()
+    return (["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache", "-DCMAKE_C_COMPILER_LAUNCHER=ccache"],
+            {"CCACHE_DIR": str(workdir / "ccache"), "CCACHE_BASEDIR": str(workdir / "worktrees"),
+             "CCACHE_NOHASHDIR": "1"})
 
 
 def _bench_all_source(worktree):
