@@ -18,7 +18,9 @@ The method (a gate with power and no false alarms):
    fooled by a lucky tight pair; the prior fixes both.
 3. Relative to the suite: between two separate runs the whole machine drifts
    (an A/A pair of quick runs here differed by 5.9% across the board). The
-   suite shift s is the median d over the gating instances; a test rejects
+   suite shift s is the median d over the gating instances of the *other*
+   impls (shift_without_impl: an impl's own slowdown must not move the
+   yardstick it is measured against); a test rejects
    only if the slowdown is significant both absolutely (d < 0) and relative
    to the suite (d - s < 0): the larger of the two one-sided p-values is the
    p-value of that intersection-union test. A drift therefore never names an
@@ -209,21 +211,24 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     over = {k: base.get(k, cand.get(k)).oversubscribed or (k in cand and cand[k].oversubscribed)
             for k in keys}
     gating = [k for k in tested if not over[k]]
-    d_gating = [tests[k]["d"] for k in gating if tests[k]["d"] == tests[k]["d"]]
-    shift = float(np.median(d_gating)) if len(d_gating) >= MIN_FOR_SHIFT else 0.0
+    shift = suite_shift(gating, tests)
+    shift_of = shift_without_impl(gating, tests)
 
     for k in tested:
         t = tests[k]
+        t["shift"] = shift_of(k[3])
         if paired:
-            t["p_slower"], t["p_faster"] = paired_stats.slower_p(t["r"], shift), paired_stats.faster_p(t["r"])
+            t["p_slower"], t["p_faster"] = (paired_stats.slower_p(t["r"], t["shift"]),
+                                            paired_stats.faster_p(t["r"]))
         else:
-            t["p_slower"] = slower_p(t["d"], t["se"], t["df"], shift)
+            t["p_slower"] = slower_p(t["d"], t["se"], t["df"], t["shift"])
             t["p_faster"] = faster_p(t["d"], t["se"], t["df"])
     df = instance_frame(keys, base, cand, tests, over)
     position = {k: i for i, k in enumerate(keys)}
     gating_at = [position[k] for k in gating]
     over_at = [position[k] for k in tested if over[k]]
-    impls = paired_impl_frame(gating, tests, shift) if paired else impl_frame(gating, tests, shift)
+    impls = (paired_impl_frame(gating, tests, shift_of) if paired
+             else impl_frame(gating, tests, shift_of))
     if len(gating) < MIN_FOR_SHIFT:
         suite_raw = math.nan
     elif paired:
@@ -249,11 +254,11 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
     n_tests = len([p for p in family if p == p]) + 1
     df["mde"] = [_mde(tests.get(k), paired, n_tests, alpha, threshold) for k in keys]
     shift_ratio = math.exp(shift)
-    df["rel_ratio"] = df["ratio"] / shift_ratio
+    df["rel_ratio"] = df["ratio"] / np.exp([tests[k]["shift"] if k in tests else shift for k in keys])
     df["verdict"] = [_verdict(r, alpha, threshold, allow_missing) for r in df.itertuples(index=False)]
     df["gating"] = (df["verdict"].isin(ALWAYS_GATING)
                     | ((df["verdict"] == REGRESSION) & ~df["oversubscribed"]))
-    impls["verdict"] = [REGRESSION if _slower(r.q_slower, r.ratio, r.ratio / shift_ratio,
+    impls["verdict"] = [REGRESSION if _slower(r.q_slower, r.ratio, r.rel_ratio,
                                                alpha, threshold) else
                         (SLOWER_NS if r.ratio < 1 - threshold else UNCHANGED)
                         for r in impls.itertuples(index=False)]
@@ -268,6 +273,32 @@ def judge_sides(base, cand, threshold=DEFAULT_THRESHOLD, alpha=DEFAULT_ALPHA,
                 prior_df=math.nan if paired else prior_df, power=POWER)
     v.warnings = power_warnings(v, gating)
     return v
+
+
+def suite_shift(gating, tests):
+    """The suite's shift (log scale), as the verdict reports it: the median d
+    over the gating instances; 0 with fewer than MIN_FOR_SHIFT of them."""
+    d = [tests[k]["d"] for k in gating if tests[k]["d"] == tests[k]["d"]]
+    return float(np.median(d)) if len(d) >= MIN_FOR_SHIFT else 0.0
+
+
+def shift_without_impl(gating, tests):
+    """impl -> the shift that impl's tests are measured against: the suite
+    shift over the *other* impls' gating instances (0 with fewer than
+    MIN_FOR_SHIFT of them). The rest of the suite, not the whole: on a
+    narrowed run (three impls, half of the eight gating instances one
+    impl's) a 20% slowdown of that impl moved the median with it, was then
+    judged against itself, and the gate blamed the suite instead of the impl
+    (scripts/power, 2026-12-08). On a whole suite the two differ by a hair."""
+    d_of = [(k[3], tests[k]["d"]) for k in gating if tests[k]["d"] == tests[k]["d"]]
+    memo = {}
+
+    def shift_of(impl):
+        if impl not in memo:
+            others = [d for i, d in d_of if i != impl]
+            memo[impl] = float(np.median(others)) if len(others) >= MIN_FOR_SHIFT else 0.0
+        return memo[impl]
+    return shift_of
 
 
 def _moderated_tests(tested, base, cand, prior_df):
@@ -325,7 +356,7 @@ def _adjusted(n, *families):
     return column
 
 
-def impl_frame(gating, tests, shift):
+def impl_frame(gating, tests, shift_of):
     """The impl-level tests: every impl with at least two gating instances."""
     by_impl = {}
     for k in gating:
@@ -339,20 +370,25 @@ def impl_frame(gating, tests, shift):
         se = math.sqrt(sum(t["se"] ** 2 for t in group)) / len(group)
         df = welch_df([t["se"] for t in group], [t["df"] for t in group])
         rows.append({"impl": impl, "instances": len(group), "ratio": math.exp(d),
-                     "p_slower": slower_p(d, se, df, shift), "se": se, "df": df})
-    return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "p_slower", "se", "df"])
+                     "rel_ratio": math.exp(d - shift_of(impl)),
+                     "p_slower": slower_p(d, se, df, shift_of(impl)), "se": se, "df": df})
+    return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "rel_ratio", "p_slower", "se", "df"])
 
 
-def paired_impl_frame(gating, tests, shift):
+def paired_impl_frame(gating, tests, shift_of):
     """impl_frame for the paired design: every impl with at least two gating
     instances, its pairs pooled into one signed-rank test (paired.impl_test)."""
     by_impl = {}
     for k in gating:
         if tests[k]["n"]:
             by_impl.setdefault(k[3], []).append(tests[k])
-    rows = [{"impl": impl, "instances": len(group), **paired_stats.impl_test(group, shift)}
-            for impl, group in sorted(by_impl.items()) if len(group) >= 2]
-    return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "p_slower", "n"])
+    rows = []
+    for impl, group in sorted(by_impl.items()):
+        if len(group) >= 2:
+            test = paired_stats.impl_test(group, shift_of(impl))
+            rows.append({"impl": impl, "instances": len(group), "ratio": test["ratio"],
+                         "rel_ratio": test["ratio"] / math.exp(shift_of(impl)), **test})
+    return pd.DataFrame(rows, columns=["impl", "instances", "ratio", "rel_ratio", "p_slower", "n"])
 
 
 def _slower(q, ratio, rel_ratio, alpha, threshold):

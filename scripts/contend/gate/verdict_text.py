@@ -35,9 +35,9 @@ def table_rows(df):
     return rows
 
 
-def impl_rows(impls, shift):
+def impl_rows(impls):
     return [[x.impl, str(x.instances), formatting.ratio(x.ratio), formatting.percent_change(x.ratio),
-             formatting.percent_change(x.ratio / shift), formatting.p_value(x.q_slower), x.verdict]
+             formatting.percent_change(x.rel_ratio), formatting.p_value(x.q_slower), x.verdict]
             for x in impls.itertuples(index=False)]
 
 
@@ -125,7 +125,7 @@ def text_report(v):
             lines += ["", f"{title} ({len(part)}):", tables.text_table(HEADER, table_rows(_ordered(part)))]
     if len(v.impls):
         lines += ["", "Impls (all gating instances of one impl together):",
-                  tables.text_table(IMPL_HEADER, impl_rows(v.impls, v.shift))]
+                  tables.text_table(IMPL_HEADER, impl_rows(v.impls))]
     lines += [""] + failure_lines(v) + [detect_line(v), summary_line(v)]
     return "\n".join(lines)
 
@@ -159,7 +159,7 @@ def markdown_report(v):
                 lines.append(f"\n... and {len(part) - MARKDOWN_SECTION_ROWS} more "
                              "(`scripts/regress --verbose` lists all)")
     if len(v.impls):
-        lines += ["", "#### Impls", "", tables.markdown_table(IMPL_HEADER, impl_rows(v.impls, v.shift))]
+        lines += ["", "#### Impls", "", tables.markdown_table(IMPL_HEADER, impl_rows(v.impls))]
     text = "\n".join(lines) + "\n"
     details = "\n".join(["", "<details><summary>All instances</summary>", "",
                          tables.markdown_table(HEADER + ["verdict"], all_rows(v)),
