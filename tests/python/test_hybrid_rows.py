@@ -27,12 +27,17 @@ pytestmark = pytest.mark.skipif(not os.access(BENCH_DIR / "bench_counter", os.X_
                                 reason="needs the release build (scripts/test builds it first)")
 
 
+def listed(topology, monkeypatch):
+    """The quick counter plan's instances on the emulated `topology`."""
+    monkeypatch.setenv("CONTEND_EMULATE", topology)
+    return instances.list_binary(str(BENCH_DIR / "bench_counter"), quick=True)
+
+
 def csv_rows(topology, monkeypatch):
     """results.csv rows (identity columns only) of the quick counter plan."""
-    monkeypatch.setenv("CONTEND_EMULATE", topology)
-    listed = instances.list_binary(str(BENCH_DIR / "bench_counter"), quick=True)
     out = io.StringIO()
-    ResultsCsv(out).write_rows([gbench.identity_row(i.identity) for i in listed])
+    ResultsCsv(out).write_rows([gbench.identity_row(i.identity)
+                                for i in listed(topology, monkeypatch)])
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
@@ -44,6 +49,11 @@ def test_rows_on_a_hybrid_machine_name_their_core_kinds(monkeypatch):
     # Compact fills the 2 P-cores first, then crosses into the E-cores.
     assert kinds[("increment", "atomic_relaxed", "1", "compact")] == "P"
     assert kinds[("increment", "atomic_relaxed", "14", "compact")] == "P+E"
+
+
+def test_progress_lines_name_the_kinds(monkeypatch):
+    labels = [i.label() for i in listed(ARROW_LAKE, monkeypatch)]
+    assert any(label.endswith("threads=4 compact=scatter on P+E") for label in labels), labels
 
 
 def test_rows_on_a_machine_with_one_kind_leave_it_empty(monkeypatch):
