@@ -203,6 +203,17 @@ TEST(RealTopologies, HybridLadderStopsAtAllPCores) {
   EXPECT_EQ(distinct_placements(six_p, 7).front().kinds, "P+E");
 }
 
+// Cores hwloc gives no kind (PUs 4-7 here) are of kind U, ranked last.
+TEST(RealTopologies, CoresWithoutAKindAreUnknownAndLast) {
+  const Topology partial = edited_arrow_lake(
+      {{"cpuset=\"0x00003ff0\"", "cpuset=\"0x00003f00\""}}, "partial.xml");
+  ASSERT_EQ(partial.kinds().size(), 3u);
+  EXPECT_EQ(partial.kinds()[2].name, "U");
+  EXPECT_EQ(partial.kinds()[2].cores, 4);
+  EXPECT_EQ(partial.kinds_of({4, 8, 0}), "U+E+P");
+  EXPECT_EQ(kinds_of(partial, place_workers(partial, PlacementPolicy::kCompact, 12)), "P+E+U");
+}
+
 // Kinds hwloc cannot rank (no efficiency, CoreTypes it does not know) keep
 // hwloc's order and are not dressed up as P or E.
 TEST(RealTopologies, UnrankedKindsKeepHwlocsOrderUnderNeutralNames) {
