@@ -22,6 +22,16 @@ TEST(BenchmarkId, NameCarriesEveryIdentityField) {
             "consumers:2/placement:scatter/placements:scatter/oversub:1/payload:64/capacity:1024");
 }
 
+// A hybrid machine's names say which core kinds the workers ran on, after
+// oversub; no segment where the machine has one kind (empty core_kinds).
+TEST(BenchmarkId, NameCarriesTheCoreKindsOnAHybridMachine) {
+  const BenchmarkId id{.family = "counter", .benchmark = "increment", .impl = "unsync",
+                       .threads = 3, .params = {{"dial", "1"}}, .core_kinds = "P+E"};
+  EXPECT_EQ(id.name(),
+            "counter/increment/unsync/mode:thread/threads:3/producers:0/consumers:0/"
+            "placement:compact/placements:compact/oversub:0/kinds:P+E/dial:1");
+}
+
 TEST(BenchmarkId, DefaultsAreThreadCompactNoRoles) {
   const BenchmarkId id{.family = "counter", .benchmark = "increment", .impl = "unsync"};
   EXPECT_EQ(id.name(),

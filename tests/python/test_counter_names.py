@@ -25,6 +25,7 @@ FILLED_ELSEWHERE = {
     "schema_version", "run_id", "machine_id", "timestamp_utc", "git_sha",
     "family", "benchmark", "params", "impl", "mode", "threads", "producers", "consumers",
     "placement", "placements", "oversubscribed", "round", "repetition",
+    "core_kinds",   # the instance name's kinds: segment (hybrid machines)
     "seconds", "items_per_second", "ns_per_item", "error",
     "latency_of",   # gbench.py, from the benchmark (schema.LATENCY_OF)
     "floor_of", "floor_ns", "floor_ratio",   # bench_all, from machine.json's calibration

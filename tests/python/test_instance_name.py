@@ -18,7 +18,7 @@ def test_parse_identity():
     assert ident == {"family": "counter", "benchmark": "increment", "impl": "std_mutex",
                      "mode": "thread", "threads": 4, "producers": 0, "consumers": 0,
                      "placement": "scatter", "placements": "scatter",
-                     "oversubscribed": True, "params": ""}
+                     "oversubscribed": True, "core_kinds": "", "params": ""}
 
 
 def test_one_instance_for_several_placements():
@@ -59,6 +59,15 @@ def test_params_sorted_by_key():
     assert (ident["producers"], ident["consumers"]) == (2, 1)
 
 
+def test_a_hybrid_machine_names_the_core_kinds_its_workers_ran_on():
+    hybrid = BASE.replace("/oversub:1", "/oversub:1/kinds:P+E/payload:8") + "/manual_time"
+    ident = instance_name.parse(hybrid)
+    assert ident["core_kinds"] == "P+E"            # worker order, not re-sorted
+    assert ident["params"] == "payload=8"          # not a scenario parameter
+    assert instance_name.parse(hybrid.replace("kinds:P+E", "kinds:E+P"))["core_kinds"] == "E+P"
+    assert instance_name.parse(BASE)["core_kinds"] == ""   # one kind of core: no segment
+
+
 @pytest.mark.parametrize("name", [
     "BM_Foo",
     "counter/increment",
@@ -69,6 +78,9 @@ def test_params_sorted_by_key():
     BASE.replace("placements:scatter", "placements:compact"),        # lacks its placement
     BASE.replace("placements:scatter", "placements:scatter+scatter"),
     BASE.replace("placements:scatter", "placements:scatter+"),
+    BASE + "/kinds:P+P",                                             # a kind twice
+    BASE + "/kinds:P+",
+    BASE + "/kinds:",
 ])
 def test_bad_names(name):
     with pytest.raises(instance_name.InstanceNameError, match="not a contend benchmark name"):

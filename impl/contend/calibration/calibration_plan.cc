@@ -112,7 +112,7 @@ std::vector<PuPair> calibration_pairs(const Topology& topology, size_t budget) {
 Place place_of_pu(const Topology& topology, int pu, int worker) {
   const Core& core = core_of(topology, pu);
   return Place{.worker = worker, .pu = pu, .core = core.index, .package = core.package,
-               .numa = core.numa, .l3 = core.l3};
+               .numa = core.numa, .l3 = core.l3, .kind = core.kind};
 }
 
 std::vector<CalibrationScenario> calibration_plan(const PlanInput& input) {

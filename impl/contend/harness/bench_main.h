@@ -95,7 +95,14 @@ void register_instance(const BenchmarkId& id, std::function<void(benchmark::Stat
 // BenchmarkId `id`) whose impl is `impl`, or every one for an empty `impl`,
 // in plan order: `run(state, env, scenario)` runs a repetition, and an
 // exception it throws becomes the instance's error row. Binaries that turn
-// impl ids into types call it once per impl, from their type list.
+// impl ids into types call it once per impl, from their type list. On a
+// hybrid machine the name gets the core kinds of scenario_pus (the id's
+// core_kinds, unless the plan set them itself).
+//
+// scenario_pus: the PUs a scenario's workers are pinned to, in worker
+// order: its `places`, or a server scenario's server PUs then its clients'
+// places. None for a scenario that pins nothing (spawn: the scheduler
+// places its tasks), whose name then names no kinds.
 template <class Scenario, class Run>
 void register_plan(const BenchEnvironment& env, const std::vector<Scenario>& plan, Run run,
                    std::string_view impl = {});
@@ -137,12 +144,26 @@ void skip_on_exception(benchmark::State& state, Body&& body) {
   }
 }
 
+template <class Scenario>
+std::vector<int> scenario_pus(const Scenario& scenario) {
+  std::vector<int> pus;
+  if constexpr (requires { scenario.places; }) {
+    for (const Place& place : scenario.places) pus.push_back(place.pu);
+  } else if constexpr (requires { scenario.server_pus; scenario.client_places; }) {
+    pus = scenario.server_pus;
+    for (const Place& place : scenario.client_places) pus.push_back(place.pu);
+  }
+  return pus;
+}
+
 template <class Scenario, class Run>
 void register_plan(const BenchEnvironment& env, const std::vector<Scenario>& plan, Run run,
                    std::string_view impl) {
   for (const Scenario& scenario : plan) {
     if (!impl.empty() && scenario.id.impl != impl) continue;
-    register_instance(scenario.id, [&env, scenario, run](benchmark::State& state) {
+    BenchmarkId id = scenario.id;
+    if (id.core_kinds.empty()) id.core_kinds = env.topology.kinds_of(scenario_pus(scenario));
+    register_instance(id, [&env, scenario, run](benchmark::State& state) {
       skip_on_exception(state, [&] { run(state, env, scenario); });
     });
   }

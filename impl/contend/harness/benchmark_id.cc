@@ -17,6 +17,7 @@ std::string BenchmarkId::name() const {
   // Always present, even for one policy, so the parser never has to guess.
   name += "/placements:" + join_placements(covered_placements(), "+");
   name += std::string("/oversub:") + (oversubscribed ? "1" : "0");
+  if (!core_kinds.empty()) name += "/kinds:" + core_kinds;
   for (const auto& [key, value] : params) name += "/" + key + ":" + value;
   return name;
 }

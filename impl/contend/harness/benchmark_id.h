@@ -9,6 +9,9 @@
 // `placement` is the policy that placed the workers; `placements:` lists
 // every policy whose worker-to-PU map is the same one ("compact+scatter"),
 // so one instance stands for all of them instead of measuring a map twice.
+// On a hybrid machine a `kinds:` segment follows oversub: the core kinds
+// the workers were placed on ("P", "P+E": Topology::kinds_of). It is absent
+// on a machine with one kind, whose names are as they always were.
 //
 // Built with designated initializers, naming each field it sets (the rest
 // keep their defaults): BenchmarkId{.family = "counter", .benchmark =
@@ -43,6 +46,9 @@ struct BenchmarkId {
   // Every policy this instance's map stands for (DistinctPlacement::covers);
   // empty means just `placement`.
   std::vector<PlacementPolicy> placements = {};
+  // The workers' core kinds, "+"-joined in worker order; empty: no segment.
+  // register_plan fills it from the scenario's places.
+  std::string core_kinds = {};
 
   std::vector<PlacementPolicy> covered_placements() const;
   std::string name() const;

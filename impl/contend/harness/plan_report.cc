@@ -77,17 +77,21 @@ std::string same_as(const std::vector<DistinctPlacement>& distinct, PlacementPol
   return "";
 }
 
-// "compact, scatter" (two maps) or "compact=scatter" (one map for both).
+// "compact, scatter" (two maps) or "compact=scatter" (one map for both);
+// on a hybrid machine each with its kinds, "compact on P, scatter on P+E
+// (mixed kinds)".
 std::string distinct_summary(const std::vector<DistinctPlacement>& distinct) {
   std::string out;
   for (const DistinctPlacement& d : distinct) {
     if (!out.empty()) out += ", ";
     out += join_placements(d.covers, "=");
+    if (!d.kinds.empty()) out += " on " + d.kinds + (d.mixes_kinds() ? " (mixed kinds)" : "");
   }
   return out;
 }
 
-// [{"placement": "compact", "placements": ["compact", "scatter"]}, ...]
+// [{"placement": "compact", "placements": ["compact", "scatter"]}, ...],
+// each with "kinds": "P+E" on a hybrid machine.
 std::string distinct_json(const std::vector<DistinctPlacement>& distinct) {
   std::string out = "[";
   for (size_t i = 0; i < distinct.size(); ++i) {
@@ -96,9 +100,48 @@ std::string distinct_json(const std::vector<DistinctPlacement>& distinct) {
            ", \"placements\": [";
     for (size_t j = 0; j < distinct[i].covers.size(); ++j)
       out += (j ? ", " : "") + json_string(std::string(to_string(distinct[i].covers[j])));
-    out += "]}";
+    out += "]";
+    if (!distinct[i].kinds.empty()) out += ", \"kinds\": " + json_string(distinct[i].kinds);
+    out += "}";
   }
   return out + "]";
+}
+
+// "P 2 core(s) 4 PU(s) (IntelCore), E 10 core(s) 10 PU(s) (IntelAtom)".
+std::string kinds_summary(const Topology& t) {
+  std::string out;
+  for (const CoreKind& kind : t.kinds()) {
+    if (!out.empty()) out += ", ";
+    out += kind.name + " " + std::to_string(kind.cores) + " core(s) " +
+           std::to_string(kind.pus) + " PU(s)";
+    if (!kind.core_type.empty()) out += " (" + kind.core_type + ")";
+  }
+  return out;
+}
+
+// [{"name": "P", "core_type": "IntelCore", "efficiency": 1, "cores": 2, "pus": 4}, ...]
+std::string kinds_json(const Topology& t) {
+  std::string out = "[";
+  for (const CoreKind& kind : t.kinds()) {
+    out += out.size() > 1 ? ", " : "";
+    out += "{\"name\": " + json_string(kind.name) + ", \"core_type\": " +
+           json_string(kind.core_type) + ", \"efficiency\": " + std::to_string(kind.efficiency) +
+           ", \"cores\": " + std::to_string(kind.cores) + ", \"pus\": " +
+           std::to_string(kind.pus) + "}";
+  }
+  return out + "]";
+}
+
+// Each worker's kind, like worker_pus: "P,P,E,E".
+std::string worker_kinds(const Topology& t, const std::vector<Place>& places) {
+  constexpr size_t kShown = 16;
+  std::string out;
+  for (size_t i = 0; i < places.size() && i < kShown; ++i) {
+    if (i) out += ',';
+    out += t.kinds()[places[i].kind].name;
+  }
+  if (places.size() > kShown) out += ",...";
+  return out;
 }
 
 // What an emulated plan runs on: the description and this machine's PUs.
@@ -121,6 +164,9 @@ std::string plan_as_text(const Topology& t) {
       << t.l3_count() << " L3 cache(s), " << t.core_count() << " core(s), " << t.pu_count()
       << " PU(s)" << (t.smt() ? " (SMT)" : "") << ", allowed cpuset " << t.allowed_cpuset()
       << "\n";
+  if (t.hybrid())
+    out << "  hybrid: core kinds, fastest first: " << kinds_summary(t)
+        << "; compact fills " << t.kinds().front().name << " cores first\n";
   const auto ladder = build_ladder(t);
   out << "ladder:";
   for (const auto& point : ladder) out << " " << point.workers << (point.oversubscribed ? "*" : "");
@@ -143,8 +189,12 @@ std::string plan_as_text(const Topology& t) {
       auto places = place_workers(t, policy, point.workers);
       out << "  " << point.workers << " worker(s): per package " << spread(places, &Place::package, packages)
           << ", per L3 " << spread(places, &Place::l3, l3s) << ", sharing a core "
-          << doubled_up(places) << (point.oversubscribed ? ", oversubscribed" : "")
-          << "\n    PUs " << worker_pus(places) << "\n";
+          << doubled_up(places) << (point.oversubscribed ? ", oversubscribed" : "");
+      if (t.hybrid())
+        out << ", kinds " << kinds_of(t, places) << "\n    PUs " << worker_pus(places)
+            << "\n    kinds " << worker_kinds(t, places) << "\n";
+      else
+        out << "\n    PUs " << worker_pus(places) << "\n";
     }
   }
   return out.str();
@@ -159,6 +209,7 @@ std::string plan_as_json(const Topology& t) {
       << ", \"cores\": " << t.core_count() << ", \"pus\": " << t.pu_count()
       << ", \"smt\": " << (t.smt() ? "true" : "false")
       << ", \"allowed_cpuset\": " << json_string(t.allowed_cpuset()) << ",\n";
+  if (t.hybrid()) out << " \"core_kinds\": " << kinds_json(t) << ",\n";
   if (t.is_emulated()) out << " \"emulated\": " << emulation_json(t) << ",\n";
   out << " \"ladder\": [";
   const auto ladder = build_ladder(t);
@@ -178,7 +229,9 @@ std::string plan_as_json(const Topology& t) {
       const Place& p = places[i];
       out << (i ? ", " : "") << "{\"worker\": " << p.worker << ", \"pu\": " << p.pu
           << ", \"core\": " << p.core << ", \"package\": " << p.package << ", \"numa\": " << p.numa
-          << ", \"l3\": " << p.l3 << "}";
+          << ", \"l3\": " << p.l3;
+      if (t.hybrid()) out << ", \"kind\": " << json_string(t.kinds()[p.kind].name);
+      out << "}";
     }
     out << "]";
   }

@@ -7,10 +7,19 @@ namespace contend {
 
 namespace {
 
-// Cores sharing the first core's group (`field`: its L3, NUMA node or
-// package): how many workers compact placement puts there before leaving it.
+// The core compact placement starts on: the first of the fastest kind the
+// allowed cpuset has (on a machine with one kind, the first core).
+const Core& first_core(const Topology& topology) {
+  const Core* first = &topology.cores().front();
+  for (const Core& core : topology.cores())
+    if (core.kind < first->kind) first = &core;
+  return *first;
+}
+
+// Cores sharing the first core's group (`field`: its L3, NUMA node, package
+// or kind): how many workers compact placement puts there before leaving it.
 int cores_in_first(const Topology& topology, int Core::*field) {
-  const Core& first = topology.cores().front();
+  const Core& first = first_core(topology);
   return static_cast<int>(std::count_if(topology.cores().begin(), topology.cores().end(),
                                         [&](const Core& c) { return c.*field == first.*field; }));
 }
@@ -30,10 +39,11 @@ std::vector<int> ladder_boundaries(const Topology& topology) {
   const int cores = topology.core_count();
   const int pus = topology.pu_count();
   std::vector<int> marks = {1,
-                            static_cast<int>(topology.cores().front().pus.size()),
+                            static_cast<int>(first_core(topology).pus.size()),
                             cores_in_first(topology, &Core::l3),
                             cores_in_first(topology, &Core::numa),
                             cores_in_first(topology, &Core::package),
+                            cores_in_first(topology, &Core::kind),
                             cores,
                             pus};
   std::sort(marks.begin(), marks.end());

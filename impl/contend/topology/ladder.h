@@ -2,7 +2,9 @@
 //
 // The points where the hardware changes, as compact placement fills the
 // machine: 1 worker, one core's PUs, one L3's cores, one NUMA node's cores,
-// one package's cores, all cores, all PUs (with SMT), and one oversubscribed
+// one package's cores, on a hybrid machine all cores of the fastest kind
+// (the P-cores: the last point before compact crosses into E-cores), all
+// cores, all PUs (with SMT), and one oversubscribed
 // point past the PUs (PUs + 1), so that the cost of more runnable workers
 // than hardware threads is measured and marked as such. Between two
 // boundaries more than kMaxLadderRatio apart, powers of two fill the gap

@@ -69,11 +69,13 @@ std::vector<int> core_order(const Topology& topology, PlacementPolicy policy) {
   std::vector<int> cores(topology.core_count());
   for (int i = 0; i < topology.core_count(); ++i) cores[i] = i;
   // Compact walks the hierarchy depth-first; hwloc's logical order already
-  // does, but sorting makes it true for any source.
+  // does, but sorting makes it true for any source. The kind comes first:
+  // a hybrid machine's P-cores are filled before any E-core, wherever hwloc
+  // numbers them (one kind: every kind is 0, and the order is as it was).
   std::stable_sort(cores.begin(), cores.end(), [&](int a, int b) {
     const Core& x = topology.cores()[a];
     const Core& y = topology.cores()[b];
-    return std::tie(x.package, x.numa, x.l3) < std::tie(y.package, y.numa, y.l3);
+    return std::tie(x.kind, x.package, x.numa, x.l3) < std::tie(y.kind, y.package, y.numa, y.l3);
   });
   if (policy == PlacementPolicy::kScatter) return scatter(topology, cores, 0);
   return cores;
@@ -92,7 +94,7 @@ std::vector<Place> place_workers(const Topology& topology, PlacementPolicy polic
       const Core& core = topology.cores()[index];
       if (sibling >= core.pus.size()) continue;
       sequence.push_back(Place{0, core.pus[sibling], core.index, core.package,
-                               core.numa, core.l3});
+                               core.numa, core.l3, core.kind});
     }
   }
   std::vector<Place> places;
@@ -114,7 +116,8 @@ std::vector<DistinctPlacement> distinct_placements(const Topology& topology, int
     if (same != distinct.end()) {
       same->covers.push_back(policy);
     } else {
-      distinct.push_back(DistinctPlacement{policy, {policy}, std::move(places)});
+      std::string kinds = kinds_of(topology, places);
+      distinct.push_back(DistinctPlacement{policy, {policy}, std::move(places), std::move(kinds)});
     }
   }
   return distinct;
@@ -130,6 +133,14 @@ std::optional<DistinctPlacement> distinct_placement(const Topology& topology,
 std::vector<Place> on_host(const Topology& topology, std::vector<Place> places) {
   for (Place& place : places) place.pu = topology.host_pu(place.pu);
   return places;
+}
+
+std::string kinds_of(const Topology& topology, const std::vector<Place>& places) {
+  if (!topology.hybrid()) return "";
+  std::vector<int> pus;
+  pus.reserve(places.size());
+  for (const Place& place : places) pus.push_back(place.pu);
+  return topology.kinds_of(pus);
 }
 
 std::string join_placements(const std::vector<PlacementPolicy>& policies,

@@ -13,6 +13,12 @@
 
 namespace contend {
 
+// On a hybrid machine (Topology::hybrid) both start from the fastest kind's
+// cores: compact fills every core of one kind (P-cores first, one L3 /
+// package at a time among them) before it crosses into the next kind, and
+// scatter spreads the kinds' cores in that order. Either may end up on more
+// than one kind; the placement says so (DistinctPlacement::kinds) and so
+// does every row measured on it (results column core_kinds).
 enum class PlacementPolicy {
   kCompact,  // fill one L3 / package before the next: sharing is cheap
   kScatter,  // spread round-robin across packages, then L3s: bandwidth first
@@ -31,6 +37,7 @@ struct Place {
   int package = 0;
   int numa = 0;
   int l3 = 0;
+  int kind = 0;     // Core::kind (0 = the fastest kind; always 0 unless hybrid)
 };
 
 // Places for `workers` workers. Every core gets one worker before any core
@@ -55,6 +62,10 @@ struct DistinctPlacement {
   PlacementPolicy canonical = PlacementPolicy::kCompact;  // first in kAllPlacements
   std::vector<PlacementPolicy> covers;  // every policy with this map, kAllPlacements order
   std::vector<Place> places;            // the map itself, as place_workers gives it
+  // The workers' core kinds (kinds_of below): "P", or "P+E" where the map
+  // crosses kinds; empty on a machine with one kind.
+  std::string kinds = {};
+  bool mixes_kinds() const { return kinds.find('+') != std::string::npos; }
 };
 
 // One entry per distinct map for `workers` workers, in kAllPlacements order
@@ -72,6 +83,11 @@ std::optional<DistinctPlacement> distinct_placement(const Topology& topology,
 // reports, and what a raw sched_setaffinity must name. The identity
 // unless the topology is emulated.
 std::vector<Place> on_host(const Topology& topology, std::vector<Place> places);
+
+// The core kinds `places` put workers on, each once in worker order of
+// first appearance, "+"-joined ("P", "P+E", "E+P"; Topology::kinds_of);
+// empty unless the topology is hybrid.
+std::string kinds_of(const Topology& topology, const std::vector<Place>& places);
 
 // "compact+scatter" for separator "+": policy names in the given order.
 std::string join_placements(const std::vector<PlacementPolicy>& policies,

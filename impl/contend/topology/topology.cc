@@ -5,10 +5,12 @@
 #include <hwloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -83,7 +85,85 @@ hwloc_obj_type_t core_like_type(hwloc_topology_t topo) {
                                                              : HWLOC_OBJ_PU;
 }
 
-std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allowed) {
+// hwloc's cpukinds ranked fastest first (topology.h, CoreKind), and the
+// rank of each hwloc kind index.
+struct Kinds {
+  std::vector<CoreKind> ranked;
+  std::vector<int> rank_of;  // by hwloc kind index
+};
+
+// CoreType's place when hwloc has no efficiencies: P-cores, then kinds it
+// names nothing we know, then E-cores.
+int core_type_order(const std::string& type) {
+  if (type == "IntelCore") return 0;
+  if (type == "IntelAtom") return 2;
+  return 1;
+}
+
+std::string kind_name(const std::string& core_type, int rank) {
+  if (core_type == "IntelCore") return "P";
+  if (core_type == "IntelAtom") return "E";
+  return "K" + std::to_string(rank);
+}
+
+CoreKind kind_info(hwloc_topology_t topo, unsigned index) {
+  CoreKind kind;
+  unsigned count = 0;
+  hwloc_info_s* infos = nullptr;
+  if (hwloc_cpukinds_get_info(topo, index, nullptr, &kind.efficiency, &count, &infos, 0) != 0)
+    return kind;
+  for (unsigned i = 0; i < count; ++i)
+    if (infos[i].name && infos[i].value && std::strcmp(infos[i].name, "CoreType") == 0)
+      kind.core_type = infos[i].value;
+  return kind;
+}
+
+Kinds read_kinds(hwloc_topology_t topo) {
+  Kinds kinds;
+  const int count = hwloc_cpukinds_get_nr(topo, 0);
+  if (count < 2) {  // none, or one: a homogeneous machine
+    kinds.ranked.push_back(count == 1 ? kind_info(topo, 0) : CoreKind{});
+    kinds.rank_of.assign(count > 0 ? count : 0, 0);
+    return kinds;
+  }
+  std::vector<CoreKind> found;
+  bool ranked = true;  // hwloc knows every kind's efficiency
+  for (int i = 0; i < count; ++i) {
+    found.push_back(kind_info(topo, static_cast<unsigned>(i)));
+    ranked = ranked && found.back().efficiency >= 0;
+  }
+  std::vector<int> order(found.size());
+  std::iota(order.begin(), order.end(), 0);
+  // Stable: kinds alike keep hwloc's order (see CoreKind).
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    if (ranked) return found[a].efficiency > found[b].efficiency;
+    return core_type_order(found[a].core_type) < core_type_order(found[b].core_type);
+  });
+  kinds.rank_of.resize(found.size());
+  for (int rank = 0; rank < count; ++rank) {
+    CoreKind kind = found[order[rank]];
+    kind.name = kind_name(kind.core_type, rank);
+    for (const CoreKind& faster : kinds.ranked)
+      if (faster.name == kind.name) kind.name += std::to_string(rank);
+    kinds.ranked.push_back(std::move(kind));
+    kinds.rank_of[order[rank]] = rank;
+  }
+  return kinds;
+}
+
+// The rank of the kind holding `core`. A core that hwloc puts in no single
+// kind (a partial cpukinds description) gets a kind "U" of its own, ranked
+// last: its speed is unknown, and it must not pass for a P-core.
+int kind_of_core(hwloc_topology_t topo, hwloc_obj_t core, Kinds& kinds) {
+  if (kinds.ranked.size() < 2) return 0;
+  const int index = hwloc_cpukinds_get_by_cpuset(topo, core->cpuset, 0);
+  if (index >= 0 && static_cast<size_t>(index) < kinds.rank_of.size()) return kinds.rank_of[index];
+  if (kinds.ranked.back().name != "U") kinds.ranked.push_back(CoreKind{.name = "U"});
+  return static_cast<int>(kinds.ranked.size()) - 1;
+}
+
+std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allowed,
+                                Kinds& kinds) {
   std::vector<Core> cores;
   hwloc_obj_type_t type = core_like_type(topo);
   int count = hwloc_get_nbobjs_by_type(topo, type);
@@ -98,6 +178,7 @@ std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allo
     core.package = logical_index_of_ancestor(topo, obj, HWLOC_OBJ_PACKAGE, 0);
     core.numa = numa_index_of(topo, obj);
     core.l3 = logical_index_of_ancestor(topo, obj, HWLOC_OBJ_L3CACHE, core.package);
+    core.kind = kind_of_core(topo, obj, kinds);
     cores.push_back(std::move(core));
   }
   return cores;
@@ -184,9 +265,12 @@ Topology Topology::load(std::shared_ptr<Handle> handle, std::string source,
   }
 
   Topology result;
-  result.cores_ = collect_cores(handle->topo, allowed.set);
+  Kinds kinds = read_kinds(handle->topo);
+  result.cores_ = collect_cores(handle->topo, allowed.set, kinds);
   if (result.cores_.empty())
     throw std::runtime_error("no allowed PU left in cpuset '" + to_list(allowed.set) + "'");
+  result.kinds_ = std::move(kinds.ranked);
+  result.count_kinds();
   result.cpu_model_ = source == "this_system" ? cpu_model_of(handle->topo) : source;
   result.source_ = std::move(source);
   result.handle_ = std::move(handle);
@@ -287,6 +371,7 @@ Topology Topology::restricted_to(std::string_view cpulist) const {
   }
   if (result.cores_.empty())
     throw std::invalid_argument("cpu list '" + std::string(cpulist) + "' leaves no allowed PU");
+  result.count_kinds();
   return result;
 }
 
@@ -294,6 +379,37 @@ int Topology::pu_count() const {
   int count = 0;
   for (const Core& core : cores_) count += static_cast<int>(core.pus.size());
   return count;
+}
+
+void Topology::count_kinds() {
+  pu_kind_.clear();
+  for (CoreKind& kind : kinds_) kind.cores = kind.pus = 0;
+  for (const Core& core : cores_) {
+    kinds_[core.kind].cores += 1;
+    kinds_[core.kind].pus += static_cast<int>(core.pus.size());
+    for (int pu : core.pus) {
+      if (static_cast<size_t>(pu) >= pu_kind_.size()) pu_kind_.resize(pu + 1, 0);
+      pu_kind_[pu] = core.kind;
+    }
+  }
+}
+
+int Topology::kind_of_pu(int pu_os_index) const {
+  if (pu_os_index < 0 || static_cast<size_t>(pu_os_index) >= pu_kind_.size()) return 0;
+  return pu_kind_[pu_os_index];
+}
+
+std::string Topology::kinds_of(const std::vector<int>& pus) const {
+  if (!hybrid()) return "";
+  std::vector<bool> seen(kinds_.size(), false);
+  std::string out;
+  for (int pu : pus) {
+    const int kind = kind_of_pu(pu);
+    if (seen[kind]) continue;
+    seen[kind] = true;
+    out += (out.empty() ? "" : "+") + kinds_[kind].name;
+  }
+  return out;
 }
 
 int Topology::package_count() const { return count_distinct(cores_, &Core::package); }

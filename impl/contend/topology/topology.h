@@ -14,6 +14,11 @@
 // emulated PU's hwloc logical index modulo the PUs this process may use
 // (host_pu). That checks that every planned instance runs; it measures
 // nothing about the other machine.
+//
+// Hybrid CPUs (hwloc cpukinds: P-cores and E-cores). Every core has a kind,
+// ranked fastest first (CoreKind). A machine hwloc reports one kind for, or
+// none, has one kind, kind 0, and nothing about it depends on kinds: its
+// plans and names are what they were before kinds existed.
 #pragma once
 
 #include <memory>
@@ -32,6 +37,29 @@ struct Core {
   int numa = 0;
   int l3 = 0;
   std::vector<int> pus;   // OS indices of this core's allowed PUs (SMT siblings)
+  int kind = 0;           // index into Topology::kinds(): 0 = the fastest kind
+};
+
+// One kind of core, as hwloc's cpukinds describe it. Kinds are the
+// machine's, ranked fastest first:
+//   - by hwloc's efficiency where hwloc knows every kind's (higher is
+//     faster: hwloc's own ranking, from the OS, core types or frequencies);
+//   - else by CoreType: IntelCore (P-cores) before any unnamed kind before
+//     IntelAtom (E-cores); kinds alike by that measure keep hwloc's order,
+//     which hwloc then says is no order at all (an unranked machine, which
+//     the name, "K<rank>", does not dress up as P or E).
+// A core hwloc puts in no single kind (a partial description) is of a kind
+// "U" (unknown), ranked last: it must not pass for a P-core.
+// A kind stays listed when the allowed cpuset leaves it no core (taskset
+// onto the E-cores still runs on a hybrid machine, and rows say "E").
+struct CoreKind {
+  std::string name;       // "P" (IntelCore), "E" (IntelAtom), else "K<rank>";
+                          // a name a faster kind already has gets its rank
+                          // appended ("E2"): names are unique
+  std::string core_type = {};  // hwloc's CoreType info, empty when it has none
+  int efficiency = -1;    // hwloc's efficiency (higher is faster), -1 unknown
+  int cores = 0;          // allowed cores of this kind
+  int pus = 0;            // allowed PUs of this kind
 };
 
 class Topology {
@@ -61,6 +89,20 @@ class Topology {
   int numa_count() const;
   int l3_count() const;
   bool smt() const { return pu_count() > core_count(); }
+
+  // The machine's core kinds, fastest first; exactly one (named "", with
+  // every core) when hwloc reports fewer than two.
+  const std::vector<CoreKind>& kinds() const { return kinds_; }
+  // More than one kind of core on the machine (whether or not the allowed
+  // cpuset uses them all): rows and plans then name the kinds.
+  bool hybrid() const { return kinds_.size() > 1; }
+  // The kind of the core holding `pu_os_index` (an allowed PU); 0 for any
+  // other PU.
+  int kind_of_pu(int pu_os_index) const;
+  // The kinds of `pus` (OS indices), each once in order of first
+  // appearance, "+"-joined: "P", "E", "P+E", "E+P". Empty unless hybrid():
+  // on a machine with one kind there is nothing to say.
+  std::string kinds_of(const std::vector<int>& pus) const;
 
   std::string allowed_cpuset() const;   // list format, e.g. "0-1"
   const std::string& source() const { return source_; }  // this_system | synthetic | xml
@@ -94,6 +136,8 @@ class Topology {
   struct Handle;  // owns the hwloc_topology_t
   std::shared_ptr<Handle> handle_;
   std::vector<Core> cores_;
+  std::vector<CoreKind> kinds_;
+  std::vector<int> pu_kind_;  // kind by PU OS index (allowed PUs), for kind_of_pu
   std::string source_;
   std::string cpu_model_;
   // Emulation only: this machine's topology (the one pinned to), its
@@ -107,6 +151,8 @@ class Topology {
   static Topology load(std::shared_ptr<Handle> handle, std::string source,
                        const std::string& invalid);
   void pin(int pu_os_index, int flags) const;
+  // Recounts every kind's allowed cores and PUs (after cores_ changed).
+  void count_kinds();
 };
 
 }  // namespace contend

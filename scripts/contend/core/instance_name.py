@@ -4,13 +4,20 @@ A bench binary registers each instance under a name that carries its identity:
 
     <family>/<benchmark>/<impl>/mode:<m>/threads:<n>/producers:<p>/consumers:<c>
         /placement:<compact|scatter>/placements:<compact+scatter|...>
-        /oversub:<0|1>[/<key>:<value>...]
+        /oversub:<0|1>[/kinds:<P|E|P+E|...>][/<key>:<value>...]
 
 `placement` is the policy that placed the workers; `placements` lists every
 policy that puts them on the same PUs in the same order, so one instance
 stands for all of them (on one L3 without SMT, compact and scatter are one
 map: measured once, as compact). Names from before the segment existed lack
 it; it then means the placement alone.
+
+`kinds` is there on a hybrid machine only (P-cores and E-cores: hwloc
+cpukinds): the core kinds the workers were placed on, each once in worker
+order of first appearance ("P", "P+E"). It becomes the core_kinds column,
+empty where the segment is absent (one kind of core, or a scenario that pins
+nothing). It describes where the instance ran, not which instance it is, so
+it is no part of schema.IDENTITY.
 
 Any further key:value segments are scenario parameters. Google Benchmark then
 appends suffixes of its own (manual_time, repeats:3, ...), which say how the
@@ -28,7 +35,9 @@ GBENCH_SUFFIX_KEYS = {"min_time", "min_warmup_time", "iterations", "repeats"}
 
 REQUIRED_KEYS = ["mode", "threads", "producers", "consumers", "placement", "oversub"]
 # Identity keys that are not parameters but may be missing (older names).
-OPTIONAL_KEYS = ["placements"]
+OPTIONAL_KEYS = ["placements", "kinds"]
+# A core kind's name (topology.h CoreKind: P, E, K<rank>, U, E2, ...).
+KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 INT_KEYS = ["threads", "producers", "consumers"]
 
 
@@ -41,7 +50,8 @@ def parse(name):
 
     Keys: family, benchmark, impl, mode, threads, producers, consumers,
     placement, placements ("+"-joined, canonical policy order), oversubscribed
-    (bool), params ("k=v;k=v" sorted by key, or "").
+    (bool), core_kinds ("+"-joined in worker order, or ""), params ("k=v;k=v"
+    sorted by key, or "").
     """
     segments = [s for s in name.split("/") if s]
     if len(segments) < 3:
@@ -78,6 +88,7 @@ def parse(name):
         raise InstanceNameError(
             f"not a contend benchmark name: {name!r} (oversub must be 0 or 1)")
     identity["oversubscribed"] = fields["oversub"] == "1"
+    identity["core_kinds"] = _kinds(name, fields.get("kinds"))
     identity["params"] = ";".join(f"{k}={params[k]}" for k in sorted(params))
     return identity
 
@@ -96,6 +107,18 @@ def _placements(name, placement, value):
     order = {p: i for i, p in enumerate(schema.PLACEMENTS)}
     policies.sort(key=lambda p: (order.get(p, len(order)), p))
     return "+".join(policies)
+
+
+def _kinds(name, value):
+    """The kinds segment as written ("" when absent): distinct kind names."""
+    if value is None:
+        return ""
+    kinds = value.split("+")
+    if not all(KIND_NAME.fullmatch(k) for k in kinds) or len(set(kinds)) != len(kinds):
+        raise InstanceNameError(
+            f"not a contend benchmark name: {name!r} (kinds:{value} must name each "
+            f"core kind once, '+'-joined)")
+    return value
 
 
 def covered(identity):

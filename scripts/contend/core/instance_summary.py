@@ -144,8 +144,11 @@ def summarise(df):
     extra["floor_ratio"] = g["floor_ratio"].median()
     summary = summary.merge(extra.reset_index(), on=schema.INSTANCE, how="left")
     first = df.groupby(schema.INSTANCE, sort=True)
+    kinds = (first["core_kinds"].first() if "core_kinds" in df.columns
+             else pd.Series("", index=first.size().index, dtype=object))
     flags = pd.DataFrame({"oversubscribed": first["oversubscribed"].any(),
-                          "placements": first["placements"].first()}).reset_index()
+                          "placements": first["placements"].first(),
+                          "core_kinds": kinds}).reset_index()
     errors = error_rows(df).groupby(schema.INSTANCE, sort=True)["error"]
     error_info = pd.DataFrame({"error": errors.first(), "errors": errors.count()}).reset_index()
     out = flags.merge(summary, on=schema.INSTANCE, how="left")
@@ -222,9 +225,11 @@ def _column(summary, name):
 # medians over valid repetitions (empty where none), floor_ratio too
 # (floor_of names the floor, calibration.py); kept_up_share is the share of an
 # open-loop instance's repetitions that kept up with the offered load. The
-# last six columns came with the layered package; a summary.csv without them
-# is an older one, and of() summarises its run afresh.
-SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", "n", "median",
+# last six columns came with the layered package, core_kinds (hybrid CPUs,
+# results.csv's) with schema version 5; a summary.csv without them is an
+# older one, and of() summarises its run afresh.
+SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "core_kinds", "rounds",
+                                      "n", "median",
                                       "ci_low", "ci_high", "min", "max", "between_sd", "cv",
                                       "unstable", "errors", "error", "ineligible", "latency_of"]
                    + schema.LATENCY_COLUMNS + ["latency_samples", "offered_per_second",
@@ -234,6 +239,7 @@ SUMMARY_COLUMNS = (schema.INSTANCE + ["placements", "oversubscribed", "rounds", 
                                                "ns_per_item", "fairness", "lost", "counted"])
 SUMMARY_FILE = "summary.csv"
 _TEXT_COLUMNS = {"family", "benchmark", "params", "impl", "mode", "placement", "placements",
+                 "core_kinds",
                  "error", "ineligible", "latency_of", "floor_of"}
 _INT_COLUMNS = {"producers", "consumers", "threads", "rounds", "n", "errors"}
 _BOOL_COLUMNS = {"oversubscribed", "unstable"}

@@ -5,15 +5,16 @@ their types, the instance key and the schema version. README.md documents every 
 whenever a column is added, removed, renamed or changes meaning.
 """
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Versions the reading tools accept. Version 1 files (the runs committed
 # before rounds existed) lack the version 2 columns; readers fill them in
 # (round 0, placements = placement, ...), and version 2 files lack the
 # version 3 latency columns (left empty), and version 3 files lack the
 # version 4 columns of the relaxed queues, the network programs and the
-# hardware floors (left empty), so every tool reads all four.
-READABLE_VERSIONS = (1, 2, 3, 4)
+# hardware floors (left empty), and version 4 files lack core_kinds (left
+# empty, as on a machine with one kind of core), so every tool reads all five.
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 
 # Columns in file order. Identity columns first, then measurements.
 COLUMNS = [
@@ -34,6 +35,9 @@ COLUMNS = [
     "placements",       # str: every policy this map stands for, "+"-joined ("compact+scatter"
                         #      where both put the workers on the same PUs); v2
     "oversubscribed",   # bool: more workers than allowed PUs
+    "core_kinds",       # str: hybrid machines: the core kinds the workers were placed on, each
+                        #      once in worker order, "+"-joined ("P", "E", "P+E"); empty on a
+                        #      machine with one kind and for unpinned tasks (spawn); v5
     "round",            # int: 0-based round: which separate process measured this row; v2
     "repetition",       # int: 0-based repetition index within the round's process
     "items",            # float: items completed per episode (mean over the repetition's episodes)

@@ -34,6 +34,8 @@ class Instance:
             parts.append(f"{i['producers']}p/{i['consumers']}c")
         # "compact=scatter": one worker-to-PU map that both policies give.
         parts.append("=".join(instance_name.covered(i)))
+        if i.get("core_kinds"):
+            parts.append(f"on {i['core_kinds']}")
         if i["oversubscribed"]:
             parts.append("oversubscribed")
         return " ".join(parts)

@@ -152,6 +152,8 @@ def describe(plan, *, run_id, quick, command, repo):
         "ladder": plan.get("ladder", []),
         "placements": plan.get("placements", {}),
     })
+    if plan.get("core_kinds"):   # a hybrid machine's kinds, fastest first (docs/emulation.md)
+        info["core_kinds"] = plan["core_kinds"]
     return info
 
 
