@@ -60,6 +60,25 @@ int logical_index_of_ancestor(hwloc_topology_t topo, hwloc_obj_t obj,
   return ancestor ? static_cast<int>(ancestor->logical_index) : fallback;
 }
 
+// How many L3 caches hwloc reports (at the widest level, should they sit at
+// several depths): real L3s have logical indices below it, so an L3 id from
+// it upward names no real L3.
+int l3_cache_count(hwloc_topology_t topo) {
+  int count = 0;
+  for (int depth = 0; depth < hwloc_topology_get_depth(topo); ++depth)
+    if (hwloc_get_depth_type(topo, depth) == HWLOC_OBJ_L3CACHE)
+      count = std::max(count, static_cast<int>(hwloc_get_nbobjs_by_depth(topo, depth)));
+  return count;
+}
+
+// A core's L3 id (the rule is Core's, topology.h): its L3's logical index;
+// without one, a "no-L3" group per package, numbered after the real L3s
+// (`l3_caches` + package) so it never passes for one; on a machine with no
+// L3 at all that is the package index, as it always was.
+int l3_id_of(hwloc_topology_t topo, hwloc_obj_t core, int package, int l3_caches) {
+  return logical_index_of_ancestor(topo, core, HWLOC_OBJ_L3CACHE, l3_caches + package);
+}
+
 // NUMA nodes hang off the tree as memory children in hwloc 2, so a core's
 // node is found by cpuset inclusion rather than by ancestry.
 int numa_index_of(hwloc_topology_t topo, hwloc_obj_t core) {
@@ -167,6 +186,7 @@ std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allo
   std::vector<Core> cores;
   hwloc_obj_type_t type = core_like_type(topo);
   int count = hwloc_get_nbobjs_by_type(topo, type);
+  const int l3_caches = l3_cache_count(topo);
   for (int i = 0; i < count; ++i) {
     hwloc_obj_t obj = hwloc_get_obj_by_type(topo, type, i);
     Core core;
@@ -177,7 +197,7 @@ std::vector<Core> collect_cores(hwloc_topology_t topo, hwloc_const_bitmap_t allo
     core.index = static_cast<int>(cores.size());
     core.package = logical_index_of_ancestor(topo, obj, HWLOC_OBJ_PACKAGE, 0);
     core.numa = numa_index_of(topo, obj);
-    core.l3 = logical_index_of_ancestor(topo, obj, HWLOC_OBJ_L3CACHE, core.package);
+    core.l3 = l3_id_of(topo, obj, core.package, l3_caches);
     core.kind = kind_of_core(topo, obj, kinds);
     cores.push_back(std::move(core));
   }

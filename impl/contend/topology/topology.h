@@ -30,7 +30,10 @@ namespace contend {
 
 // One core with at least one allowed PU. Group indices are hwloc logical
 // indices; a level the machine lacks (no L3 reported, say) collapses to the
-// enclosing package so grouping still works.
+// enclosing package so grouping still works. A core without an L3 on a
+// machine that has L3s (Arrow Lake's low-power E-cores) is in a "no-L3"
+// group of its package, l3 = (L3s hwloc reports) + package: it shares no id
+// with a real L3. With no L3 anywhere that is l3 = package.
 struct Core {
   int index = 0;          // logical index among allowed cores, 0..cores-1
   int package = 0;
