@@ -70,8 +70,32 @@ TEST(RealTopologies, ArmLadderStopsAtItsBoundaries) {
   EXPECT_EQ(workers_of(real(kArm)), (std::vector<int>{1, 4, 8, 32, 64, 128, 129}));
 }
 
+// 10 is the L3's cores: the two low-power E-cores have no L3 (their own
+// no-L3 group), so the L3 ends before the package does.
 TEST(RealTopologies, HybridLadderReachesCoresThenPus) {
-  EXPECT_EQ(workers_of(real(kArrowLake)), (std::vector<int>{1, 2, 4, 12, 14, 15}));
+  EXPECT_EQ(workers_of(real(kArrowLake)), (std::vector<int>{1, 2, 4, 10, 12, 14, 15}));
+}
+
+// The low-power E-cores (PUs 12, 13) have no L3: they get an L3 id of their
+// own, after the real L3's, and do not pass for sharing it (compact and
+// scatter then differ: scatter reaches the no-L3 group at two workers).
+TEST(RealTopologies, CoresWithoutAnL3ShareNoL3WithTheOthers) {
+  const Topology laptop = real(kArrowLake);
+  EXPECT_EQ(laptop.l3_count(), 2);
+  std::set<int> with_l3, without_l3;
+  for (const Core& core : laptop.cores())
+    (core.pus.front() >= 12 ? without_l3 : with_l3).insert(core.l3);
+  EXPECT_EQ(with_l3, (std::set<int>{0}));
+  EXPECT_EQ(without_l3, (std::set<int>{1}));  // 1 L3 + package 0
+  EXPECT_EQ(groups(place_workers(laptop, PlacementPolicy::kScatter, 2), &Place::l3).size(), 2u);
+  EXPECT_EQ(distinct_placements(laptop, 2).size(), 2u);
+}
+
+// A machine with no L3 at all keeps one group per package (l3 = package).
+TEST(RealTopologies, WithoutAnyL3TheGroupIsThePackage) {
+  const Topology no_l3 = Topology::synthetic("pack:2 core:4 pu:1");
+  EXPECT_EQ(no_l3.l3_count(), 2);
+  for (const Core& core : no_l3.cores()) EXPECT_EQ(core.l3, core.package) << core.index;
 }
 
 // Compact fills one L3 before the next; scatter reaches both packages at
@@ -143,7 +167,8 @@ TEST(RealTopologies, HybridRestrictedToTheECoresStillNamesThem) {
   EXPECT_EQ(e_only.kinds()[0].cores, 0);
   EXPECT_EQ(e_only.kinds()[1].cores, 10);
   EXPECT_EQ(distinct_placements(e_only, 4).front().kinds, "E");
-  EXPECT_EQ(workers_of(e_only), (std::vector<int>{1, 2, 4, 10, 11}));
+  // 8: the E-cores sharing the L3 (the two low-power ones have none).
+  EXPECT_EQ(workers_of(e_only), (std::vector<int>{1, 2, 8, 10, 11}));
 }
 
 TEST(RealTopologies, MachinesWithOneKindKnowNoKinds) {
@@ -198,7 +223,8 @@ TEST(RealTopologies, HybridLadderStopsAtAllPCores) {
        {"cpuset=\"0x0000000f\"", "cpuset=\"0x000000ff\""}},
       "six_p.xml");
   EXPECT_EQ(six_p.kinds()[0].cores, 6);
-  EXPECT_EQ(workers_of(six_p), (std::vector<int>{1, 2, 6, 12, 14, 15}));
+  // 10: the L3's cores (the two low-power E-cores have no L3).
+  EXPECT_EQ(workers_of(six_p), (std::vector<int>{1, 2, 6, 10, 12, 14, 15}));
   EXPECT_EQ(distinct_placements(six_p, 6).front().kinds, "P");
   EXPECT_EQ(distinct_placements(six_p, 7).front().kinds, "P+E");
 }
