@@ -53,7 +53,11 @@ def test_rows_on_a_hybrid_machine_name_their_core_kinds(monkeypatch):
 
 def test_progress_lines_name_the_kinds(monkeypatch):
     labels = [i.label() for i in listed(ARROW_LAKE, monkeypatch)]
-    assert any(label.endswith("threads=4 compact=scatter on P+E") for label in labels), labels
+    # One map for both policies says so once; two maps name their own kinds
+    # (scatter reaches the low-power E-cores, an L3 group of their own, at 2).
+    assert any(label.endswith("threads=1 compact=scatter on P") for label in labels), labels
+    assert any(label.endswith("threads=2 compact on P") for label in labels), labels
+    assert any(label.endswith("threads=2 scatter on P+E") for label in labels), labels
 
 
 def test_rows_on_a_machine_with_one_kind_leave_it_empty(monkeypatch):
@@ -72,9 +76,13 @@ def test_the_plan_shows_the_kinds_and_where_compact_mixes_them():
     text = plan()
     assert "hybrid: core kinds, fastest first: P 2 core(s) 4 PU(s) (IntelCore), " \
            "E 10 core(s) 10 PU(s) (IntelAtom)" in text
-    assert "2 worker(s): compact=scatter on P\n" in text
-    assert "4 worker(s): compact=scatter on P+E (mixed kinds)" in text
+    assert "1 worker(s): compact=scatter on P\n" in text
+    # The two low-power E-cores have no L3 (their own group): scatter goes
+    # there second, compact stays on the P-cores until it has filled them.
+    assert "2 worker(s): compact on P, scatter on P+E (mixed kinds)\n" in text
+    assert "4 worker(s): compact on P+E (mixed kinds), scatter on P+E (mixed kinds)" in text
     assert "kinds P,P,E,E\n" in text
+    assert "kinds P,E,P,E\n" in text
 
 
 def test_machine_json_keeps_the_kinds(monkeypatch):
