@@ -115,3 +115,19 @@ def test_an_emulated_timeout_says_whether_slow_is_expected():
     shared = emulation.timeout_note({"threads": "64"}, 2)
     assert "64 workers time-share this machine's 2 PUs (32 per PU)" in shared
     assert "hang" in emulation.timeout_note({"threads": "2"}, 2)
+
+
+def test_an_emulated_run_runs_each_instance_once_unless_told_otherwise():
+    """A functional check: one round of one repetition by default; the flags
+    still win; --estimate keeps the real machine's 3 x 2 (it estimates that
+    machine's run)."""
+    from contend.run import bench_all
+    topo = "pack:2 core:2 pu:1"
+    args = bench_all.parse_args(["--emulate", topo, "--quick"])
+    assert (args.rounds, args.repetitions) == (1, 1)
+    args = bench_all.parse_args(["--emulate", topo, "--rounds", "2", "--repetitions", "3"])
+    assert (args.rounds, args.repetitions) == (2, 3)
+    args = bench_all.parse_args(["--emulate", topo, "--estimate"])
+    assert (args.rounds, args.repetitions) == (3, 2)
+    args = bench_all.parse_args(["--quick"])
+    assert (args.rounds, args.repetitions) == (3, 2)

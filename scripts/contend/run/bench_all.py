@@ -74,6 +74,15 @@ SCRATCH_DIR = "scratch"
 DEFAULTS = {"rounds": (3, 3), "repetitions": (2, 2), "min_time": (0.05, 0.01),
             "timeout": (300.0, 60.0), "warmup": (1, 1)}
 
+# An emulated run is a functional check, not a measurement (docs/emulation.md):
+# every planned instance runs once, through its own checks, in one process
+# with one repetition. Rounds and repetitions are evidence about a number,
+# and its numbers measure neither machine; 3 x 2 of them made a 128-PU quick
+# plan take about 50 minutes here. --rounds / --repetitions still apply, and
+# --plan / --estimate keep the real machine's defaults (--estimate of an
+# emulated topology is that machine's full or quick run).
+EMULATED_DEFAULTS = {"rounds": 1, "repetitions": 1}
+
 
 def build_parser():
     p = Parser(prog=PROG, allow_abbrev=False,
@@ -156,6 +165,10 @@ def parse_args(argv):
         raise UsageError("--pair-bench-dir and --pair-out go together")
     if args.min_time and args.episodes:
         raise UsageError("--episodes and --min-time both say how long a repetition is; give one")
+    if args.emulate is not None and not (args.plan or args.estimate):
+        for name, value in EMULATED_DEFAULTS.items():
+            if getattr(args, name) is None:
+                setattr(args, name, value)
     for name, (full, quick) in DEFAULTS.items():
         if name == "min_time" and args.episodes:
             continue
