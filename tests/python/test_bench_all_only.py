@@ -2,8 +2,9 @@
 named instances, intersected with the other flags; an unknown name is one line."""
 import csv
 import glob
+import shutil
 
-from support.fake_build import bench_name
+from support.fake_build import FakeBuild, bench_name
 
 
 def build(fake_build):
@@ -65,3 +66,25 @@ def test_an_unknown_name_is_one_line(fake_build, run_bench_all, tmp_path):
     assert "line 1: not a name is not a benchmark instance" in line
     [line] = run_bench_all("--quick", "--only", str(tmp_path / "absent.txt")).stderr.splitlines()
     assert "cannot read" in line
+
+
+def test_paired_processes_get_arguments_of_one_length(fake_build, run_bench_all, tmp_path):
+    """With ASLR off the arguments' size moves the stack: both builds'
+    processes must name their files with paths of one length, however
+    differently long their run folders are (paired_run.equal_length_folders);
+    the links are gone afterwards."""
+    build(fake_build)
+    baseline = FakeBuild(tmp_path / "benchA")
+    baseline.add("bench_counter", [{"name": bench_name("std_mutex", 1), "rate": 1e6}])
+    b_build = FakeBuild(tmp_path / "benchB")
+    b_build.add("bench_counter", [{"name": bench_name("std_mutex", 1), "rate": 1e6}])
+    shutil.copy(str(tmp_path / "bench" / "contend_plan"), b_build.dir)
+    a_out = tmp_path / "a-much-longer-folder-for-the-baseline" / "results"
+    done = run_bench_all("--quick", "--no-report", "--rounds", "2", "--bench-dir", b_build.dir,
+                         "--pair-bench-dir", baseline.dir, "--pair-out", str(a_out))
+    assert done.returncode == 0, done.stderr
+    sizes = {side: sorted(len(" ".join(call)) for call in build_.calls("bench_counter")
+                          if any(a.startswith("--benchmark_out=") for a in call))
+             for side, build_ in (("A", baseline), ("B", b_build))}
+    assert len(sizes["A"]) == 2 and sizes["A"] == sizes["B"]
+    assert not glob.glob(str(tmp_path / "results" / "*" / "*" / "pair-folders"))

@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import slowdown
+
+PAIR_FOLDERS = "pair-folders"
 from . import schedule
 from .results_csv import ResultsFile
 
@@ -130,9 +132,10 @@ class PairedRun:
         progress = bench_all.Progress(len(self.slots))
         outs = {side: ResultsFile(run.csv_path) for side, run in self.runs.items()}
         try:
-            for slot in self.slots:
-                if self.stop.requested or not self._pair(slot, outs, progress):
-                    break
+            with equal_length_folders(self.runs) as self.folder:
+                for slot in self.slots:
+                    if self.stop.requested or not self._pair(slot, outs, progress):
+                        break
         finally:
             for out in outs.values():
                 out.close()
@@ -152,7 +155,7 @@ class PairedRun:
             run = self.runs[side]
             own = schedule.Slot(slot.round, slot.index, inst)
             with side_environment(self.env[side]):
-                done = bench_all.measure(inst, run.args, run.run_dir, own, self.stop)
+                done = bench_all.measure(inst, run.args, self.folder[side], own, self.stop)
             if done is None:
                 progress.end("interrupted")
                 return False
@@ -164,6 +167,32 @@ class PairedRun:
                 run._calibrate()
         progress.end(", ".join(heads))
         return True
+
+
+@contextmanager
+def equal_length_folders(runs):
+    """side -> a name of its run folder, the same length for both sides.
+
+    A process's arguments name files in its run folder (its JSON, histogram
+    and scratch folder), and the two folders' paths differ in length (A's
+    lies under scripts/ab's worktree). With ASLR off the arguments' size
+    moves the stack of every thread the process starts, as the environment's
+    did (no_op_slowdown): one whole-suite A/A gate of a build against itself
+    measured `tbb_priority_queue` pingpong 9% slower on B, and the confirm
+    stage agreed (2026-12-08). So both sides reach their folders through
+    links of one length, <B's run>/pair-folders/A and .../B, removed after."""
+    root = Path(runs["B"].run_dir).absolute() / PAIR_FOLDERS
+    root.mkdir(exist_ok=True)
+    links = {side: root / side for side in runs}
+    try:
+        for side, link in links.items():
+            link.symlink_to(Path(runs[side].run_dir).absolute(), target_is_directory=True)
+        yield links
+    finally:
+        for link in links.values():
+            if link.is_symlink():
+                link.unlink()
+        root.rmdir()
 
 
 def bench_all_is_calibration(inst):
