@@ -8,6 +8,7 @@ the child reaped.
 """
 import ctypes
 import os
+import select
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def run(argv, *, log_path, timeout, cwd, on_start=None):
         try:
             if on_start:
                 on_start(proc)
-            proc.wait(timeout=timeout)
+            wait_exit(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
@@ -98,6 +99,28 @@ def run(argv, *, log_path, timeout, cwd, on_start=None):
             kill_group(proc.pid)
             proc.wait()
     return Outcome(proc.returncode, timed_out, timeout)
+
+
+def wait_exit(proc, timeout):
+    """Waits until proc exits (without reaping it) or raises
+    subprocess.TimeoutExpired after `timeout` seconds.
+
+    Woken by the exit itself, through a pidfd: Popen.wait(timeout) polls with
+    sleeps that double up to 50 ms, which overshot each exit by about 13 ms
+    on the 2-core VM, 7 s of a quick run's 531 processes. Falls back to it
+    where pidfd_open is refused (kernels before 5.3, seccomp)."""
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        proc.wait(timeout=timeout)
+        return
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        if not poller.poll(None if timeout is None else timeout * 1000):   # retried across signals
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+    finally:
+        os.close(pidfd)
 
 
 def last_line(log_path, limit=200):
