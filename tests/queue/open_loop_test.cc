@@ -108,6 +108,9 @@ TEST(OpenLoopJudge, ConfigsThatMakeNoSenseAreRejected) {
   OpenLoopConfig half_a_stall;
   half_a_stall.stall_every = 10ms;
   EXPECT_THROW(OpenLoopWorkload<Q>{half_a_stall}, std::invalid_argument);
+  OpenLoopConfig all_warm_up;
+  all_warm_up.warmup_windows = kWindowsPerEpisode;  // nothing left to judge
+  EXPECT_THROW(OpenLoopWorkload<Q>{all_warm_up}, std::invalid_argument);
   OpenLoopConfig spsc_shape;
   spsc_shape.producers = 2;
   EXPECT_THROW(OpenLoopWorkload<BoostSpscQueue<QueueItem<8>>>{spsc_shape}, std::invalid_argument);
@@ -192,8 +195,8 @@ TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
 
 // One 20 ms consumer stall at 95 ms of a 100 ms schedule: over the whole
 // schedule the queue achieved 100/120 of the offered load (under 90%), but
-// the stall sinks only the last of the 5 windows (80-100 ms due, popped by
-// 120 ms): the queue kept up in 4 of 5, so it kept up. On the test's clock,
+// the stall sinks only the last of the 10 windows (90-100 ms due, popped by
+// 120 ms): the queue kept up in 9 of 10, so it kept up. On the test's clock,
 // exactly.
 TEST(OpenLoopLatency, AStallAtTheEndSinksOneWindowNotTheRepetition) {
   using Q = BlockingFifo<QueueItem<8>>;
@@ -203,6 +206,22 @@ TEST(OpenLoopLatency, AStallAtTheEndSinksOneWindowNotTheRepetition) {
   const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
   ASSERT_EQ(verdict.error, "");
   EXPECT_LT(workload.achieved_per_second(), kKeptUpShare * 100e3);  // the whole window's rate
+  EXPECT_TRUE(workload.kept_up());
+}
+
+// Warm-up windows: every item is still checked, but the first window's
+// items (1000 of 10000: 10 windows) are not recorded.
+TEST(OpenLoopLatency, WarmUpWindowsAreCheckedButNotRecorded) {
+  using Q = BlockingFifo<QueueItem<8>>;
+  OpenLoopConfig config = stalled_consumer(0ms, 0ms);
+  config.warmup_windows = 1;
+  std::atomic<int64_t> now{1'000'000'000};
+  OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
+  const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
+  ASSERT_EQ(verdict.error, "");
+  EXPECT_EQ(verdict.items, workload.total_items());
+  EXPECT_EQ(workload.since_intended().count(), workload.total_items() * 9 / 10);
+  EXPECT_EQ(workload.since_push().count(), workload.total_items() * 9 / 10);
   EXPECT_TRUE(workload.kept_up());
 }
 
@@ -303,7 +322,9 @@ TEST(OpenLoopRow, AnOverloadedQueueIsNotReportedAsALatency) {
   // test clock above; here, that the row follows it.)
   EXPECT_EQ(fine.has(counter_name::kLatencySamples), kept_up);
   if (kept_up) {
-    EXPECT_EQ(fine.counters.at(counter_name::kLatencySamples), 2 * 2000);
+    // Every item of the 2 episodes but their warm-up windows (env's one
+    // warm-up: the first of each episode's 10 windows).
+    EXPECT_EQ(fine.counters.at(counter_name::kLatencySamples), 2 * 2000 * 9 / 10);
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace contend {
 
@@ -22,6 +23,9 @@ void check_open_loop_config(const OpenLoopConfig& config, const QueueTraits& tra
     throw std::invalid_argument("the offered load must be a rate >= 0 items/s (0: unpaced)");
   if (config.stall_every.count() < 0 || config.stall_for.count() < 0)
     throw std::invalid_argument("a consumer stall needs non-negative times");
+  if (config.warmup_windows < 0 || config.warmup_windows >= kWindowsPerEpisode)
+    throw std::invalid_argument("warm-up windows must leave a window to judge (0 to " +
+                                std::to_string(kWindowsPerEpisode - 1) + ")");
   if ((config.stall_every.count() > 0) != (config.stall_for.count() > 0))
     throw std::invalid_argument("a consumer stall needs both stall_every and stall_for");
 }

@@ -15,11 +15,13 @@ struct EpisodeSizes {
   uint64_t drain_items;         // drain, split over the producers
   uint64_t round_trips;         // pingpong
 };
-// Latency, quick or full: 50 ms of schedule per episode, so that a vCPU
-// hiccup under 5.5 ms cannot sink a window (open_loop_workload.h; 10 ms
-// sank most queues' rows on the loaded 2-core VM, issue 24) and a slow
-// queue gets samples too; at least 1000 items, so a p99.9 has its samples.
-constexpr std::chrono::milliseconds kLatencySchedule{50};
+// Latency, quick or full: 100 ms of schedule per episode, in 10 windows of
+// 10 ms, so that a vCPU stall under about 15 ms cannot sink a repetition
+// (open_loop_workload.h; a 10 ms schedule sank most queues' rows on the
+// loaded 2-core VM, a 50 ms one 1 in 100 on the quiet VM, issue 24) and a
+// slow queue gets samples too; at least 1000 items, so a p99.9 has its
+// samples.
+constexpr std::chrono::milliseconds kLatencySchedule{100};
 constexpr uint64_t kLatencyMinItems = 1000;
 constexpr EpisodeSizes kFullSizes{1 << 15, 1 << 15, 1 << 10};
 // Quick pingpong: 256 round trips, as a block-mode wake-up can take tens of
