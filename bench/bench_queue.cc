@@ -82,8 +82,7 @@ void run_queue(benchmark::State& state, const BenchEnvironment& env, const Queue
       state.SkipWithError("quality is a priority queue's benchmark");
     }
   } else {
-    run_open_loop<Q>(state, env, s.places, std::get<OpenLoopLatencyConfig>(s.config),
-                     saturation_key(s.id));
+    run_open_loop<Q>(state, env, s.places, std::get<OpenLoopLatencyConfig>(s.config));
   }
 }
 

@@ -8,13 +8,20 @@
 // a pilot episode of kSaturationPilotItems sizes the episodes to about
 // kSaturationEpisode at the pilot's rate; one of that size warms the fresh
 // queue up, then the median rate of kSaturationEpisodes more is the
-// saturation. It is measured once per process and instance (the name less
-// its load_pct), not once per repetition: Google Benchmark calls the
-// benchmark function once per probe of the iteration count and once per
-// repetition, and re-measuring there would pay for it every time and give
-// each repetition of a round its own offered load. Rounds are separate
-// processes (bench_all), so each round measures its own saturation, in the
-// conditions it then measures latency in.
+// saturation. It is measured again before each repetition's paced
+// episodes, not once per process: the 2-core VM flips between states
+// within a process (its state probe reads 80 ns in one, 130 ns in the
+// other), the paced near-empty handover is far more sensitive to the state
+// than the unpaced burst, and a saturation measured in the fast state put
+// the load of a later repetition in the slow one near 100%. Of 13
+// fallen-behind repetitions in 676 at 50% load (three quick runs, quiet
+// VM, 2026-12-08), 12 were the second of their process, 200 ms after its
+// saturation; in the run whose probes were joined, 2 of the 5 processes
+// began in the fast state (80 ns), with saturations among the two highest
+// of their instance's 8 rounds. Measured per repetition, the saturation is
+// at most one paced episode old (issue 24). It costs a saturation (~20 ms)
+// per repetition, and each repetition of a round has an offered load of
+// its own (the row's offered_per_second).
 //
 // Paced episodes: offered rate R = load_pct% of the saturation; items per
 // episode R x schedule (100 ms of schedule, quick or full, so a slow queue
@@ -24,8 +31,8 @@
 // whole warm-up episode but the first windows of each episode, as many as
 // --contend_warmup_episodes says (at most half of them), which the
 // workload neither records nor judges (open_loop_workload.h). A whole
-// paced episode of warm-up cost as much as the timed one, a quarter of a
-// quick run's open-loop time, and warmed nothing the first window does not.
+// paced warm-up episode would double the paced time, and warms nothing the
+// first window does not.
 //
 // The row: offered_per_second (R) and kept_up (1/0, OpenLoopWorkload's
 // rule: at least half of the repetition's windows achieved >= 90% of
@@ -79,8 +86,8 @@ uint64_t saturation_items(double pilot_per_second);
 OpenLoopConfig paced_config(const OpenLoopLatencyConfig& config, double saturation);
 
 // The saturation of the instance `key`, from `measure` the first time this
-// process asks for it, remembered after. Google Benchmark's runner thread
-// is its only caller.
+// process asks for it, remembered after (the server family's capacity).
+// Google Benchmark's runner thread is its only caller.
 double saturation_once(const std::string& key, const std::function<double()>& measure);
 // The instance's name less its load_pct: what its saturation is shared under.
 std::string saturation_key(const BenchmarkId& id);
@@ -140,10 +147,8 @@ void run_paced(benchmark::State& state, const BenchEnvironment& env,
 
 template <QueueAdapter Q>
 void run_open_loop(benchmark::State& state, const BenchEnvironment& env,
-                   const std::vector<Place>& places, const OpenLoopLatencyConfig& config,
-                   const std::string& key) {
-  const double saturation = saturation_once(
-      key, [&] { return measure_saturation<Q>(env.topology, places, config.queue); });
+                   const std::vector<Place>& places, const OpenLoopLatencyConfig& config) {
+  const double saturation = measure_saturation<Q>(env.topology, places, config.queue);
   run_paced<Q>(state, env, places, paced_config(config, saturation));
 }
 
