@@ -89,6 +89,21 @@ TEST(PlanInput, OversubscribedPointsGetOnePlacement) {
   EXPECT_EQ(past[0].canonical, PlacementPolicy::kCompact);
 }
 
+// Between boundaries (2 x 64 cores, 8 per L3: 16 and 32 fill 8 to 64) a
+// point is for the curve's shape: compact's map alone; a boundary keeps both.
+TEST(PlanInput, FillerPointsGetOnePlacement) {
+  const PlanInput full = plan_input("pack:2 l3:8 core:8 pu:1", false);
+  EXPECT_TRUE(full.is_filler_point(32));
+  EXPECT_FALSE(full.is_filler_point(64));
+  EXPECT_FALSE(full.is_filler_point(129));  // the oversubscribed point: its own rule
+  EXPECT_FALSE(full.is_filler_point(33));   // not on the ladder
+  EXPECT_EQ(full.placements(64, QuickPlacements::kAll).size(), 2u);
+  EXPECT_EQ(full.placements(33, QuickPlacements::kAll).size(), 2u);
+  const std::vector<DistinctPlacement> filler = full.placements(32, QuickPlacements::kAll);
+  ASSERT_EQ(filler.size(), 1u);
+  EXPECT_EQ(filler[0].canonical, PlacementPolicy::kCompact);
+}
+
 // One PU: the full machine is one worker, and a scenario of two workers
 // fits nowhere, so its quick run keeps the oversubscribed point.
 TEST(PlanInput, OnOnePuNothingIsLost) {

@@ -261,7 +261,7 @@ TEST(QueuePlan, LatencyCurvesForEveryQueueAndWaitMode) {
           EXPECT_EQ(s->payload, 8u);
           EXPECT_EQ(s->id.family, queue_family(e.traits));
           EXPECT_EQ(c.queue.capacity, e.traits.can_be_unbounded() ? 0u : 65536u) << e.id;
-          EXPECT_EQ(c.schedule, std::chrono::milliseconds(50));
+          EXPECT_EQ(c.schedule, std::chrono::milliseconds(100));
           EXPECT_GE(c.min_items, 1000u);
         }
         EXPECT_EQ(loads, quick ? std::vector<int>{50} : (std::vector<int>{10, 50, 80, 95}))

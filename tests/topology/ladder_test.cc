@@ -43,12 +43,25 @@ TEST(Ladder, FollowsARestrictedCpuset) {
   EXPECT_EQ(rungs(t), (Rungs{{1, false}, {3, false}, {4, true}}));
 }
 
-// One L3 of 16 cores has no boundary between 1 and 16: a geometric middle.
+// One L3 of 16 cores has no boundary between 1 and 16: a geometric middle,
+// and from 4 workers up a gap of exactly 4x gets one too (4 to 16: 8; 1 to
+// 4 does not, where a point costs a whole grid).
 TEST(Ladder, FillsAWideGapGeometrically) {
   EXPECT_EQ(rungs(Topology::synthetic("pack:1 l3:1 core:16 pu:1")),
-            (Rungs{{1, false}, {4, false}, {16, false}, {17, true}}));
+            (Rungs{{1, false}, {4, false}, {8, false}, {16, false}, {17, true}}));
   EXPECT_EQ(rungs(Topology::synthetic("core:128 pu:1")),
-            (Rungs{{1, false}, {2, false}, {8, false}, {32, false}, {128, false}, {129, true}}));
+            (Rungs{{1, false}, {2, false}, {8, false}, {16, false}, {32, false}, {64, false},
+                   {128, false}, {129, true}}));
+}
+
+// The points between boundaries are for a curve's shape: one placement.
+TEST(Ladder, FillerPointsAreNotBoundaries) {
+  const Topology t = Topology::synthetic("pack:1 l3:1 core:16 pu:1");
+  EXPECT_TRUE(is_ladder_boundary(t, 1));
+  EXPECT_TRUE(is_ladder_boundary(t, 16));
+  EXPECT_FALSE(is_ladder_boundary(t, 4));
+  EXPECT_FALSE(is_ladder_boundary(t, 8));
+  EXPECT_FALSE(is_ladder_boundary(t, 17));
 }
 
 TEST(Ladder, EveryBoundaryIsAPointAndNoStepIsWiderThanTheRatio) {

@@ -55,9 +55,10 @@ TEST(RealTopologies, TheyLoadWithTheirShape) {
   EXPECT_EQ(laptop.core_count(), 12);
 }
 
-// 1, an L3's 8 cores, a package's 64, all 128 cores; 2 and 16 fill the gaps.
+// 1, an L3's 8 cores, a package's 64, all 128 cores; 2, 16 and 32 fill
+// the gaps: 8 points.
 TEST(RealTopologies, EpycLadderStopsAtItsBoundaries) {
-  EXPECT_EQ(workers_of(real(kEpyc)), (std::vector<int>{1, 2, 8, 16, 64, 128, 129}));
+  EXPECT_EQ(workers_of(real(kEpyc)), (std::vector<int>{1, 2, 8, 16, 32, 64, 128, 129}));
 }
 
 // 1, a core's 2 PUs, a package (= its L3) of 20 cores, 40 cores, 80 PUs.
@@ -65,9 +66,10 @@ TEST(RealTopologies, XeonLadderStopsAtItsBoundaries) {
   EXPECT_EQ(workers_of(real(kXeon)), (std::vector<int>{1, 2, 4, 8, 20, 40, 80, 81}));
 }
 
-// 1, an L3 (= a NUMA node) of 32 cores, a package's 64, all 128.
+// 1, an L3 (= a NUMA node) of 32 cores, a package's 64, all 128; 4, 8
+// and 16 fill the gaps: 8 points.
 TEST(RealTopologies, ArmLadderStopsAtItsBoundaries) {
-  EXPECT_EQ(workers_of(real(kArm)), (std::vector<int>{1, 4, 8, 32, 64, 128, 129}));
+  EXPECT_EQ(workers_of(real(kArm)), (std::vector<int>{1, 4, 8, 16, 32, 64, 128, 129}));
 }
 
 // 10 is the L3's cores: the two low-power E-cores have no L3 (their own

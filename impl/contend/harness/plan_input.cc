@@ -1,6 +1,8 @@
 // The rules every plan shares. See plan_input.h.
 #include "contend/harness/plan_input.h"
 
+#include <algorithm>
+
 #include <utility>
 
 namespace contend {
@@ -35,12 +37,20 @@ std::vector<LadderPoint> PlanInput::points(QuickPoints quick_points, int min_wor
   return big_enough;
 }
 
+bool PlanInput::is_filler_point(int workers) const {
+  const bool on_ladder = std::any_of(ladder.begin(), ladder.end(), [&](const LadderPoint& point) {
+    return point.workers == workers && !point.oversubscribed;
+  });
+  return on_ladder && !is_ladder_boundary(topology, workers);
+}
+
 std::vector<DistinctPlacement> PlanInput::placements(int workers,
                                                      QuickPlacements quick_placements) const {
   std::vector<DistinctPlacement> distinct = distinct_placements(topology, workers);
   // Compact is first in kAllPlacements, so the first map is compact's.
   if (quick && quick_placements == QuickPlacements::kCompact) distinct.resize(1);
   if (workers > topology.pu_count()) distinct.resize(1);
+  if (is_filler_point(workers)) distinct.resize(1);
   return distinct;
 }
 

@@ -12,6 +12,9 @@
 //                     the family's question (QuickPlacements). Past the PU
 //                     count every map wraps and shares PUs: the question
 //                     there is the scheduler's, asked once, under compact.
+//                     Between the ladder's boundaries, where its points
+//                     fill in a curve's shape (ladder.h), compact alone
+//                     too: placement is asked where the hardware changes.
 //   full_grid()       whether a scenario grid (queue shapes, payloads and
 //                     capacities; the lock dial) is measured whole at a
 //                     worker count: up to kFullGridWorkers (2: the pair,
@@ -76,6 +79,10 @@ struct PlanInput {
   // under the first, and stands for both).
   std::vector<DistinctPlacement> placements(int workers,
                                             QuickPlacements quick_placements) const;
+
+  // A point of the ladder between its boundaries, filling in a curve's
+  // shape (ladder.h): measured under compact alone.
+  bool is_filler_point(int workers) const;
 
   // See above: true at up to kFullGridWorkers workers; in a quick run,
   // whatever the plan's own quick rules keep.

@@ -51,10 +51,21 @@ std::vector<int> ladder_boundaries(const Topology& topology) {
   return marks;
 }
 
-// Splits (low, high) at its geometric middle until no step is more than
-// kMaxLadderRatio; appends the points strictly between, in order.
+bool is_ladder_boundary(const Topology& topology, int workers) {
+  const std::vector<int> marks = ladder_boundaries(topology);
+  return std::binary_search(marks.begin(), marks.end(), workers);
+}
+
+// Whether (low, high) gets a point between (ladder.h).
+static bool wants_fill(int low, int high) {
+  if (low >= kFillExactRatioFrom) return high >= low * kMaxLadderRatio;
+  return high > low * kMaxLadderRatio;
+}
+
+// Splits (low, high) at its geometric middle until no gap wants a point;
+// appends the points strictly between, in order.
 static void fill_gap(int low, int high, std::vector<LadderPoint>& ladder) {
-  if (high <= low * kMaxLadderRatio) return;
+  if (!wants_fill(low, high)) return;
   const int middle = geometric_fill(low, high);
   fill_gap(low, middle, ladder);
   ladder.push_back({middle, false});

@@ -8,10 +8,15 @@
 // point past the PUs (PUs + 1), so that the cost of more runnable workers
 // than hardware threads is measured and marked as such. Between two
 // boundaries more than kMaxLadderRatio apart, powers of two fill the gap
-// geometrically (each at most that ratio from the next): a 2-core machine
-// gets 1 2 3*, a 16-core single-L3 one 1 4 16 17*, a 2 x 64-core EPYC
-// (8 cores per L3) 1 2 8 16 64 128 129*. A curve keeps its shape where it
-// can bend (a boundary) and loses points where nothing changes.
+// geometrically (each at most that ratio from the next), and from
+// kFillExactRatioFrom workers up, between two exactly that far apart too:
+// a 2-core machine gets 1 2 3*, a 16-core single-L3 one 1 4 8 16 17*, a
+// 2 x 64-core EPYC (8 cores per L3) 1 2 8 16 32 64 128 129*: 8 or more
+// points on a big machine, so that a scaling figure has a curve to show.
+// (Below 4 workers a point costs a whole scenario grid, PlanInput's
+// kFullGridWorkers; above, a few instances.) A curve keeps its shape where
+// it can bend (a boundary); the points between are there for its shape,
+// and are measured under compact placement only (PlanInput).
 #pragma once
 
 #include <vector>
@@ -26,8 +31,12 @@ struct LadderPoint {
 };
 
 inline constexpr int kMaxLadderRatio = 4;
+inline constexpr int kFillExactRatioFrom = 4;
 
 std::vector<LadderPoint> build_ladder(const Topology& topology);
+
+// Whether `workers` is one of ladder_boundaries(topology).
+bool is_ladder_boundary(const Topology& topology, int workers);
 
 // The boundary worker counts above, sorted, without duplicates (the
 // oversubscribed point not included): what build_ladder fills between.
