@@ -174,13 +174,21 @@ OpenLoopConfig stalled_consumer(std::chrono::nanoseconds stall_every,
   return config;
 }
 
-TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
-  using Q = BlockingFifo<QueueItem<8>>;
-  const OpenLoopConfig config = stalled_consumer(10ms, 1ms);
+// One episode of `config` into a blocking FIFO on the test's clock, the
+// workload kept for the test to read.
+struct ScheduledEpisode {
+  explicit ScheduledEpisode(const OpenLoopConfig& config)
+      : workload(config, ScheduleClock(now)),
+        verdict(run_episodes_of(workload, workload.workers(), 1)) {}
   std::atomic<int64_t> now{1'000'000'000};  // any start but 0 (t0 = 0 means "not started")
-  OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
-  const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
-  ASSERT_EQ(verdict.error, "");
+  OpenLoopWorkload<BlockingFifo<QueueItem<8>>, ScheduleClock> workload;
+  EpisodeVerdict verdict;
+};
+
+TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
+  const ScheduledEpisode run(stalled_consumer(10ms, 1ms));
+  ASSERT_EQ(run.verdict.error, "");
+  const auto& workload = run.workload;
   ASSERT_EQ(workload.since_intended().count(), workload.total_items());
   EXPECT_TRUE(workload.kept_up()) << workload.achieved_per_second() << " items/s";
   constexpr int64_t kHalfStallNs = 500'000;
@@ -199,12 +207,9 @@ TEST(OpenLoopLatency, AConsumerStallShowsInTheCorrectedLatencyOnly) {
 // 120 ms): the queue kept up in 9 of 10, so it kept up. On the test's clock,
 // exactly.
 TEST(OpenLoopLatency, AStallAtTheEndSinksOneWindowNotTheRepetition) {
-  using Q = BlockingFifo<QueueItem<8>>;
-  const OpenLoopConfig config = stalled_consumer(95ms, 20ms);
-  std::atomic<int64_t> now{1'000'000'000};
-  OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
-  const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
-  ASSERT_EQ(verdict.error, "");
+  const ScheduledEpisode run(stalled_consumer(95ms, 20ms));
+  ASSERT_EQ(run.verdict.error, "");
+  const auto& workload = run.workload;
   EXPECT_LT(workload.achieved_per_second(), kKeptUpShare * 100e3);  // the whole window's rate
   EXPECT_TRUE(workload.kept_up());
 }
@@ -215,12 +220,9 @@ TEST(OpenLoopLatency, AStallAtTheEndSinksOneWindowNotTheRepetition) {
 // whole schedule ends at about 102 ms, 98% of the offered rate, so the
 // repetition kept up. On the test's clock, exactly.
 TEST(OpenLoopLatency, ShortStallsInEveryWindowDoNotSinkTheRepetition) {
-  using Q = BlockingFifo<QueueItem<8>>;
-  const OpenLoopConfig config = stalled_consumer(9900us, 3ms);
-  std::atomic<int64_t> now{1'000'000'000};
-  OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
-  const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
-  ASSERT_EQ(verdict.error, "");
+  const ScheduledEpisode run(stalled_consumer(9900us, 3ms));
+  ASSERT_EQ(run.verdict.error, "");
+  const auto& workload = run.workload;
   EXPECT_GE(workload.achieved_per_second(), kKeptUpShare * 100e3);
   EXPECT_TRUE(workload.kept_up());
 }
@@ -228,14 +230,12 @@ TEST(OpenLoopLatency, ShortStallsInEveryWindowDoNotSinkTheRepetition) {
 // Warm-up windows: every item is still checked, but the first window's
 // items (1000 of 10000: 10 windows) are not recorded.
 TEST(OpenLoopLatency, WarmUpWindowsAreCheckedButNotRecorded) {
-  using Q = BlockingFifo<QueueItem<8>>;
   OpenLoopConfig config = stalled_consumer(0ms, 0ms);
   config.warmup_windows = 1;
-  std::atomic<int64_t> now{1'000'000'000};
-  OpenLoopWorkload<Q, ScheduleClock> workload(config, ScheduleClock(now));
-  const EpisodeVerdict verdict = run_episodes_of(workload, workload.workers(), 1);
-  ASSERT_EQ(verdict.error, "");
-  EXPECT_EQ(verdict.items, workload.total_items());
+  const ScheduledEpisode run(config);
+  ASSERT_EQ(run.verdict.error, "");
+  const auto& workload = run.workload;
+  EXPECT_EQ(run.verdict.items, workload.total_items());
   EXPECT_EQ(workload.since_intended().count(), workload.total_items() * 9 / 10);
   EXPECT_EQ(workload.since_push().count(), workload.total_items() * 9 / 10);
   EXPECT_TRUE(workload.kept_up());
