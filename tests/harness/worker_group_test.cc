@@ -244,6 +244,57 @@ TEST(RunEpisodes, AFailedWarmUpIsAnErrorRow) {
   EXPECT_EQ(runs[0].iterations, 0);  // no timed episode ran
 }
 
+// Recorded episodes replayed through the timed loop: their times and
+// verdicts are the row's, as if the loop had run them.
+std::vector<benchmark::BenchmarkReporter::Run> replay_one(const std::string& name,
+                                                          const RecordedEpisodes& recorded) {
+  benchmark::RegisterBenchmark(name.c_str(), [recorded](benchmark::State& state) {
+    replay_episodes(state, recorded);
+  })->UseManualTime()->Iterations(2);
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^" + name + "/");
+  return reporter.runs;
+}
+
+EpisodeResult recorded_result(double makespan_seconds) {
+  EpisodeResult result;
+  result.makespan_seconds = makespan_seconds;
+  return result;
+}
+
+TEST(ReplayEpisodes, TheRowIsTheRecordedEpisodes) {
+  RecordedEpisodes recorded;
+  recorded.results = {recorded_result(0.5), recorded_result(0.25)};
+  recorded.verdicts = {EpisodeVerdict{10, 1.0, ""}, EpisodeVerdict{20, 3.0, ""}};
+  auto runs = replay_one("replay_ok", recorded);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_FALSE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].iterations, 2);
+  EXPECT_DOUBLE_EQ(runs[0].GetAdjustedRealTime() * 1e-9 * 2, 0.75);  // mean x 2 episodes
+  EXPECT_DOUBLE_EQ(runs[0].counters.at("items").value, 15.0);
+  EXPECT_DOUBLE_EQ(runs[0].counters.at("lost").value, 2.0);
+}
+
+TEST(ReplayEpisodes, ARecordedFailureIsTheRowsError) {
+  RecordedEpisodes recorded;
+  recorded.results = {recorded_result(0.5)};
+  recorded.verdicts = {EpisodeVerdict{0, 0, "FIFO order broken"}};
+  ASSERT_TRUE(recorded.failed());
+  auto runs = replay_one("replay_failed", recorded);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_TRUE(runs[0].error_occurred);
+  EXPECT_EQ(runs[0].error_message, "FIFO order broken");
+}
+
+TEST(ReplayEpisodes, FewerRecordedThanTheLoopAsksForIsAnError) {
+  RecordedEpisodes recorded;
+  recorded.results = {recorded_result(0.5)};
+  recorded.verdicts = {EpisodeVerdict{10, 0, ""}};
+  auto runs = replay_one("replay_short", recorded);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_TRUE(runs[0].error_occurred);
+}
+
 // `counted` (increments a counter really holds) is a counter only where
 // the verdicts carry it, and then its mean over the timed episodes.
 TEST(RunEpisodes, CountedIsReportedOnlyWhenTheVerdictsCarryIt) {

@@ -20,10 +20,13 @@ inline constexpr char kP999Ns[] = "p999_ns";
 inline constexpr char kP9999Ns[] = "p9999_ns";
 inline constexpr char kMaxNs[] = "max_ns";
 inline constexpr char kLatencySamples[] = "latency_samples";  // behind the percentiles
-// Open-loop rows (queue `latency`): the load offered, and whether the
-// queue kept up with it (1) or fell behind (0: no latencies are reported).
+// Open-loop rows (queue `latency`): the load offered, whether the queue
+// kept up with it (1) or fell behind (0: no latencies are reported), and
+// whether the repetition was run again because the machine's capacity for
+// the queue fell under its first run (1) or not (0).
 inline constexpr char kOfferedPerSecond[] = "offered_per_second";
 inline constexpr char kKeptUp[] = "kept_up";
+inline constexpr char kReruns[] = "reruns";
 // Lock rows (counter `critical_section`): release to the next waiter's
 // acquisition, beside the acquire-wait percentiles above.
 inline constexpr char kHandoverP50Ns[] = "handover_p50_ns";

@@ -78,4 +78,22 @@ void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan
       plan);
 }
 
+void replay_episodes(benchmark::State& state, const RecordedEpisodes& recorded) {
+  size_t next = 0;
+  EpisodePlan plan;
+  plan.warmup_episodes = 0;  // recorded after any warm-up of their own
+  plan.judge = [&](const EpisodeResult&) { return recorded.verdicts[next - 1]; };
+  run_episodes(
+      state,
+      [&](std::chrono::nanoseconds) {
+        if (next == recorded.results.size()) {
+          EpisodeResult none;
+          none.error = "internal: the loop asked for more episodes than were recorded";
+          return none;
+        }
+        return recorded.results[next++];
+      },
+      plan);
+}
+
 }  // namespace contend

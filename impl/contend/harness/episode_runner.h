@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "contend/harness/worker_group.h"
 
@@ -63,5 +64,18 @@ using EpisodeSource = std::function<EpisodeResult(std::chrono::nanoseconds durat
 void run_episodes(benchmark::State& state, const EpisodeSource& source, const EpisodePlan& plan);
 // The usual source: `group`'s episodes.
 void run_episodes(benchmark::State& state, WorkerGroup& group, const EpisodePlan& plan);
+
+// Episodes a benchmark ran and judged itself, ahead of Google Benchmark's
+// timed loop (bench_queue's open loop, which may run a repetition again
+// before it reports it): replay_episodes() then reports them through
+// run_episodes, with the same times, counters and errors as if the loop had
+// run them. The loop asks for state.max_iterations episodes; record that
+// many, or stop at the first that failed.
+struct RecordedEpisodes {
+  std::vector<EpisodeResult> results;
+  std::vector<EpisodeVerdict> verdicts;  // one per result, in order
+  bool failed() const { return !verdicts.empty() && !verdicts.back().error.empty(); }
+};
+void replay_episodes(benchmark::State& state, const RecordedEpisodes& recorded);
 
 }  // namespace contend

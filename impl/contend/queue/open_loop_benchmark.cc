@@ -70,10 +70,18 @@ double saturation_episode_rate(const EpisodeResult& result, const EpisodeVerdict
   return static_cast<double>(verdict.items) / result.makespan_seconds;
 }
 
+bool capacity_fell(double before, double after) { return after < kStateChangeShare * before; }
+
+OpenLoopConfig with_warmup_windows(OpenLoopConfig paced, const BenchEnvironment& env) {
+  paced.warmup_windows = std::min(env.warmup_episodes, kWindowsPerEpisode / 2);
+  return paced;
+}
+
 void set_open_loop_counters(benchmark::State& state, double offered, bool kept_up,
-                            const LatencyHistogram& since_intended) {
+                            const LatencyHistogram& since_intended, int reruns) {
   state.counters[counter_name::kOfferedPerSecond] = benchmark::Counter(offered);
   state.counters[counter_name::kKeptUp] = benchmark::Counter(kept_up ? 1 : 0);
+  state.counters[counter_name::kReruns] = benchmark::Counter(reruns);
   if (kept_up) set_latency_counters(state, since_intended);
 }
 

@@ -5,7 +5,7 @@ their types, the instance key and the schema version. README.md documents every 
 whenever a column is added, removed, renamed or changes meaning.
 """
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Versions the reading tools accept. Version 1 files (the runs committed
 # before rounds existed) lack the version 2 columns; readers fill them in
@@ -13,8 +13,9 @@ SCHEMA_VERSION = 5
 # version 3 latency columns (left empty), and version 3 files lack the
 # version 4 columns of the relaxed queues, the network programs and the
 # hardware floors (left empty), and version 4 files lack core_kinds (left
-# empty, as on a machine with one kind of core), so every tool reads all five.
-READABLE_VERSIONS = (1, 2, 3, 4, 5)
+# empty, as on a machine with one kind of core), and version 5 files lack
+# reruns (left empty), so every tool reads all six.
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 
 # Columns in file order. Identity columns first, then measurements.
 COLUMNS = [
@@ -55,6 +56,10 @@ COLUMNS = [
     "offered_per_second",  # float: open-loop rows: the load offered, items/s; v3
     "kept_up",          # bool: open-loop rows: the queue kept up with the offered load
                         #       (false: it fell behind, and no latency is reported); v3
+    "reruns",           # float: open-loop rows: 1 when the repetition was run a second time
+                        #        because the queue's saturation, measured again after it fell
+                        #        behind, had fallen under 60% (the machine changed under it;
+                        #        this row is the second run), else 0; v6
     "handover_p50_ns",  # float: lock rows: release to the next waiter's acquisition; v3
     "handover_p99_ns",  #      v3
     "handover_samples", # float: hand-overs behind those percentiles; v3
@@ -86,7 +91,7 @@ COLUMNS = [
 # with the constants of impl/contend/harness/counter_names.h, this list's C++
 # twin; tests/python/test_counter_names.py keeps the two equal.
 COUNTER_COLUMNS = ["items", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns",
-                   "latency_samples", "offered_per_second", "kept_up",
+                   "latency_samples", "offered_per_second", "kept_up", "reruns",
                    "handover_p50_ns", "handover_p99_ns", "handover_samples",
                    "rank_error_mean", "rank_error_max",
                    "peak_tasks", "peak_rss_bytes", "cpu_ns_per_item", "refused",
@@ -107,7 +112,7 @@ INT_COLUMNS = ["schema_version", "threads", "producers", "consumers"]
 OPTIONAL_INT_COLUMNS = ["round", "repetition"]
 LATENCY_COLUMNS = ["p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns"]
 FLOAT_COLUMNS = (["items", "seconds", "items_per_second", "ns_per_item"] + LATENCY_COLUMNS
-                 + ["latency_samples", "offered_per_second",
+                 + ["latency_samples", "offered_per_second", "reruns",
                     "handover_p50_ns", "handover_p99_ns", "handover_samples",
                     "rank_error_mean", "rank_error_max",
                     "peak_tasks", "peak_rss_bytes", "cpu_ns_per_item", "refused",
