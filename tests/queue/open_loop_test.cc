@@ -362,48 +362,47 @@ TEST(OpenLoopRow, TheBenchmarkMeasuresItsSaturationThenPaces) {
   EXPECT_GT(row.items_per_second, 0);
 }
 
-// A repetition that fell behind (5e8 items/s offered: no queue keeps up)
-// is run again once when the saturation measured after it fell under 60%
-// of the one before (the machine changed), at a share of the new one; the
-// row is the second run's and says so. Whether that one keeps up is the
-// machine's; that it ran is the rule's.
-TEST(OpenLoopRow, AfterTheCapacityFellTheRepetitionRunsAgain) {
-  using Q = MutexDeque<QueueItem<8>>;
-  const BenchEnvironment env = test_environment();
-  const auto places = place_workers(this_machine(), PlacementPolicy::kCompact, 2);
-  OpenLoopLatencyConfig config;
-  config.schedule = 100us;  // 50000 items at 5e8/s; 1000 (min_items) at 1e4/s
-  std::vector<double> saturations = {1e9, 2e4};
+// One `latency` repetition at 50% of what `saturations` gives in turn (the
+// first before it, the next after it when asked), with 100 us of schedule:
+// 50000 items at 5e8/s (no queue keeps up), 1000 (min_items) at 1e4/s.
+struct SaturationsAsked {
+  Row row;
   size_t asked = 0;
-  const Row row = run_row("open_loop_rerun", [&](benchmark::State& state) {
-    run_open_loop<Q>(state, env, places, config, [&] { return saturations.at(asked++); });
-  });
-  ASSERT_FALSE(row.error) << row.error_message;
-  EXPECT_EQ(asked, 2u);
-  EXPECT_EQ(row.counters.at(counter_name::kReruns), 1);
-  EXPECT_EQ(row.counters.at(counter_name::kOfferedPerSecond), 1e4);
-}
-
-// The same repetition with a saturation that held: it fell behind, the
-// queue's capacity did not change, so the row says it fell behind.
-TEST(OpenLoopRow, ASaturationThatHeldMeansNoSecondRun) {
+};
+SaturationsAsked run_with_saturations(const std::string& name, std::vector<double> saturations) {
   using Q = MutexDeque<QueueItem<8>>;
   const BenchEnvironment env = test_environment();
   const auto places = place_workers(this_machine(), PlacementPolicy::kCompact, 2);
   OpenLoopLatencyConfig config;
   config.schedule = 100us;
-  size_t asked = 0;
-  const Row row = run_row("open_loop_no_rerun", [&](benchmark::State& state) {
-    run_open_loop<Q>(state, env, places, config, [&] {
-      ++asked;
-      return 1e9;
-    });
+  SaturationsAsked result;
+  result.row = run_row(name, [&](benchmark::State& state) {
+    run_open_loop<Q>(state, env, places, config, [&] { return saturations.at(result.asked++); });
   });
-  ASSERT_FALSE(row.error) << row.error_message;
-  EXPECT_EQ(asked, 2u);
-  EXPECT_EQ(row.counters.at(counter_name::kReruns), 0);
-  EXPECT_EQ(row.counters.at(counter_name::kKeptUp), 0);
-  EXPECT_EQ(row.counters.at(counter_name::kOfferedPerSecond), 5e8);
+  return result;
+}
+
+// A repetition that fell behind is run again once when the saturation
+// measured after it fell under 60% of the one before (the machine changed),
+// at a share of the new one; the row is the second run's and says so.
+// Whether that one keeps up is the machine's; that it ran is the rule's.
+TEST(OpenLoopRow, AfterTheCapacityFellTheRepetitionRunsAgain) {
+  const SaturationsAsked run = run_with_saturations("open_loop_rerun", {1e9, 2e4});
+  ASSERT_FALSE(run.row.error) << run.row.error_message;
+  EXPECT_EQ(run.asked, 2u);
+  EXPECT_EQ(run.row.counters.at(counter_name::kReruns), 1);
+  EXPECT_EQ(run.row.counters.at(counter_name::kOfferedPerSecond), 1e4);
+}
+
+// The same with a saturation that held: the queue's capacity did not
+// change, so the row says it fell behind.
+TEST(OpenLoopRow, ASaturationThatHeldMeansNoSecondRun) {
+  const SaturationsAsked run = run_with_saturations("open_loop_no_rerun", {1e9, 1e9});
+  ASSERT_FALSE(run.row.error) << run.row.error_message;
+  EXPECT_EQ(run.asked, 2u);
+  EXPECT_EQ(run.row.counters.at(counter_name::kReruns), 0);
+  EXPECT_EQ(run.row.counters.at(counter_name::kKeptUp), 0);
+  EXPECT_EQ(run.row.counters.at(counter_name::kOfferedPerSecond), 5e8);
 }
 
 TEST(OpenLoopRow, ABrokenQueueIsAnErrorRow) {
