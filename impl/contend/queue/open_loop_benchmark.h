@@ -47,11 +47,10 @@
 // paced warm-up episode would double the paced time, and warms nothing the
 // first window does not.
 //
-// The row: offered_per_second (R) and kept_up (1/0, OpenLoopWorkload's
-// rule: at least half of the repetition's windows achieved >= 90% of
-// offered) always; latency
-// percentiles (since the intended send time, every item) only when the
-// queue kept up. A queue that fell behind reports no latency at all: its
+// The row: offered_per_second (R), kept_up (1/0, OpenLoopWorkload's rule:
+// >= 90% of offered over the whole schedule or in half of its windows) and
+// reruns (1/0) always; latency percentiles (since the intended send time,
+// every item past the warm-up windows) only when the queue kept up. A queue that fell behind reports no latency at all: its
 // latencies would measure how long its backlog grew, set by the episode
 // length, not the queue. That is a result, not an error; an error row is a
 // failed check (a lost or reordered item), in a paced or saturation episode.
